@@ -1,0 +1,32 @@
+import { getConfig } from "./config.server";
+import { getDb } from "./db/connection.server";
+import { DEMO_LOGINS, DEMO_PASSWORD, isSeeded, seedDemo } from "../db/seed/seed";
+
+/**
+ * Runs once before the HTTP server listens: opens and migrates the database, seeds the demo data
+ * where configured, and prints how to sign in.
+ */
+export async function bootPortal(): Promise<{ seeded: boolean }> {
+  const config = getConfig();
+  const db = await getDb();
+  const seedWanted = config.SEED_DEMO === "always" || (config.SEED_DEMO === "auto" && db.kind === "pglite");
+  let seeded = false;
+  if (seedWanted && !(await isSeeded(db))) {
+    const started = Date.now();
+    console.log("Seeding demo data (first start)…");
+    await seedDemo(db);
+    console.log(`Demo data seeded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    seeded = true;
+  }
+  if (await isSeeded(db)) printDemoLogins(config.publicUrl);
+  return { seeded };
+}
+
+function printDemoLogins(publicUrl: string) {
+  const width = Math.max(...DEMO_LOGINS.map((login) => login.email.length));
+  console.log(`\nDemo logins for ${publicUrl}/login (password for all: ${DEMO_PASSWORD})`);
+  for (const login of DEMO_LOGINS) {
+    console.log(`  ${login.email.padEnd(width)}  ${login.role.padEnd(14)} ${login.note}`);
+  }
+  console.log("");
+}

@@ -1,0 +1,37 @@
+import { formatDate, formatMoney, translate, type Language, type MessageKey } from "~/i18n/i18n";
+import { useRootData } from "~/root";
+
+export function useLang(): Language {
+  return useRootData()?.language ?? "en";
+}
+
+const TONE: Record<string, string> = {
+  overdue: "danger",
+  cancelled: "danger",
+  exception: "danger",
+  paid: "ok",
+  completed: "ok",
+  delivered: "ok",
+  shipped: "ok",
+  partially_paid: "warn",
+  partially_shipped: "warn",
+  on_hold: "warn",
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  const lang = useLang();
+  const key = `status.${status}` as MessageKey;
+  const label = translate(lang, key);
+  return <span className={`badge ${TONE[status] ?? ""}`}>{label.startsWith("{") || label === key ? status : label}</span>;
+}
+
+export function Money({ amount, currency }: { amount: string | number | null; currency: string }) {
+  const lang = useLang();
+  if (amount === null) return <span className="muted">–</span>;
+  return <>{formatMoney(lang, amount, currency)}</>;
+}
+
+export function DateText({ value }: { value: string | Date | null }) {
+  const lang = useLang();
+  return <>{formatDate(lang, value)}</>;
+}

@@ -1,0 +1,62 @@
+import { redirect } from "@remix-run/node";
+import { getDb } from "~/db/connection.server";
+import { getSessionUser, redirectToLogin, setActiveAccount, type SessionUser } from "~/modules/auth/session.server";
+import { staffCan, type StaffPermission, type StaffRole } from "./permissions";
+import { buildScope, listMemberships, type Membership, type Scope } from "./scope.server";
+
+export interface ContactContext {
+  user: SessionUser;
+  scope: Scope;
+  memberships: Membership[];
+}
+
+export interface StaffContext {
+  user: SessionUser & { staffRole: StaffRole };
+}
+
+// Layout and page loaders of one request each call a guard; resolve the session once per request.
+const perRequest = new WeakMap<Request, Promise<SessionUser | null>>();
+
+export function currentUser(request: Request): Promise<SessionUser | null> {
+  let pending = perRequest.get(request);
+  if (!pending) {
+    pending = getSessionUser(request);
+    perRequest.set(request, pending);
+  }
+  return pending;
+}
+
+/** Not yours and not there answer the same. */
+export function notFound(): never {
+  throw new Response("Not Found", { status: 404 });
+}
+
+export async function requireUser(request: Request): Promise<SessionUser> {
+  return (await currentUser(request)) ?? redirectToLogin(request);
+}
+
+/** A signed-in contact acting for one of their accounts, with the scope every data read takes. */
+export async function requireContact(request: Request): Promise<ContactContext> {
+  const user = await requireUser(request);
+  if (user.kind !== "contact") throw redirect("/admin");
+  const db = await getDb();
+  const memberships = await listMemberships(db, user.id);
+  const active = memberships.find((m) => m.accountId === user.activeAccountId) ?? memberships[0];
+  if (!active) throw new Response("Your sign-in has no active customer account. Ask your supplier to check your access.", { status: 403 });
+  if (active.accountId !== user.activeAccountId) {
+    await setActiveAccount(user.sessionId, active.accountId);
+  }
+  const scope = await buildScope(db, user, active.accountId);
+  if (!scope) notFound();
+  return { user: { ...user, activeAccountId: active.accountId }, scope, memberships };
+}
+
+/** A signed-in staff member; contacts get 404 (the admin area does not exist for them). */
+export async function requireStaff(request: Request, permission?: StaffPermission): Promise<StaffContext> {
+  const user = await requireUser(request);
+  if (user.kind !== "staff" || !user.staffRole) notFound();
+  if (permission && !staffCan(user.staffRole, permission)) {
+    throw new Response("Your staff role does not allow this.", { status: 403 });
+  }
+  return { user: user as StaffContext["user"] };
+}

@@ -1,0 +1,46 @@
+/**
+ * Who may do what, in one place. Reading an account's documents is governed by the scope (which
+ * accounts and locations); these permissions govern actions and the finance-only areas.
+ */
+export const CONTACT_ROLES = ["admin", "buyer", "finance", "viewer"] as const;
+export const STAFF_ROLES = ["admin", "sales", "support", "finance"] as const;
+export type ContactRole = (typeof CONTACT_ROLES)[number];
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export type ContactPermission =
+  | "documents.read"
+  | "invoices.read"
+  | "statements.read"
+  | "quotes.decide"
+  | "returns.request"
+  | "tickets.create"
+  | "contacts.manage";
+
+const CONTACT_PERMISSIONS: Record<ContactRole, readonly ContactPermission[]> = {
+  admin: ["documents.read", "invoices.read", "statements.read", "quotes.decide", "returns.request", "tickets.create", "contacts.manage"],
+  buyer: ["documents.read", "invoices.read", "quotes.decide", "returns.request", "tickets.create"],
+  finance: ["documents.read", "invoices.read", "statements.read", "tickets.create"],
+  viewer: ["documents.read", "invoices.read"],
+};
+
+export type StaffPermission =
+  | "accounts.read"
+  | "contacts.manage"
+  | "outbox.read"
+  | "signups.decide"
+  | "audit.read";
+
+const STAFF_PERMISSIONS: Record<StaffRole, readonly StaffPermission[]> = {
+  admin: ["accounts.read", "contacts.manage", "outbox.read", "signups.decide", "audit.read"],
+  sales: ["accounts.read", "contacts.manage", "signups.decide"],
+  support: ["accounts.read", "contacts.manage", "outbox.read"],
+  finance: ["accounts.read", "audit.read"],
+};
+
+export function contactCan(role: ContactRole, permission: ContactPermission): boolean {
+  return CONTACT_PERMISSIONS[role].includes(permission);
+}
+
+export function staffCan(role: StaffRole, permission: StaffPermission): boolean {
+  return STAFF_PERMISSIONS[role].includes(permission);
+}

@@ -1,0 +1,15 @@
+import type { ContactPermission, StaffPermission } from "./permissions";
+
+/**
+ * Every route declares who it is for in `handle.access`. The guards enforce it; the authorization
+ * matrix test (test/authorization-matrix.test.ts) reads it from the route manifest and checks each
+ * route against every role, so a new route is covered without editing the test.
+ */
+export type RouteAccess =
+  | { area: "public" }
+  | { area: "portal"; permission?: ContactPermission }
+  | { area: "admin"; permission?: StaffPermission; actionPermission?: StaffPermission };
+
+export function routeAccess(access: RouteAccess) {
+  return { access };
+}

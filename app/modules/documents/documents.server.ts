@@ -1,0 +1,40 @@
+import { getDb } from "~/db/connection.server";
+import { scopeFilter, type Scope } from "~/modules/access/scope.server";
+
+export interface DocumentRow {
+  id: string;
+  type: "invoice" | "credit_note" | "delivery_note" | "order_confirmation" | "quote" | "file";
+  number: string;
+  issueDate: string;
+  orderId: string | null;
+  orderNumber: string | null;
+}
+
+/** Every document type of the scope in one list, newest first. */
+export async function listDocuments(scope: Scope, filters: { q?: string; limit?: number } = {}): Promise<DocumentRow[]> {
+  const db = await getDb();
+  const f = (alias: string) => scopeFilter(scope, alias, 1).sql;
+  const params: unknown[] = scopeFilter(scope, "x", 1).params;
+  const q = filters.q ? `%${filters.q}%` : null;
+  params.push(q, filters.limit ?? 500);
+  const qp = `$${params.length - 1}`;
+  const { rows } = await db.query<DocumentRow>(
+    `SELECT * FROM (
+       SELECT i.id, i.kind AS type, i.number, i.issue_date AS "issueDate", i.sales_order_id AS "orderId" FROM invoices i WHERE ${f("i")}
+       UNION ALL
+       SELECT d.id, 'delivery_note', d.number, d.issue_date, d.sales_order_id FROM delivery_notes d WHERE ${f("d")}
+       UNION ALL
+       SELECT c.id, 'order_confirmation', c.number, c.issue_date, c.sales_order_id FROM order_confirmations c WHERE ${f("c")}
+       UNION ALL
+       SELECT q.id, 'quote', q.number, q.issue_date, NULL FROM quotes q WHERE ${f("q")}
+       UNION ALL
+       SELECT df.id, 'file', df.title, df.issued_at::date, df.sales_order_id FROM document_files df WHERE ${f("df")}
+     ) docs
+     LEFT JOIN LATERAL (SELECT number AS "orderNumber" FROM sales_orders WHERE id = docs."orderId") o ON true
+     WHERE ${qp}::text IS NULL OR docs.number ILIKE ${qp} OR o."orderNumber" ILIKE ${qp}
+     ORDER BY docs."issueDate" DESC NULLS LAST, docs.number DESC
+     LIMIT $${params.length}`,
+    params,
+  );
+  return rows;
+}

@@ -1,0 +1,111 @@
+import { getDb } from "~/db/connection.server";
+import { scopeFilter, type Scope } from "~/modules/access/scope.server";
+import { isUuid } from "~/modules/ids";
+
+export interface OrderRow {
+  id: string;
+  number: string;
+  customerReference: string | null;
+  orderDate: string;
+  status: string;
+  currency: string;
+  grossAmount: string;
+  locationName: string | null;
+  buyerName: string | null;
+  lineCount: number;
+}
+
+export interface OrderFilters {
+  q?: string;
+  status?: string;
+  limit?: number;
+}
+
+export async function listOrders(scope: Scope, filters: OrderFilters = {}): Promise<OrderRow[]> {
+  const db = await getDb();
+  const where = scopeFilter(scope, "o", 1);
+  const params = [...where.params];
+  let sql = `SELECT o.id, o.number, o.customer_reference AS "customerReference", o.order_date AS "orderDate", o.status,
+                    o.currency, o.gross_amount AS "grossAmount", l.name AS "locationName", o.buyer_name AS "buyerName",
+                    (SELECT count(*) FROM sales_order_lines x WHERE x.sales_order_id = o.id) AS "lineCount"
+               FROM sales_orders o LEFT JOIN locations l ON l.id = o.location_id
+              WHERE ${where.sql}`;
+  if (filters.q) {
+    params.push(`%${filters.q}%`);
+    sql += ` AND (o.number ILIKE $${params.length} OR o.customer_reference ILIKE $${params.length})`;
+  }
+  if (filters.status) {
+    params.push(filters.status);
+    sql += ` AND o.status = $${params.length}`;
+  }
+  params.push(filters.limit ?? 500);
+  sql += ` ORDER BY o.order_date DESC, o.number DESC LIMIT $${params.length}`;
+  return (await db.query<OrderRow>(sql, params)).rows;
+}
+
+export interface OrderDetail extends OrderRow {
+  requestedDeliveryDate: string | null;
+  promisedDeliveryDate: string | null;
+  netAmount: string;
+  taxAmount: string;
+  shippingAddress: string | null;
+  lines: {
+    lineNo: number;
+    sku: string;
+    description: string;
+    unit: string;
+    quantityOrdered: string;
+    quantityShipped: string;
+    quantityBackordered: string;
+    quantityInvoiced: string;
+    unitPrice: string;
+    netAmount: string;
+  }[];
+  milestones: { kind: string; occurredAt: Date | null; expectedAt: Date | null; note: string | null }[];
+  shipments: { id: string; number: string; carrier: string; trackingNumber: string | null; trackingUrl: string | null; status: string; shippedAt: Date | null }[];
+  invoices: { id: string; number: string; kind: string; issueDate: string; grossAmount: string; currency: string; status: string }[];
+}
+
+/** The order if it is in scope; null otherwise (the route answers 404 either way). */
+export async function getOrder(scope: Scope, orderId: string): Promise<OrderDetail | null> {
+  if (!isUuid(orderId)) return null;
+  const db = await getDb();
+  const where = scopeFilter(scope, "o", 2);
+  const { rows } = await db.query<Omit<OrderDetail, "lines" | "milestones" | "shipments" | "invoices">>(
+    `SELECT o.id, o.number, o.customer_reference AS "customerReference", o.order_date AS "orderDate", o.status,
+            o.currency, o.gross_amount AS "grossAmount", o.net_amount AS "netAmount", o.tax_amount AS "taxAmount",
+            l.name AS "locationName", o.buyer_name AS "buyerName", 0 AS "lineCount",
+            o.requested_delivery_date AS "requestedDeliveryDate", o.promised_delivery_date AS "promisedDeliveryDate",
+            o.shipping_address AS "shippingAddress"
+       FROM sales_orders o LEFT JOIN locations l ON l.id = o.location_id
+      WHERE o.id = $1 AND ${where.sql}`,
+    [orderId, ...where.params],
+  );
+  const order = rows[0];
+  if (!order) return null;
+  const [lines, milestones, shipments, invoices] = await Promise.all([
+    db.query<OrderDetail["lines"][number]>(
+      `SELECT line_no AS "lineNo", sku, description, unit, quantity_ordered AS "quantityOrdered",
+              quantity_shipped AS "quantityShipped", quantity_backordered AS "quantityBackordered",
+              quantity_invoiced AS "quantityInvoiced", unit_price AS "unitPrice", net_amount AS "netAmount"
+         FROM sales_order_lines WHERE sales_order_id = $1 ORDER BY line_no`,
+      [orderId],
+    ),
+    db.query<OrderDetail["milestones"][number]>(
+      `SELECT kind, occurred_at AS "occurredAt", expected_at AS "expectedAt", note
+         FROM order_milestones WHERE sales_order_id = $1 ORDER BY coalesce(occurred_at, expected_at)`,
+      [orderId],
+    ),
+    db.query<OrderDetail["shipments"][number]>(
+      `SELECT id, number, carrier, tracking_number AS "trackingNumber", tracking_url AS "trackingUrl", status, shipped_at AS "shippedAt"
+         FROM shipments WHERE sales_order_id = $1 ORDER BY shipped_at NULLS LAST`,
+      [orderId],
+    ),
+    db.query<OrderDetail["invoices"][number]>(
+      `SELECT id, number, kind, issue_date AS "issueDate", gross_amount AS "grossAmount", currency, status
+         FROM invoices WHERE sales_order_id = $1 ORDER BY issue_date`,
+      [orderId],
+    ),
+  ]);
+  return { ...order, lines: lines.rows, milestones: milestones.rows, shipments: shipments.rows, invoices: invoices.rows };
+}

@@ -1,0 +1,23 @@
+import { getDb } from "~/db/connection.server";
+import { scopeFilter, type Scope } from "~/modules/access/scope.server";
+
+export interface TicketRow {
+  id: string;
+  number: string;
+  subject: string;
+  category: string;
+  status: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export async function listTickets(scope: Scope): Promise<TicketRow[]> {
+  const db = await getDb();
+  const where = scopeFilter(scope, "t", 1);
+  const { rows } = await db.query<TicketRow>(
+    `SELECT t.id, t.number, t.subject, t.category, t.status, t.created_at AS "createdAt", t.updated_at AS "updatedAt"
+       FROM support_tickets t WHERE ${where.sql} ORDER BY t.updated_at DESC LIMIT 500`,
+    where.params,
+  );
+  return rows;
+}

@@ -1,0 +1,82 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { getDb } from "~/db/connection.server";
+import { currentUser } from "~/modules/access/guards.server";
+import { getSupplierSettings, supplierDisplayName } from "~/modules/supplier/supplier.server";
+import { translate, type Language } from "~/i18n/i18n";
+import styles from "~/styles/app.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export const meta: MetaFunction = () => [{ title: "Ledgerlight" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const db = await getDb();
+  const [supplier, user] = await Promise.all([getSupplierSettings(db), currentUser(request)]);
+  const language: Language = user?.language ?? supplier.defaultLanguage;
+  return { language, supplierName: supplierDisplayName(supplier), brandColor: supplier.brandColor };
+}
+
+export function useRootData() {
+  return useRouteLoaderData<typeof loader>("root");
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRootData();
+  return (
+    <html lang={data?.language ?? "en"}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+        {data?.brandColor ? <style>{`:root{--brand:${safeColor(data.brandColor)}}`}</style> : null}
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+function safeColor(color: string): string {
+  return /^#[0-9a-fA-F]{3,8}$/.test(color) ? color : "#1f4e79";
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const language = useRootData()?.language ?? "en";
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const title =
+    status === 404 ? translate(language, "common.notFound") : isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : "Something went wrong";
+  const text =
+    status === 404
+      ? translate(language, "common.notFoundText")
+      : isRouteErrorResponse(error) && typeof error.data === "string"
+        ? error.data
+        : "The error was logged. Try again, or contact your supplier if it persists.";
+  return (
+    <div className="error-page">
+      <h1>{title}</h1>
+      <p className="muted">{text}</p>
+      <p>
+        <a href="/">{translate(language, "common.back")}</a>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,160 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { DateText, Money, StatusBadge, useLang } from "~/components/format";
+import { formatNumber, translate } from "~/i18n/i18n";
+import { notFound, requireContact } from "~/modules/access/guards.server";
+import { getInvoice } from "~/modules/invoices/invoices.server";
+import { routeAccess } from "~/modules/access/route-access";
+
+export const handle = routeAccess({ area: "portal" });
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.invoice.number ?? "Invoice"} · Ledgerlight` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { scope } = await requireContact(request);
+  const invoice = await getInvoice(scope, params.invoiceId ?? "");
+  if (!invoice) notFound();
+  return { invoice };
+}
+
+export default function InvoicePage() {
+  const { invoice } = useLoaderData<typeof loader>();
+  const lang = useLang();
+  const c = invoice.currency;
+  return (
+    <>
+      <p>
+        <Link to="/invoices">← {translate(lang, "invoices.title")}</Link>
+      </p>
+      <h1>
+        {invoice.kind === "credit_note" ? "Credit note" : translate(lang, "invoices.number")} {invoice.number}{" "}
+        <StatusBadge status={invoice.overdue ? "overdue" : invoice.status} />
+      </h1>
+      <div className="panel">
+        <dl className="facts">
+          <dt>{translate(lang, "invoices.issued")}</dt>
+          <dd>
+            <DateText value={invoice.issueDate} />
+          </dd>
+          <dt>{translate(lang, "invoices.due")}</dt>
+          <dd>
+            <DateText value={invoice.dueDate} />
+          </dd>
+          {invoice.salesOrderId ? (
+            <>
+              <dt>{translate(lang, "orders.number")}</dt>
+              <dd>
+                <Link to={`/orders/${invoice.salesOrderId}`}>{invoice.orderNumber}</Link>
+              </dd>
+            </>
+          ) : null}
+          {invoice.precedingInvoice ? (
+            <>
+              <dt>Corrects</dt>
+              <dd>
+                <Link to={`/invoices/${invoice.precedingInvoice.id}`}>{invoice.precedingInvoice.number}</Link>
+              </dd>
+            </>
+          ) : null}
+          <dt>{translate(lang, "common.net")}</dt>
+          <dd>
+            <Money amount={invoice.netAmount} currency={c} />
+          </dd>
+          <dt>{translate(lang, "common.tax")}</dt>
+          <dd>
+            <Money amount={invoice.taxAmount} currency={c} />
+          </dd>
+          <dt>{translate(lang, "common.gross")}</dt>
+          <dd>
+            <Money amount={invoice.grossAmount} currency={c} />
+          </dd>
+          <dt>{translate(lang, "invoices.amountDue")}</dt>
+          <dd data-testid="amount-due">
+            <Money amount={invoice.amountDue} currency={c} />
+          </dd>
+          {invoice.paymentTerms ? (
+            <>
+              <dt>Terms</dt>
+              <dd>{invoice.paymentTerms}</dd>
+            </>
+          ) : null}
+        </dl>
+      </div>
+      <section className="panel">
+        <h2>{translate(lang, "orders.lines")}</h2>
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>{translate(lang, "common.sku")}</th>
+              <th>{translate(lang, "common.description")}</th>
+              <th className="num">{translate(lang, "common.quantity")}</th>
+              <th className="num">{translate(lang, "common.unitPrice")}</th>
+              <th className="num">{translate(lang, "common.tax")} %</th>
+              <th className="num">{translate(lang, "common.net")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {invoice.lines.map((l) => (
+              <tr key={l.lineNo}>
+                <td>{l.lineNo}</td>
+                <td>{l.sku}</td>
+                <td className="wrap">{l.description}</td>
+                <td className="num">
+                  {formatNumber(lang, l.quantity)} {l.unit}
+                </td>
+                <td className="num">
+                  <Money amount={l.unitPrice} currency={c} />
+                </td>
+                <td className="num">{formatNumber(lang, l.vatRate, 2)}</td>
+                <td className="num">
+                  <Money amount={l.netAmount} currency={c} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="panel">
+        <h2>{translate(lang, "common.tax")}</h2>
+        <table className="grid">
+          <tbody>
+            {invoice.taxBreakdown.map((t) => (
+              <tr key={`${t.vatCategory}-${t.vatRate}`}>
+                <td>{t.vatCategory}</td>
+                <td className="num">{formatNumber(lang, t.vatRate, 2)} %</td>
+                <td className="num">
+                  <Money amount={t.taxableAmount} currency={c} />
+                </td>
+                <td className="num">
+                  <Money amount={t.taxAmount} currency={c} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      {invoice.payments.length > 0 ? (
+        <section className="panel">
+          <h2>Payments</h2>
+          <table className="grid">
+            <tbody>
+              {invoice.payments.map((p, index) => (
+                <tr key={index}>
+                  <td>
+                    <DateText value={p.paidAt} />
+                  </td>
+                  <td>{p.method}</td>
+                  <td>{p.reference}</td>
+                  <td className="num">
+                    <Money amount={p.amount} currency={c} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </>
+  );
+}

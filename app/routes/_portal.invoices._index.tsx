@@ -1,0 +1,85 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { DateText, Money, StatusBadge, useLang } from "~/components/format";
+import { ListToolbar } from "~/components/ListToolbar";
+import { translate } from "~/i18n/i18n";
+import { requireContact } from "~/modules/access/guards.server";
+import { listInvoices } from "~/modules/invoices/invoices.server";
+import { routeAccess } from "~/modules/access/route-access";
+
+export const handle = routeAccess({ area: "portal" });
+
+export const meta: MetaFunction = () => [{ title: "Invoices · Ledgerlight" }];
+
+const STATES = ["open", "overdue", "paid", "credit_note"] as const;
+type InvoiceState = (typeof STATES)[number];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { scope } = await requireContact(request);
+  const url = new URL(request.url);
+  const state = url.searchParams.get("state") as InvoiceState | null;
+  return {
+    invoices: await listInvoices(scope, {
+      q: url.searchParams.get("q")?.slice(0, 100) || undefined,
+      state: state && STATES.includes(state) ? state : undefined,
+    }),
+  };
+}
+
+export default function InvoicesPage() {
+  const { invoices } = useLoaderData<typeof loader>();
+  const lang = useLang();
+  const labels: Record<InvoiceState, string> = {
+    open: translate(lang, "status.open"),
+    overdue: translate(lang, "status.overdue"),
+    paid: translate(lang, "status.paid"),
+    credit_note: "Credit notes",
+  };
+  return (
+    <>
+      <h1>{translate(lang, "invoices.title")}</h1>
+      <ListToolbar states={STATES.map((s) => ({ value: s, label: labels[s] }))} />
+      <div className="panel">
+        <table className="grid" data-testid="invoices-table">
+          <thead>
+            <tr>
+              <th>{translate(lang, "invoices.number")}</th>
+              <th>{translate(lang, "invoices.issued")}</th>
+              <th>{translate(lang, "invoices.due")}</th>
+              <th>{translate(lang, "orders.number")}</th>
+              <th>{translate(lang, "invoices.status")}</th>
+              <th className="num">{translate(lang, "invoices.amount")}</th>
+              <th className="num">{translate(lang, "invoices.amountDue")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {invoices.map((i) => (
+              <tr key={i.id}>
+                <td>
+                  <Link to={`/invoices/${i.id}`}>{i.number}</Link> {i.kind === "credit_note" ? <span className="badge">CN</span> : null}
+                </td>
+                <td>
+                  <DateText value={i.issueDate} />
+                </td>
+                <td>
+                  <DateText value={i.dueDate} />
+                </td>
+                <td>{i.orderNumber}</td>
+                <td>
+                  <StatusBadge status={i.overdue ? "overdue" : i.status} />
+                </td>
+                <td className="num">
+                  <Money amount={i.grossAmount} currency={i.currency} />
+                </td>
+                <td className="num">
+                  <Money amount={i.amountDue} currency={i.currency} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {invoices.length === 0 ? <p className="muted" style={{ padding: 10 }}>{translate(lang, "common.none")}</p> : null}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,141 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { DateText, Money, StatusBadge, useLang } from "~/components/format";
+import { formatDateTime, formatNumber, translate } from "~/i18n/i18n";
+import { notFound, requireContact } from "~/modules/access/guards.server";
+import { getOrder } from "~/modules/orders/orders.server";
+import { routeAccess } from "~/modules/access/route-access";
+
+export const handle = routeAccess({ area: "portal" });
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.order.number ?? "Order"} · Ledgerlight` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { scope } = await requireContact(request);
+  const order = await getOrder(scope, params.orderId ?? "");
+  if (!order) notFound();
+  return { order };
+}
+
+export default function OrderPage() {
+  const { order } = useLoaderData<typeof loader>();
+  const lang = useLang();
+  return (
+    <>
+      <p>
+        <Link to="/orders">← {translate(lang, "orders.title")}</Link>
+      </p>
+      <h1>
+        {translate(lang, "orders.number")} {order.number} <StatusBadge status={order.status} />
+      </h1>
+      <div className="panel">
+        <dl className="facts">
+          <dt>{translate(lang, "orders.date")}</dt>
+          <dd>
+            <DateText value={order.orderDate} />
+          </dd>
+          <dt>{translate(lang, "orders.reference")}</dt>
+          <dd>{order.customerReference}</dd>
+          <dt>{translate(lang, "orders.location")}</dt>
+          <dd>{order.locationName}</dd>
+          <dt>{translate(lang, "orders.total")}</dt>
+          <dd>
+            <Money amount={order.grossAmount} currency={order.currency} />
+          </dd>
+        </dl>
+      </div>
+      <section className="panel">
+        <h2>{translate(lang, "orders.lines")}</h2>
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>{translate(lang, "common.sku")}</th>
+              <th>{translate(lang, "common.description")}</th>
+              <th className="num">{translate(lang, "common.quantity")}</th>
+              <th className="num">{translate(lang, "status.shipped")}</th>
+              <th className="num">Backorder</th>
+              <th className="num">{translate(lang, "common.unitPrice")}</th>
+              <th className="num">{translate(lang, "common.net")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {order.lines.map((l) => (
+              <tr key={l.lineNo}>
+                <td>{l.lineNo}</td>
+                <td>{l.sku}</td>
+                <td className="wrap">{l.description}</td>
+                <td className="num">
+                  {formatNumber(lang, l.quantityOrdered)} {l.unit}
+                </td>
+                <td className="num">{formatNumber(lang, l.quantityShipped)}</td>
+                <td className="num">{Number(l.quantityBackordered) > 0 ? <span className="badge warn">{formatNumber(lang, l.quantityBackordered)}</span> : "–"}</td>
+                <td className="num">
+                  <Money amount={l.unitPrice} currency={order.currency} />
+                </td>
+                <td className="num">
+                  <Money amount={l.netAmount} currency={order.currency} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      {order.milestones.length > 0 ? (
+        <section className="panel">
+          <h2>Timeline</h2>
+          <ul className="timeline">
+            {order.milestones.map((m, index) => (
+              <li key={index} className={m.occurredAt ? "done" : ""}>
+                <strong>{m.kind.replace(/_/g, " ")}</strong>{" "}
+                <span className="muted">{formatDateTime(lang, m.occurredAt ?? m.expectedAt)}</span> {m.note}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <section className="panel">
+        <h2>{translate(lang, "shipments.title")}</h2>
+        <table className="grid">
+          <tbody>
+            {order.shipments.map((s) => (
+              <tr key={s.id}>
+                <td>{s.number}</td>
+                <td>{s.carrier}</td>
+                <td>{s.trackingUrl ? <a href={s.trackingUrl} rel="noreferrer noopener" target="_blank">{s.trackingNumber}</a> : s.trackingNumber}</td>
+                <td>
+                  <StatusBadge status={s.status} />
+                </td>
+                <td>{formatDateTime(lang, s.shippedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="panel">
+        <h2>{translate(lang, "invoices.title")}</h2>
+        <table className="grid">
+          <tbody>
+            {order.invoices.map((i) => (
+              <tr key={i.id}>
+                <td>
+                  <Link to={`/invoices/${i.id}`}>{i.number}</Link>
+                </td>
+                <td>{i.kind === "credit_note" ? "Credit note" : ""}</td>
+                <td>
+                  <DateText value={i.issueDate} />
+                </td>
+                <td>
+                  <StatusBadge status={i.status} />
+                </td>
+                <td className="num">
+                  <Money amount={i.grossAmount} currency={i.currency} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}

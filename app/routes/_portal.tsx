@@ -1,0 +1,119 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, NavLink, Outlet, useLoaderData, useNavigate, useSubmit } from "@remix-run/react";
+import { useEffect } from "react";
+import { translate, type MessageKey } from "~/i18n/i18n";
+import { requireContact } from "~/modules/access/guards.server";
+import { useRootData } from "~/root";
+import { routeAccess } from "~/modules/access/route-access";
+
+export const handle = routeAccess({ area: "portal" });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, scope, memberships } = await requireContact(request);
+  const active = memberships.find((m) => m.accountId === scope.accountId);
+  return {
+    user: { name: user.name, email: user.email, language: user.language },
+    role: scope.role,
+    activeAccountId: scope.accountId,
+    activeAccountName: active?.accountName ?? "",
+    memberships: memberships.map((m) => ({ accountId: m.accountId, label: `${m.accountName} (${m.accountNumber})` })),
+  };
+}
+
+export const NAV: { to: string; key: MessageKey; hotkey: string }[] = [
+  { to: "/overview", key: "nav.overview", hotkey: "o" },
+  { to: "/orders", key: "nav.orders", hotkey: "r" },
+  { to: "/shipments", key: "nav.shipments", hotkey: "s" },
+  { to: "/invoices", key: "nav.invoices", hotkey: "i" },
+  { to: "/documents", key: "nav.documents", hotkey: "d" },
+  { to: "/quotes", key: "nav.quotes", hotkey: "q" },
+  { to: "/returns", key: "nav.returns", hotkey: "e" },
+  { to: "/support", key: "nav.support", hotkey: "u" },
+];
+
+export default function PortalShell() {
+  const data = useLoaderData<typeof loader>();
+  const lang = useRootData()?.language ?? "en";
+  const submit = useSubmit();
+  useGoToShortcuts();
+  return (
+    <div className="shell">
+      <aside className="sidebar" aria-label="Main">
+        <div className="brand">
+          {useRootData()?.supplierName}
+          <small>{data.activeAccountName}</small>
+        </div>
+        <nav>
+          {NAV.map((item) => (
+            <NavLink key={item.to} to={item.to} prefetch="intent">
+              {translate(lang, item.key)}
+              <kbd aria-hidden="true">g {item.hotkey}</kbd>
+            </NavLink>
+          ))}
+        </nav>
+        <div className="foot">
+          <div>{data.user.name}</div>
+          <div className="muted" style={{ color: "inherit", opacity: 0.75 }}>
+            {data.user.email} · {data.role}
+          </div>
+          <Form method="post" action="/logout" style={{ marginTop: 6 }}>
+            <button type="submit">{translate(lang, "nav.signOut")}</button>
+          </Form>
+        </div>
+      </aside>
+      <div>
+        <header className="topbar">
+          <strong>{data.activeAccountName}</strong>
+          <span className="spacer" />
+          {data.memberships.length > 1 ? (
+            <Form method="post" action="/account/switch" onChange={(event) => submit(event.currentTarget)}>
+              <label htmlFor="account-switcher" className="sr-only">
+                {translate(lang, "nav.switchAccount")}
+              </label>
+              <select id="account-switcher" name="accountId" defaultValue={data.activeAccountId} key={data.activeAccountId}>
+                {data.memberships.map((m) => (
+                  <option key={m.accountId} value={m.accountId}>
+                    {m.label}
+                  </option>
+                ))}
+              </select>
+              <noscript>
+                <button type="submit">{translate(lang, "nav.switchAccount")}</button>
+              </noscript>
+            </Form>
+          ) : null}
+        </header>
+        <main>
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}
+
+/** "g" then a letter jumps to a section, like in mail and issue trackers. */
+function useGoToShortcuts() {
+  const navigate = useNavigate();
+  useEffect(() => {
+    let pendingG = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    function onKey(event: KeyboardEvent) {
+      const target = event.target as HTMLElement | null;
+      if (target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
+      if (event.metaKey || event.ctrlKey || event.altKey) return;
+      if (pendingG) {
+        pendingG = false;
+        const item = NAV.find((n) => n.hotkey === event.key);
+        if (item) navigate(item.to);
+        return;
+      }
+      if (event.key === "g") {
+        pendingG = true;
+        clearTimeout(timer);
+        timer = setTimeout(() => (pendingG = false), 1200);
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [navigate]);
+}

@@ -1,0 +1,67 @@
+import { expect, test } from "@playwright/test";
+import { screenshots, signIn, sql } from "./support/fixtures";
+
+test("a contact sees exactly their own account's orders and invoices", async ({ page }) => {
+  await signIn(page, "buyer@kessler.example");
+  await expect(page).toHaveURL(/\/overview$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Übersicht|Overview/);
+  await screenshots(page, "overview");
+
+  const [kessler] = await sql<{ id: string }>(`SELECT id FROM accounts WHERE number = '10001'`);
+  const expectedOrders = await sql<{ number: string }>(`SELECT number FROM sales_orders WHERE account_id = $1 ORDER BY number`, [kessler.id]);
+  await page.goto("/orders");
+  const shownOrders = (await page.getByTestId("orders-table").locator("tbody tr td:first-child").allTextContents()).sort();
+  expect(shownOrders).toEqual(expectedOrders.map((o) => o.number).sort());
+  await screenshots(page, "orders");
+
+  const expectedInvoices = await sql<{ number: string }>(`SELECT number FROM invoices WHERE account_id = $1`, [kessler.id]);
+  await page.goto("/invoices");
+  const shownInvoices = await page.getByTestId("invoices-table").locator("tbody tr td:first-child a").allTextContents();
+  expect(shownInvoices.sort()).toEqual(expectedInvoices.map((i) => i.number).sort());
+
+  const [open] = await sql<{ amount: string }>(
+    `SELECT coalesce(sum(amount_due), 0)::numeric(14,2)::text AS amount FROM invoices
+      WHERE account_id = $1 AND kind = 'invoice' AND status IN ('open','partially_paid') AND currency = 'EUR'`,
+    [kessler.id],
+  );
+  await page.goto("/overview");
+  const shown = await page.getByTestId("open-balance-EUR").textContent();
+  expect(Number(shown!.replace(/[^\d,.-]/g, "").replace(/\./g, "").replace(",", "."))).toBeCloseTo(Number(open.amount), 2);
+
+  const [invoice] = await sql<{ id: string }>(`SELECT id FROM invoices WHERE account_id = $1 ORDER BY issue_date DESC LIMIT 1`, [kessler.id]);
+  await page.goto(`/invoices/${invoice.id}`);
+  await expect(page.getByTestId("amount-due")).toBeVisible();
+  await screenshots(page, "invoice");
+});
+
+test("another account's order answers 404, exactly like one that does not exist", async ({ page }) => {
+  await signIn(page, "buyer@kessler.example");
+  const [foreign] = await sql<{ id: string }>(
+    `SELECT o.id FROM sales_orders o JOIN accounts a ON a.id = o.account_id WHERE a.number = '10004' LIMIT 1`,
+  );
+  const foreignResponse = await page.goto(`/orders/${foreign.id}`);
+  expect(foreignResponse?.status()).toBe(404);
+  const foreignText = await page.locator("h1").textContent();
+  const missingResponse = await page.goto(`/orders/00000000-0000-4000-8000-000000000000`);
+  expect(missingResponse?.status()).toBe(404);
+  expect(await page.locator("h1").textContent()).toBe(foreignText);
+  expect((await page.goto(`/orders/not-a-uuid`))?.status()).toBe(404);
+});
+
+test("a contact with two accounts switches between them", async ({ page }) => {
+  await signIn(page, "group@kessler.example");
+  const switcher = page.getByLabel(/Switch account|Konto wechseln/);
+  await expect(switcher).toBeVisible();
+  const [lumiere] = await sql<{ id: string; name: string }>(`SELECT id, name FROM accounts WHERE number = '10003'`);
+  await switcher.selectOption(lumiere.id);
+  await expect(page.locator(".topbar strong")).toHaveText(lumiere.name);
+  const expected = await sql<{ number: string }>(`SELECT number FROM sales_orders WHERE account_id = $1`, [lumiere.id]);
+  await page.goto("/orders");
+  const shown = await page.getByTestId("orders-table").locator("tbody tr td:first-child").allTextContents();
+  expect(shown.sort()).toEqual(expected.map((o) => o.number).sort());
+});
+
+test("a contact cannot reach the admin area", async ({ page }) => {
+  await signIn(page, "admin@kessler.example");
+  expect((await page.goto("/admin"))?.status()).toBe(404);
+});
