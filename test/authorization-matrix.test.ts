@@ -98,7 +98,8 @@ beforeAll(async () => {
     for (const record of records) {
       const url = record === "none" ? template : fill(record);
       if (module.loader || module.default) cases.push({ routeId: route.id, url, method: "GET", record, access });
-      if (module.action) cases.push({ routeId: route.id, url, method: "POST", record, access });
+      // Signing out would end the persona's session mid-matrix; test/auth.test.ts covers logout.
+      if (module.action && route.id !== "routes/logout") cases.push({ routeId: route.id, url, method: "POST", record, access });
     }
   }
   cases = cases.sort((a, b) => a.url.localeCompare(b.url));
@@ -145,12 +146,12 @@ describe("authorization matrix", () => {
         const want = expected(persona, c);
         const location = response.headers.get("location") ?? "";
         const label = `${c.method} ${c.url} (${c.routeId}, ${c.record})`;
-        if (response.status >= 500) failures.push(`${label}: ${response.status} ${(await response.text()).slice(0, 200)}`);
+        const body = await response.text();
+        if (response.status >= 500) failures.push(`${label}: ${response.status} ${body.slice(0, 200)}`);
         else if (want !== "any-non-error") {
           if (response.status !== want.status) failures.push(`${label}: got ${response.status}, want ${want.status}`);
           else if (want.location && !want.location.test(location)) failures.push(`${label}: redirected to ${location}`);
         }
-        await response.body?.cancel();
       }
       expect(failures).toEqual([]);
     });

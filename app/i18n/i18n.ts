@@ -8,7 +8,7 @@ const catalogs: Record<Language, Record<MessageKey, string>> = { en, de };
 
 /** The label for `key` in `lang`, with `{name}` placeholders filled from `vars`. */
 export function translate(lang: Language, key: MessageKey, vars: Record<string, string | number> = {}): string {
-  const template = catalogs[lang][key] ?? en[key];
+  const template: string = catalogs[lang][key] ?? en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 

@@ -21,7 +21,3 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
   return redirect("/overview");
 }
-
-export async function loader() {
-  return redirect("/overview");
-}

@@ -141,7 +141,11 @@ export default function AdminAccount() {
                 </td>
                 <td>
                   <span className={`badge ${c.status === "disabled" ? "danger" : c.status === "active" ? "ok" : "warn"}`}>{c.status}</span>
-                  {c.pendingInvitationExpiresAt ? <span className="muted"> invite until {formatDateTime("en", c.pendingInvitationExpiresAt)}</span> : null}
+                  {c.pendingInvitationExpiresAt ? (
+                    <div className="muted" style={{ fontSize: 11 }}>
+                      link valid until {formatDateTime("en", c.pendingInvitationExpiresAt)}
+                    </div>
+                  ) : null}
                 </td>
                 <td>{formatDateTime("en", c.lastLoginAt) || "never"}</td>
                 <td>

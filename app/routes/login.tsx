@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthLayout } from "~/components/AuthLayout";
 import { Field, FormError } from "~/components/form";
@@ -14,6 +14,9 @@ import { useRootData } from "~/root";
 import { routeAccess } from "~/modules/access/route-access";
 
 export const handle = routeAccess({ area: "public" });
+
+// Retry-After on a throttled sign-in must reach the browser on the document response too.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Ledgerlight" }];
 

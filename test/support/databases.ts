@@ -66,7 +66,7 @@ export async function ensureTemplateDatabase(): Promise<string> {
   const name = `ll_template_${fingerprint()}`;
   await withAdmin(async (admin) => {
     // Session lock: released when this connection ends, also if seeding throws.
-    await admin.query(`SELECT pg_advisory_lock(4242002)`);
+    await admin.query(`SELECT pg_advisory_lock(4242003)`);
     const found = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
     if (found.rowCount) return;
     const building = `${name}_building`;

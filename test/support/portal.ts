@@ -40,7 +40,10 @@ export async function request(pathname: string, options: PortalRequest = {}): Pr
   }
   const method = options.method ?? (options.form ? "POST" : "GET");
   // Remix answers same-origin form posts; a browser would send these.
-  if (method !== "GET") headers.set("Origin", ORIGIN);
+  if (method !== "GET") {
+    headers.set("Origin", ORIGIN);
+    headers.set("Host", new URL(ORIGIN).host);
+  }
   return (await getHandler())(new Request(`${ORIGIN}${pathname}`, { method, headers, body, redirect: "manual" }), {
     clientIp: options.ip ?? "10.0.0.1",
   });

@@ -14,12 +14,16 @@ export async function startSmtpSink(): Promise<{ url: string; mails: ReceivedMai
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     onData(stream, _session, callback) {
-      PostalMime.parse(stream as unknown as ReadableStream)
-        .then((mail) => {
-          mails.push({ to: (mail.to ?? []).map((a) => a.address ?? ""), subject: mail.subject ?? "", text: mail.text ?? "" });
-          callback();
-        })
-        .catch(callback);
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        PostalMime.parse(Buffer.concat(chunks))
+          .then((mail) => {
+            mails.push({ to: (mail.to ?? []).map((a) => a.address ?? ""), subject: mail.subject ?? "", text: mail.text ?? "" });
+            callback();
+          })
+          .catch(callback);
+      });
     },
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
