@@ -69,6 +69,8 @@ beforeAll(async () => {
   const byNumber = Object.fromEntries(accounts.rows.map((a) => [a.number, a.id]));
   PARAMS.accountId = { own: byNumber["10001"], foreign: byNumber["10004"] };
   PARAMS.token = "token";
+  // The shape gateway's parameter names a shape, not a record: scope is checked on its rows (electric/server tests).
+  PARAMS.name = { own: "orders", foreign: "orders" };
 
   const build = await loadBuild();
   const routes = Object.values(build.routes);
@@ -111,6 +113,11 @@ beforeAll(async () => {
 function expected(persona: Persona, c: Case): { status: number; location?: RegExp } | "any-non-error" {
   const { access } = c;
   if (access.area === "public") return "any-non-error";
+  if (access.area === "sync") {
+    if (persona.kind === "anonymous") return { status: 401 };
+    if (persona.kind === "staff") return { status: 403 };
+    return "any-non-error";
+  }
   if (persona.kind === "anonymous") return { status: 302, location: /^\/login\?redirectTo=/ };
   if (access.area === "portal") {
     if (persona.kind === "staff") return { status: 302, location: /^\/admin$/ };

@@ -47,6 +47,8 @@ function pgTypes(): pg.CustomTypesConfig {
 export function createPostgresDb(connectionString: string, options: { max?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, types: pgTypes() });
   pool.on("error", (error) => console.error("postgres pool error:", error.message));
+  // LISTEN holds a connection for as long as someone listens; close() must hand them back first.
+  const listeners = new Set<pg.PoolClient>();
   return {
     kind: "postgres",
     async query<T>(text: string, params?: unknown[]) {
@@ -86,13 +88,17 @@ export function createPostgresDb(connectionString: string, options: { max?: numb
       };
       client.on("notification", handler);
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      listeners.add(client);
       return async () => {
+        if (!listeners.delete(client)) return;
         client.off("notification", handler);
         await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
         client.release();
       };
     },
     async close() {
+      for (const client of listeners) client.release(true);
+      listeners.clear();
       await pool.end();
     },
   };

@@ -3,6 +3,7 @@ import { Form, NavLink, Outlet, useLoaderData, useNavigate, useSubmit } from "@r
 import { useEffect } from "react";
 import { translate, type MessageKey } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
+import { contactCan } from "~/modules/access/permissions";
 import { useRootData } from "~/root";
 import { routeAccess } from "~/modules/access/route-access";
 
@@ -14,6 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     user: { name: user.name, email: user.email, language: user.language },
     role: scope.role,
+    canManageTeam: contactCan(scope.role, "contacts.manage"),
     activeAccountId: scope.accountId,
     activeAccountName: active?.accountName ?? "",
     memberships: memberships.map((m) => ({ accountId: m.accountId, label: `${m.accountName} (${m.accountNumber})` })),
@@ -30,6 +32,7 @@ export const NAV: { to: string; key: MessageKey; hotkey: string }[] = [
   { to: "/returns", key: "nav.returns", hotkey: "e" },
   { to: "/support", key: "nav.support", hotkey: "u" },
 ];
+const TEAM_HOTKEY = { to: "/team", key: "nav.team", hotkey: "t" } as const;
 
 export default function PortalShell() {
   const data = useLoaderData<typeof loader>();
@@ -50,6 +53,12 @@ export default function PortalShell() {
               <kbd aria-hidden="true">g {item.hotkey}</kbd>
             </NavLink>
           ))}
+          {data.canManageTeam ? (
+            <NavLink to="/team" prefetch="intent">
+              {translate(lang, "nav.team")}
+              <kbd aria-hidden="true">g t</kbd>
+            </NavLink>
+          ) : null}
         </nav>
         <div className="foot">
           <div>{data.user.name}</div>
@@ -103,7 +112,7 @@ function useGoToShortcuts() {
       if (event.metaKey || event.ctrlKey || event.altKey) return;
       if (pendingG) {
         pendingG = false;
-        const item = NAV.find((n) => n.hotkey === event.key);
+        const item = [...NAV, TEAM_HOTKEY].find((n) => n.hotkey === event.key);
         if (item) navigate(item.to);
         return;
       }

@@ -1,7 +1,7 @@
 import { redirect } from "@remix-run/node";
 import { getDb } from "~/db/connection.server";
 import { getSessionUser, redirectToLogin, setActiveAccount, type SessionUser } from "~/modules/auth/session.server";
-import { staffCan, type StaffPermission, type StaffRole } from "./permissions";
+import { contactCan, staffCan, type ContactPermission, type StaffPermission, type StaffRole } from "./permissions";
 import { buildScope, listMemberships, type Membership, type Scope } from "./scope.server";
 
 export interface ContactContext {
@@ -59,4 +59,13 @@ export async function requireStaff(request: Request, permission?: StaffPermissio
     throw new Response("Your staff role does not allow this.", { status: 403 });
   }
   return { user: user as StaffContext["user"] };
+}
+
+/** A contact whose role in the active account grants `permission`; others get 403. */
+export async function requireContactPermission(request: Request, permission: ContactPermission): Promise<ContactContext> {
+  const context = await requireContact(request);
+  if (!contactCan(context.scope.role, permission)) {
+    throw new Response("Your role in this account does not allow this.", { status: 403 });
+  }
+  return context;
 }

@@ -8,6 +8,8 @@ import type { ContactPermission, StaffPermission } from "./permissions";
 export type RouteAccess =
   | { area: "public" }
   | { area: "portal"; permission?: ContactPermission }
+  /** Portal data for fetch() clients (the shape gateway): 401 / 403 JSON instead of redirects. */
+  | { area: "sync" }
   | { area: "admin"; permission?: StaffPermission; actionPermission?: StaffPermission };
 
 export function routeAccess(access: RouteAccess) {

@@ -1,6 +1,7 @@
 import { getDb } from "~/db/connection.server";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { revokeAllSessions } from "~/modules/auth/session.server";
+import type { Scope } from "~/modules/access/scope.server";
 import type { Actor } from "./invitations.server";
 
 /**
@@ -36,4 +37,67 @@ export async function setContactStatus(
   });
   if (changed && status === "disabled") await revokeAllSessions(userId);
   return changed;
+}
+
+export interface TeamMember {
+  userId: string;
+  email: string;
+  name: string;
+  role: string;
+  status: "invited" | "active" | "disabled";
+  lastLoginAt: Date | null;
+  isSelf: boolean;
+}
+
+/** The contacts of the scope's active account, for its contact admins. */
+export async function listTeam(scope: Scope): Promise<TeamMember[]> {
+  const db = await getDb();
+  const { rows } = await db.query<TeamMember>(
+    `SELECT u.id AS "userId", u.email, u.name, m.role, u.status, u.last_login_at AS "lastLoginAt", u.id = $2 AS "isSelf"
+       FROM memberships m JOIN users u ON u.id = m.user_id
+      WHERE m.account_id = $1 AND u.kind = 'contact' ORDER BY u.name`,
+    [scope.accountId, scope.userId],
+  );
+  return rows;
+}
+
+/**
+ * A contact admin removes someone's access to their account. Disabling the person would also lock
+ * them out of other companies' accounts, which is not this admin's to decide; removing the
+ * membership ends their access here at their next request.
+ */
+export async function removeTeamMember(scope: Scope, actor: Actor, userId: string): Promise<boolean> {
+  if (userId === scope.userId) return false;
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const { rowCount } = await tx.query(
+      `DELETE FROM memberships m USING users u
+        WHERE m.user_id = u.id AND u.kind = 'contact' AND m.user_id = $1 AND m.account_id = $2`,
+      [userId, scope.accountId],
+    );
+    if (rowCount !== 1) return false;
+    await tx.query(
+      `UPDATE invitations SET revoked_at = now() WHERE user_id = $1 AND account_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL`,
+      [userId, scope.accountId],
+    );
+    await recordAuditEvent(tx, {
+      action: "contact.membership_removed",
+      actorUserId: actor.userId,
+      accountId: scope.accountId,
+      entityType: "user",
+      entityId: userId,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
+    return true;
+  });
+}
+
+export async function listAccountLocations(scope: Scope): Promise<{ id: string; name: string }[]> {
+  const db = await getDb();
+  const { rows } = await db.query<{ id: string; name: string }>(
+    `SELECT id, name FROM locations WHERE account_id = $1 ORDER BY name`,
+    [scope.accountId],
+  );
+  return rows;
 }
