@@ -62,7 +62,7 @@ export default function PortalShell() {
         </nav>
         <div className="foot">
           <div>{data.user.name}</div>
-          <div className="muted" style={{ color: "inherit", opacity: 0.75 }}>
+          <div className="who">
             {data.user.email} · {data.role}
           </div>
           <Form method="post" action="/logout" style={{ marginTop: 6 }}>

@@ -36,7 +36,7 @@ export default function AdminShell() {
         </nav>
         <div className="foot">
           <div>{user.name}</div>
-          <div style={{ opacity: 0.75 }}>{user.email}</div>
+          <div className="who">{user.email}</div>
           <Form method="post" action="/logout" style={{ marginTop: 6 }}>
             <button type="submit">Sign out</button>
           </Form>
