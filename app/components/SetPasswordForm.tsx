@@ -16,8 +16,8 @@ export function SetPasswordForm({
   return (
     <Form method="post" noValidate>
       <FormError message={formError} />
-      <Field name="password" type="password" label={translate(lang, "password.new")} hint={translate(lang, "password.hint")} autoComplete="new-password" required autoFocus error={fieldErrors?.password} />
-      <Field name="confirmPassword" type="password" label={translate(lang, "password.confirm")} autoComplete="new-password" required error={fieldErrors?.confirmPassword} />
+      <Field lang={lang} name="password" type="password" label={translate(lang, "password.new")} hint={translate(lang, "password.hint")} autoComplete="new-password" required autoFocus error={fieldErrors?.password} />
+      <Field lang={lang} name="confirmPassword" type="password" label={translate(lang, "password.confirm")} autoComplete="new-password" required error={fieldErrors?.confirmPassword} />
       <button type="submit" className="primary">
         {submitLabel}
       </button>
