@@ -114,6 +114,7 @@ function expected(persona: Persona, c: Case): { status: number; location?: RegEx
   const { access } = c;
   if (access.area === "public") return "any-non-error";
   if (access.area === "sync") {
+    if (c.method === "POST") return { status: 405 }; // the gateway offers no subset snapshots by POST
     if (persona.kind === "anonymous") return { status: 401 };
     if (persona.kind === "staff") return { status: 403 };
     return "any-non-error";
@@ -123,7 +124,7 @@ function expected(persona: Persona, c: Case): { status: number; location?: RegEx
     if (persona.kind === "staff") return { status: 302, location: /^\/admin$/ };
     if (c.record === "foreign" && persona.kind === "contact") return { status: 404 };
     if (c.record === "own" && persona.kind === "foreign-contact") return { status: 404 };
-    if (access.permission && !contactCan(persona.role, access.permission)) return { status: 403 };
+    if (access.permission && !contactCan(persona.role, access.permission)) return { status: 404 };
     return c.method === "POST" ? "any-non-error" : { status: 200 };
   }
   // admin area

@@ -2,16 +2,16 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { formatNumber, translate } from "~/i18n/i18n";
-import { notFound, requireContact } from "~/modules/access/guards.server";
+import { notFound, requireContactPermission } from "~/modules/access/guards.server";
 import { getInvoice } from "~/modules/invoices/invoices.server";
 import { routeAccess } from "~/modules/access/route-access";
 
-export const handle = routeAccess({ area: "portal" });
+export const handle = routeAccess({ area: "portal", permission: "invoices.read" });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.invoice.number ?? "Invoice"} · Ledgerlight` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { scope } = await requireContact(request);
+  const { scope } = await requireContactPermission(request, "invoices.read");
   const invoice = await getInvoice(scope, params.invoiceId ?? "");
   if (!invoice) notFound();
   return { invoice };

@@ -3,11 +3,11 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { ListToolbar } from "~/components/ListToolbar";
 import { translate } from "~/i18n/i18n";
-import { requireContact } from "~/modules/access/guards.server";
+import { requireContactPermission } from "~/modules/access/guards.server";
 import { listInvoices } from "~/modules/invoices/invoices.server";
 import { routeAccess } from "~/modules/access/route-access";
 
-export const handle = routeAccess({ area: "portal" });
+export const handle = routeAccess({ area: "portal", permission: "invoices.read" });
 
 export const meta: MetaFunction = () => [{ title: "Invoices · Ledgerlight" }];
 
@@ -15,7 +15,7 @@ const STATES = ["open", "overdue", "paid", "credit_note"] as const;
 type InvoiceState = (typeof STATES)[number];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { scope } = await requireContact(request);
+  const { scope } = await requireContactPermission(request, "invoices.read");
   const url = new URL(request.url);
   const state = url.searchParams.get("state") as InvoiceState | null;
   return {

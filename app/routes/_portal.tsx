@@ -16,6 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user: { name: user.name, email: user.email, language: user.language },
     role: scope.role,
     canManageTeam: contactCan(scope.role, "contacts.manage"),
+    canSeeInvoices: contactCan(scope.role, "invoices.read"),
     activeAccountId: scope.accountId,
     activeAccountName: active?.accountName ?? "",
     memberships: memberships.map((m) => ({ accountId: m.accountId, label: `${m.accountName} (${m.accountNumber})` })),
@@ -47,7 +48,7 @@ export default function PortalShell() {
           <small>{data.activeAccountName}</small>
         </div>
         <nav>
-          {NAV.map((item) => (
+          {NAV.filter((item) => item.to !== "/invoices" || data.canSeeInvoices).map((item) => (
             <NavLink key={item.to} to={item.to} prefetch="intent">
               {translate(lang, item.key)}
               <kbd aria-hidden="true">g {item.hotkey}</kbd>

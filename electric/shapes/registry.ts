@@ -1,3 +1,4 @@
+import type { ContactPermission } from "~/modules/access/permissions";
 import type { Scope } from "~/modules/access/scope.server";
 
 /**
@@ -17,6 +18,8 @@ export interface ShapeDefinition {
   locationColumn: string | null;
   /** Fixed conditions beyond the scope, e.g. staff-only ticket messages stay out. */
   fixed?: readonly ShapeCondition[];
+  /** A permission the contact's role needs on top of the scope (the gateway answers 403 without it). */
+  permission?: ContactPermission;
 }
 
 /** One AND-ed condition: `column IN (values)`, values in Postgres text format. */
@@ -31,7 +34,7 @@ function shape(
   name: string,
   table: string,
   columns: readonly string[],
-  options: { accountColumn?: string; locationColumn?: string | null; fixed?: ShapeCondition[] } = {},
+  options: { accountColumn?: string; locationColumn?: string | null; fixed?: ShapeCondition[]; permission?: ContactPermission } = {},
 ): ShapeDefinition {
   return {
     name,
@@ -41,6 +44,7 @@ function shape(
     accountColumn: options.accountColumn ?? "account_id",
     locationColumn: options.locationColumn === undefined ? "location_id" : options.locationColumn,
     fixed: options.fixed,
+    permission: options.permission,
   };
 }
 
@@ -82,18 +86,19 @@ export const SHAPES: readonly ShapeDefinition[] = [
     "delivery_date", "service_period_start", "service_period_end", "currency", "buyer_reference", "customer_reference",
     "preceding_invoice_id", "line_net_total", "allowance_total", "charge_total", "net_amount", "tax_amount", "gross_amount",
     "prepaid_amount", "paid_amount", "amount_due", "status", "payment_terms", "payment_reference", "updated_at",
-  ]),
+  ], { permission: "invoices.read" }),
   shape("invoice_lines", "invoice_lines", [
     "account_id", "location_id", "invoice_id", "line_no", "sales_order_line_id", "sku", "description", "quantity", "unit", "unit_price",
     "price_base_quantity", "line_allowance_amount", "line_charge_amount", "net_amount", "vat_category", "vat_rate",
-  ]),
-  shape("invoice_tax_breakdown", "invoice_tax_breakdown", ["account_id", "location_id", "invoice_id", "vat_category", "vat_rate", "taxable_amount", "tax_amount", "exemption_reason"]),
-  shape("invoice_allowance_charges", "invoice_allowance_charges", ["account_id", "location_id", "invoice_id", "seq", "is_charge", "amount", "base_amount", "percent", "reason", "vat_category", "vat_rate"]),
-  shape("payments", "payments", ["account_id", "location_id", "invoice_id", "paid_at", "amount", "currency", "method", "reference"]),
+  ], { permission: "invoices.read" }),
+  shape("invoice_tax_breakdown", "invoice_tax_breakdown", ["account_id", "location_id", "invoice_id", "vat_category", "vat_rate", "taxable_amount", "tax_amount", "exemption_reason"], { permission: "invoices.read" }),
+  shape("invoice_allowance_charges", "invoice_allowance_charges", ["account_id", "location_id", "invoice_id", "seq", "is_charge", "amount", "base_amount", "percent", "reason", "vat_category", "vat_rate"], { permission: "invoices.read" }),
+  shape("payments", "payments", ["account_id", "location_id", "invoice_id", "paid_at", "amount", "currency", "method", "reference"], { permission: "invoices.read" }),
   shape("quotes", "quotes", ["account_id", "location_id", "sales_order_id", "number", "issue_date", "valid_until", "status", ...money, "customer_reference", "note", "decided_at"]),
   shape("quote_lines", "quote_lines", ["account_id", "location_id", "quote_id", "line_no", "sku", "description", "quantity", "unit", "unit_price", "discount_percent", "vat_rate", "net_amount"]),
   shape("statements", "statements", ["account_id", "number", "period_start", "period_end", "opening_balance", "closing_balance", "currency", "issue_date"], {
     locationColumn: null,
+    permission: "statements.read", // the statements page is for admin and finance contacts only
   }),
   shape("document_files", "document_files", ["account_id", "location_id", "document_type", "document_id", "sales_order_id", "title", "file_name", "content_type", "byte_size", "issued_at"]),
   shape("return_requests", "return_requests", ["account_id", "location_id", "number", "sales_order_id", "delivery_note_id", "invoice_id", "reason", "comment", "status", "decided_at", "decision_note", "created_at", "updated_at"]),

@@ -61,11 +61,12 @@ export async function requireStaff(request: Request, permission?: StaffPermissio
   return { user: user as StaffContext["user"] };
 }
 
-/** A contact whose role in the active account grants `permission`; others get 403. */
+/**
+ * A contact whose role in the active account grants `permission`. Others get 404: for them the
+ * records behind the permission do not exist (DESIGN rule 1), like another account's.
+ */
 export async function requireContactPermission(request: Request, permission: ContactPermission): Promise<ContactContext> {
   const context = await requireContact(request);
-  if (!contactCan(context.scope.role, permission)) {
-    throw new Response("Your role in this account does not allow this.", { status: 403 });
-  }
+  if (!contactCan(context.scope.role, permission)) notFound();
   return context;
 }

@@ -20,7 +20,8 @@ const CONTACT_PERMISSIONS: Record<ContactRole, readonly ContactPermission[]> = {
   admin: ["documents.read", "invoices.read", "statements.read", "quotes.decide", "returns.request", "tickets.create", "contacts.manage"],
   buyer: ["documents.read", "invoices.read", "quotes.decide", "returns.request", "tickets.create"],
   finance: ["documents.read", "invoices.read", "statements.read", "tickets.create"],
-  viewer: ["documents.read", "invoices.read"],
+  // Viewers (warehouse, site staff) follow orders and deliveries; money stays with buyers and finance.
+  viewer: ["documents.read"],
 };
 
 export type StaffPermission =

@@ -1,4 +1,5 @@
 import { getDb } from "~/db/connection.server";
+import { contactCan } from "~/modules/access/permissions";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 
 export interface DocumentRow {
@@ -16,11 +17,14 @@ export async function listDocuments(scope: Scope, filters: { q?: string; limit?:
   const f = (alias: string) => scopeFilter(scope, alias, 1).sql;
   const params: unknown[] = scopeFilter(scope, "x", 1).params;
   const q = filters.q ? `%${filters.q}%` : null;
+  // Invoices, credit notes and statements (also as ERP files) are finance documents.
+  const seesMoney = contactCan(scope.role, "invoices.read") ? "true" : "false";
   params.push(q, filters.limit ?? 500);
   const qp = `$${params.length - 1}`;
   const { rows } = await db.query<DocumentRow>(
     `SELECT * FROM (
-       SELECT i.id, i.kind AS type, i.number, i.issue_date AS "issueDate", i.sales_order_id AS "orderId" FROM invoices i WHERE ${f("i")}
+       SELECT i.id, i.kind AS type, i.number, i.issue_date AS "issueDate", i.sales_order_id AS "orderId" FROM invoices i
+        WHERE ${f("i")} AND ${seesMoney}
        UNION ALL
        SELECT d.id, 'delivery_note', d.number, d.issue_date, d.sales_order_id FROM delivery_notes d WHERE ${f("d")}
        UNION ALL
@@ -28,7 +32,8 @@ export async function listDocuments(scope: Scope, filters: { q?: string; limit?:
        UNION ALL
        SELECT q.id, 'quote', q.number, q.issue_date, NULL FROM quotes q WHERE ${f("q")}
        UNION ALL
-       SELECT df.id, 'file', df.title, df.issued_at::date, df.sales_order_id FROM document_files df WHERE ${f("df")}
+       SELECT df.id, 'file', df.title, df.issued_at::date, df.sales_order_id FROM document_files df
+        WHERE ${f("df")} AND (${seesMoney} OR df.document_type NOT IN ('invoice','credit_note','statement'))
      ) docs
      LEFT JOIN LATERAL (SELECT number AS "orderNumber" FROM sales_orders WHERE id = docs."orderId") o ON true
      WHERE ${qp}::text IS NULL OR docs.number ILIKE ${qp} OR o."orderNumber" ILIKE ${qp}

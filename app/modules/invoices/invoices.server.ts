@@ -1,5 +1,6 @@
 import { getDb } from "~/db/connection.server";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
+import { contactCan } from "~/modules/access/permissions";
 import { isUuid } from "~/modules/ids";
 
 export interface InvoiceRow {
@@ -23,6 +24,7 @@ export async function listInvoices(
   scope: Scope,
   filters: { q?: string; state?: "open" | "overdue" | "paid" | "credit_note"; limit?: number } = {},
 ): Promise<InvoiceRow[]> {
+  if (!contactCan(scope.role, "invoices.read")) return [];
   const db = await getDb();
   const where = scopeFilter(scope, "i", 1);
   const params = [...where.params];
@@ -57,7 +59,7 @@ export interface InvoiceDetail extends InvoiceRow {
 }
 
 export async function getInvoice(scope: Scope, invoiceId: string): Promise<InvoiceDetail | null> {
-  if (!isUuid(invoiceId)) return null;
+  if (!isUuid(invoiceId) || !contactCan(scope.role, "invoices.read")) return null;
   const db = await getDb();
   const where = scopeFilter(scope, "i", 2);
   const { rows } = await db.query<InvoiceDetail & { precedingId: string | null; precedingNumber: string | null }>(

@@ -1,5 +1,6 @@
 import { getDb } from "~/db/connection.server";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
+import { contactCan } from "~/modules/access/permissions";
 import { isUuid } from "~/modules/ids";
 
 export interface OrderRow {
@@ -107,5 +108,6 @@ export async function getOrder(scope: Scope, orderId: string): Promise<OrderDeta
       [orderId],
     ),
   ]);
-  return { ...order, lines: lines.rows, milestones: milestones.rows, shipments: shipments.rows, invoices: invoices.rows };
+  const seesInvoices = contactCan(scope.role, "invoices.read");
+  return { ...order, lines: lines.rows, milestones: milestones.rows, shipments: shipments.rows, invoices: seesInvoices ? invoices.rows : [] };
 }

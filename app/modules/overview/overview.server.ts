@@ -1,5 +1,6 @@
 import { getDb } from "~/db/connection.server";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
+import { contactCan } from "~/modules/access/permissions";
 import { listInvoices, type InvoiceRow } from "~/modules/invoices/invoices.server";
 import { listOrders, type OrderRow } from "~/modules/orders/orders.server";
 
@@ -19,6 +20,7 @@ export async function getOverview(scope: Scope): Promise<Overview> {
   const orders = scopeFilter(scope, "o", 1);
   const shipments = scopeFilter(scope, "s", 1);
   const invoices = scopeFilter(scope, "i", 1);
+  const seesMoney = contactCan(scope.role, "invoices.read");
   const [openOrders, inTransit, balances, recentOrders, overdueInvoices] = await Promise.all([
     db.query<{ count: number }>(
       `SELECT count(*) AS count FROM sales_orders o WHERE ${orders.sql} AND o.status = ANY($${orders.params.length + 1})`,
@@ -28,7 +30,7 @@ export async function getOverview(scope: Scope): Promise<Overview> {
       `SELECT count(*) AS count FROM shipments s WHERE ${shipments.sql} AND s.status IN ('in_transit','out_for_delivery')`,
       shipments.params,
     ),
-    db.query<Overview["balances"][number]>(
+    seesMoney ? db.query<Overview["balances"][number]>(
       `SELECT i.currency,
               sum(i.amount_due)::numeric(14,2)::text AS "openAmount",
               coalesce(sum(i.amount_due) FILTER (WHERE i.due_date < current_date), 0)::numeric(14,2)::text AS "overdueAmount",
@@ -38,7 +40,7 @@ export async function getOverview(scope: Scope): Promise<Overview> {
         WHERE ${invoices.sql} AND i.kind = 'invoice' AND i.status IN ('open','partially_paid')
         GROUP BY i.currency ORDER BY i.currency`,
       invoices.params,
-    ),
+    ) : { rows: [], rowCount: 0 },
     listOrders(scope, { limit: 8 }),
     listInvoices(scope, { state: "overdue", limit: 8 }),
   ]);
