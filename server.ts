@@ -17,8 +17,11 @@ await build.entry.module.bootPortal();
 const app = express();
 app.disable("x-powered-by");
 if (process.env.TRUST_PROXY === "true") app.set("trust proxy", true);
-app.use(compression());
+// Server-sent events must reach the browser message by message, not in compressed blocks.
+app.use(compression({ filter: (req, res) => !String(res.getHeader("Content-Type") ?? "").startsWith("text/event-stream") && compression.filter(req, res) }));
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+// The replica worker is not content-hashed: browsers must revalidate it (it requests its wasm with ?v=hash).
+app.use("/replica", express.static("public/replica", { maxAge: 0, setHeaders: (res) => res.setHeader("Cache-Control", "no-cache") }));
 app.use(express.static("public", { maxAge: "1h" }));
 if (process.env.NODE_ENV !== "test") app.use(morgan("tiny"));
 

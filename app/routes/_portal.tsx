@@ -1,6 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, NavLink, Outlet, useLoaderData, useNavigate, useSubmit } from "@remix-run/react";
-import { useEffect } from "react";
+import { Form, NavLink, Outlet, useLoaderData, useNavigate, useRevalidator, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { CommandPalette } from "~/components/CommandPalette";
+import { SyncIndicator } from "~/components/SyncIndicator";
+import { activateReplica, registerServiceWorker, wipeReplicas } from "~/replica/active-replica.client";
+import type { ReplicaStatus } from "../../electric/replica/replica.client";
 import { translate, type MessageKey } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { contactCan } from "~/modules/access/permissions";
@@ -13,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { user, scope, memberships } = await requireContact(request);
   const active = memberships.find((m) => m.accountId === scope.accountId);
   return {
-    user: { name: user.name, email: user.email, language: user.language },
+    user: { id: user.id, name: user.name, email: user.email, language: user.language },
     role: scope.role,
     canManageTeam: contactCan(scope.role, "contacts.manage"),
     canSeeInvoices: contactCan(scope.role, "invoices.read"),
@@ -35,11 +39,17 @@ export const NAV: { to: string; key: MessageKey; hotkey: string }[] = [
 ];
 const TEAM_HOTKEY = { to: "/team", key: "nav.team", hotkey: "t" } as const;
 
+// The shell's data (who, which accounts) only changes on navigation or a form post, not when the
+// replica applies new rows and the pages below re-read it.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, currentUrl, nextUrl, defaultShouldRevalidate }) =>
+  formMethod !== undefined || currentUrl.href !== nextUrl.href ? defaultShouldRevalidate : false;
+
 export default function PortalShell() {
   const data = useLoaderData<typeof loader>();
   const lang = useRootData()?.language ?? "en";
   const submit = useSubmit();
   useGoToShortcuts();
+  const status = useReplica(data.user.id, data.activeAccountId);
   return (
     <div className="shell">
       <aside className="sidebar" aria-label="Main">
@@ -66,7 +76,17 @@ export default function PortalShell() {
           <div className="who">
             {data.user.email} · {data.role}
           </div>
-          <Form method="post" action="/logout" style={{ marginTop: 6 }}>
+          <Form
+            method="post"
+            action="/logout"
+            style={{ marginTop: 6 }}
+            onSubmit={(event) => {
+              // Delete the local copy first: the next person at this browser must not find it.
+              event.preventDefault();
+              const form = event.currentTarget;
+              void wipeReplicas().finally(() => submit(form));
+            }}
+          >
             <button type="submit">{translate(lang, "nav.signOut")}</button>
           </Form>
         </div>
@@ -74,7 +94,11 @@ export default function PortalShell() {
       <div>
         <header className="topbar">
           <strong>{data.activeAccountName}</strong>
+          <button type="button" className="search-button" onClick={() => window.dispatchEvent(new KeyboardEvent("keydown", { key: "k", ctrlKey: true }))}>
+            {lang === "de" ? "Suchen…" : "Search…"} <kbd>Ctrl K</kbd>
+          </button>
           <span className="spacer" />
+          <SyncIndicator status={status} lang={lang} />
           {data.memberships.length > 1 ? (
             <Form method="post" action="/account/switch" onChange={(event) => submit(event.currentTarget)}>
               <label htmlFor="account-switcher" className="sr-only">
@@ -96,9 +120,43 @@ export default function PortalShell() {
         <main>
           <Outlet />
         </main>
+        <CommandPalette lang={lang} />
       </div>
     </div>
   );
+}
+
+/**
+ * Opens the contact's local replica for the active account and re-reads the page's data (its
+ * clientLoader) whenever the replica applied new rows, so changes appear without a reload.
+ */
+function useReplica(userId: string, accountId: string): ReplicaStatus | null {
+  const [status, setStatus] = useState<ReplicaStatus | null>(null);
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    void registerServiceWorker();
+  }, []);
+  useEffect(() => {
+    const replica = activateReplica(userId, accountId);
+    let lastCommits: number | null = null;
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = replica.onStatus((next) => {
+      setStatus(next);
+      // Only live changes after the first full sync: the initial load commits shape by shape.
+      if (lastCommits !== null && next.commits > lastCommits && next.phase === "ready") {
+        clearTimeout(pending);
+        pending = setTimeout(() => revalidator.revalidate(), 100);
+      }
+      lastCommits = next.commits;
+    });
+    return () => {
+      clearTimeout(pending);
+      unsubscribe();
+    };
+    // revalidator is a new object each render; its revalidate() is stable enough for this use.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [userId, accountId]);
+  return status;
 }
 
 /** "g" then a letter jumps to a section, like in mail and issue trackers. */

@@ -18,7 +18,15 @@ export interface ShapeDefinition {
   locationColumn: string | null;
   /** Fixed conditions beyond the scope, e.g. staff-only ticket messages stay out. */
   fixed?: readonly ShapeCondition[];
-  /** A permission the contact's role needs on top of the scope (the gateway answers 403 without it). */
+  /**
+   * Kept live by a long-poll even over HTTP/1.1, where the browser's six connections per host
+   * allow only a few; the other shapes catch up in rounds (electric/replica/sync.ts).
+   */
+  live?: boolean;
+  /**
+   * A permission the contact's role needs on top of the scope. Without it the gateway serves the shape
+   * empty (not 403: the replica syncs every shape and takes a refusal for lost access to the account).
+   */
   permission?: ContactPermission;
 }
 
@@ -34,7 +42,7 @@ function shape(
   name: string,
   table: string,
   columns: readonly string[],
-  options: { accountColumn?: string; locationColumn?: string | null; fixed?: ShapeCondition[]; permission?: ContactPermission } = {},
+  options: { accountColumn?: string; locationColumn?: string | null; fixed?: ShapeCondition[]; permission?: ContactPermission; live?: boolean } = {},
 ): ShapeDefinition {
   return {
     name,
@@ -45,6 +53,7 @@ function shape(
     locationColumn: options.locationColumn === undefined ? "location_id" : options.locationColumn,
     fixed: options.fixed,
     permission: options.permission,
+    live: options.live,
   };
 }
 
@@ -60,7 +69,7 @@ export const SHAPES: readonly ShapeDefinition[] = [
   shape("orders", "sales_orders", [
     "account_id", "location_id", "cost_center_id", "number", "customer_reference", "buyer_name", "status", "order_date",
     "requested_delivery_date", "promised_delivery_date", ...money, "incoterms", "shipping_address", "updated_at",
-  ]),
+  ], { live: true }),
   shape("order_lines", "sales_order_lines", [
     "account_id", "location_id", "sales_order_id", "line_no", "sku", "description", "unit", "quantity_ordered", "quantity_shipped",
     "quantity_backordered", "quantity_cancelled", "quantity_invoiced", "unit_price", "discount_percent", "vat_rate", "net_amount",
@@ -73,7 +82,7 @@ export const SHAPES: readonly ShapeDefinition[] = [
   shape("shipments", "shipments", [
     "account_id", "location_id", "sales_order_id", "number", "carrier", "service", "tracking_number", "tracking_url", "status",
     "shipped_at", "estimated_delivery_at", "delivered_at", "package_count", "gross_weight_kg", "ship_to",
-  ]),
+  ], { live: true }),
   shape("shipment_lines", "shipment_lines", ["account_id", "location_id", "shipment_id", "sales_order_line_id", "line_no", "sku", "description", "quantity", "unit"]),
   shape("tracking_events", "tracking_events", ["account_id", "location_id", "shipment_id", "occurred_at", "status_code", "description", "place"]),
   shape("delivery_notes", "delivery_notes", ["account_id", "location_id", "sales_order_id", "shipment_id", "number", "issue_date", "ship_to", "note"]),
@@ -86,7 +95,7 @@ export const SHAPES: readonly ShapeDefinition[] = [
     "delivery_date", "service_period_start", "service_period_end", "currency", "buyer_reference", "customer_reference",
     "preceding_invoice_id", "line_net_total", "allowance_total", "charge_total", "net_amount", "tax_amount", "gross_amount",
     "prepaid_amount", "paid_amount", "amount_due", "status", "payment_terms", "payment_reference", "updated_at",
-  ], { permission: "invoices.read" }),
+  ], { permission: "invoices.read", live: true }),
   shape("invoice_lines", "invoice_lines", [
     "account_id", "location_id", "invoice_id", "line_no", "sales_order_line_id", "sku", "description", "quantity", "unit", "unit_price",
     "price_base_quantity", "line_allowance_amount", "line_charge_amount", "net_amount", "vat_category", "vat_rate",

@@ -1,0 +1,191 @@
+import { useNavigate } from "@remix-run/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { formatDate, formatMoney, type Language } from "~/i18n/i18n";
+import { getActiveReplica } from "~/replica/active-replica.client";
+import type { DocumentType, SearchResult } from "../../electric/replica/search";
+
+const TYPE_LABEL: Record<Language, Record<DocumentType, string>> = {
+  en: {
+    order: "Order", invoice: "Invoice", credit_note: "Credit note", shipment: "Shipment", delivery_note: "Delivery note",
+    order_confirmation: "Confirmation", quote: "Quote", file: "File", return_request: "Return", support_ticket: "Ticket",
+  },
+  de: {
+    order: "Auftrag", invoice: "Rechnung", credit_note: "Gutschrift", shipment: "Lieferung", delivery_note: "Lieferschein",
+    order_confirmation: "Bestätigung", quote: "Angebot", file: "Datei", return_request: "Retoure", support_ticket: "Ticket",
+  },
+};
+
+const FILTERS: { label: Record<Language, string>; types?: DocumentType[] }[] = [
+  { label: { en: "All", de: "Alle" } },
+  { label: { en: "Orders", de: "Aufträge" }, types: ["order", "order_confirmation"] },
+  { label: { en: "Invoices", de: "Rechnungen" }, types: ["invoice", "credit_note"] },
+  { label: { en: "Shipments", de: "Lieferungen" }, types: ["shipment", "delivery_note"] },
+  { label: { en: "Quotes", de: "Angebote" }, types: ["quote"] },
+];
+
+export function resultHref(result: SearchResult): string {
+  const q = encodeURIComponent(result.number ?? "");
+  switch (result.type) {
+    case "order":
+      return `/orders/${result.id}`;
+    case "invoice":
+    case "credit_note":
+      return `/invoices/${result.id}`;
+    case "shipment":
+    case "delivery_note":
+    case "order_confirmation":
+      return result.orderId ? `/orders/${result.orderId}` : `/shipments?q=${q}`;
+    case "quote":
+      return `/quotes?q=${q}`;
+    case "return_request":
+      return `/returns`;
+    case "support_ticket":
+      return `/support`;
+    default:
+      return `/documents?q=${q}`;
+  }
+}
+
+async function runSearch(query: string, types: DocumentType[] | undefined, signal: AbortSignal): Promise<{ results: SearchResult[]; source: "replica" | "server" }> {
+  const replica = getActiveReplica();
+  if (replica?.status()?.searchReady) {
+    try {
+      return { results: await replica.search(query, { types, limit: 20 }), source: "replica" };
+    } catch {
+      // fall through to the server
+    }
+  }
+  const params = new URLSearchParams({ q: query, limit: "20" });
+  for (const type of types ?? []) params.append("type", type);
+  const response = await fetch(`/search?${params}`, { signal, headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`search failed: ${response.status}`);
+  return { results: ((await response.json()) as { results: SearchResult[] }).results, source: "server" };
+}
+
+/** Ctrl/Cmd+K or "/" opens it; results as you type; arrows move; Enter opens; Esc closes. */
+export function CommandPalette({ lang }: { lang: Language }) {
+  const [open, setOpen] = useState(false);
+  const [query, setQuery] = useState("");
+  const [filter, setFilter] = useState(0);
+  const [results, setResults] = useState<SearchResult[]>([]);
+  const [source, setSource] = useState<"replica" | "server" | null>(null);
+  const [selected, setSelected] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const navigate = useNavigate();
+
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      const target = event.target as HTMLElement | null;
+      const typing = target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+      if ((event.key === "k" && (event.metaKey || event.ctrlKey)) || (event.key === "/" && !typing)) {
+        event.preventDefault();
+        setOpen(true);
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  useEffect(() => {
+    if (open) input.current?.focus();
+  }, [open]);
+
+  useEffect(() => {
+    if (!open) return;
+    const controller = new AbortController();
+    runSearch(query, FILTERS[filter].types, controller.signal)
+      .then(({ results: found, source: from }) => {
+        setResults(found);
+        setSource(from);
+        setSelected(0);
+        setError(null);
+      })
+      .catch((e: Error) => {
+        if (e.name !== "AbortError") setError(e.message);
+      });
+    return () => controller.abort();
+  }, [open, query, filter]);
+
+  const close = useCallback(() => {
+    setOpen(false);
+    setQuery("");
+  }, []);
+
+  const choose = useCallback(
+    (result: SearchResult | undefined) => {
+      if (!result) return;
+      close();
+      navigate(resultHref(result));
+    },
+    [close, navigate],
+  );
+
+  if (!open) return null;
+  const de = lang === "de";
+  return (
+    <div className="palette-backdrop" onMouseDown={close} role="presentation">
+      <div className="palette" role="dialog" aria-modal="true" aria-label={de ? "Suche" : "Search"} onMouseDown={(e) => e.stopPropagation()}>
+        <input
+          ref={input}
+          type="search"
+          value={query}
+          aria-label={de ? "Dokumente suchen" : "Search documents"}
+          aria-controls="palette-results"
+          aria-activedescendant={results[selected] ? `palette-${results[selected].type}-${results[selected].id}` : undefined}
+          placeholder={de ? "Nummer, Bestellnummer, Artikel, Sendungsnummer…" : "Number, PO, SKU, tracking number…"}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") close();
+            else if (e.key === "ArrowDown") {
+              e.preventDefault();
+              setSelected((i) => Math.min(i + 1, results.length - 1));
+            } else if (e.key === "ArrowUp") {
+              e.preventDefault();
+              setSelected((i) => Math.max(i - 1, 0));
+            } else if (e.key === "Enter") {
+              e.preventDefault();
+              choose(results[selected]);
+            } else if (e.key === "Tab") {
+              e.preventDefault();
+              setFilter((f) => (f + (e.shiftKey ? FILTERS.length - 1 : 1)) % FILTERS.length);
+            }
+          }}
+        />
+        <div className="palette-filters" role="group" aria-label={de ? "Typ" : "Type"}>
+          {FILTERS.map((f, index) => (
+            <button key={f.label.en} type="button" aria-pressed={index === filter} onClick={() => setFilter(index)}>
+              {f.label[lang]}
+            </button>
+          ))}
+          <span className="muted" data-testid="palette-source">
+            {source === "replica" ? (de ? "lokal" : "local") : source === "server" ? "server" : ""}
+          </span>
+        </div>
+        {error ? <p className="form-error">{error}</p> : null}
+        <ul id="palette-results" role="listbox" className="palette-results">
+          {results.map((r, index) => (
+            <li
+              key={`${r.type}-${r.id}`}
+              id={`palette-${r.type}-${r.id}`}
+              role="option"
+              aria-selected={index === selected}
+              onMouseEnter={() => setSelected(index)}
+              onClick={() => choose(r)}
+            >
+              <span className="badge">{TYPE_LABEL[lang][r.type]}</span>
+              <strong>{r.number}</strong>
+              <span className="muted">{[r.title, r.subtitle].filter(Boolean).join(" · ")}</span>
+              <span className="spacer" />
+              {r.status ? <span className="muted">{r.status.replace(/_/g, " ")}</span> : null}
+              <span className="num">{r.amount && r.currency ? formatMoney(lang, r.amount, r.currency) : ""}</span>
+              <span className="muted num">{formatDate(lang, r.date)}</span>
+            </li>
+          ))}
+          {results.length === 0 && query ? <li className="muted">{de ? "Nichts gefunden." : "Nothing found."}</li> : null}
+        </ul>
+        <div className="palette-help muted">↑↓ {de ? "wählen" : "select"} · Enter {de ? "öffnen" : "open"} · Tab {de ? "Filter" : "filter"} · Esc {de ? "schließen" : "close"}</div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { openReplica, ReplicaError, wipeAllReplicas, type Replica } from "../../electric/replica/replica.client";
+
+/**
+ * The tab's replica for the signed-in contact's active account. Module state rather than React
+ * context, because clientLoaders run outside React and read from it.
+ */
+let active: Replica | null = null;
+
+export function activateReplica(userId: string, accountId: string): Replica {
+  if (active && active.userId === userId && active.accountId === accountId && active.role() !== "closed") return active;
+  active?.close();
+  active = openReplica({ userId, accountId });
+  return active;
+}
+
+export function getActiveReplica(): Replica | null {
+  return active && active.role() !== "closed" ? active : null;
+}
+
+/** Logout: drop this tab's handle and delete every replica and cached page of this origin. */
+export async function wipeReplicas(): Promise<void> {
+  active?.close();
+  active = null;
+  await Promise.all([
+    wipeAllReplicas().catch((error: unknown) => console.warn("wiping the replica failed:", error)),
+    "caches" in window ? caches.delete("ledgerlight-pages-v1") : Promise.resolve(false),
+  ]);
+}
+
+/** Registers public/sw.js and asks it to keep the main lists for offline use. */
+export async function registerServiceWorker(): Promise<void> {
+  if (!("serviceWorker" in navigator)) return;
+  try {
+    await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+    const ready = await navigator.serviceWorker.ready;
+    ready.active?.postMessage({ type: "warm-pages" });
+  } catch (error) {
+    console.warn("service worker registration failed:", error);
+  }
+}
+
+/**
+ * For clientLoaders: answers from the replica once the shapes the page reads are synced, otherwise
+ * (first visit, syncing, another tab busy, any replica error) from the server loader.
+ */
+export async function readReplicaOr<T>(
+  shapes: readonly string[],
+  read: (replica: Replica) => Promise<T | null>,
+  serverLoader: () => Promise<T>,
+): Promise<T> {
+  const replica = getActiveReplica();
+  const status = replica?.status();
+  const ready = status && shapes.every((name) => status.shapes.find((s) => s.name === name)?.hasData);
+  if (!replica || !ready) return serverLoader();
+  try {
+    const value = await read(replica);
+    return value ?? serverLoader();
+  } catch (error) {
+    if (!(error instanceof ReplicaError)) console.warn("replica read failed, asking the server:", error);
+    return serverLoader();
+  }
+}

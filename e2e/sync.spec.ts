@@ -1,0 +1,106 @@
+import { expect, test, type Page } from "@playwright/test";
+import { screenshots, signIn, sql } from "./support/fixtures";
+
+/** Waits until the local replica has synced every shape and built its search index. */
+async function waitForReplica(page: Page) {
+  await expect(page.getByTestId("sync-status")).toHaveAttribute("data-phase", "ready", { timeout: 90_000 });
+}
+
+async function paletteSearch(page: Page, text: string) {
+  await page.keyboard.press("Control+k");
+  const box = page.getByRole("searchbox", { name: /Search documents|Dokumente suchen/ });
+  await box.fill(text);
+  return box;
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("the replica syncs, and search finds an invoice by number prefix, by PO and by SKU", async ({ page }) => {
+  test.setTimeout(150_000);
+  await signIn(page, "buyer@kessler.example");
+  await waitForReplica(page);
+  const [invoice] = await sql<{ id: string; number: string }>(
+    `SELECT i.id, i.number FROM invoices i JOIN accounts a ON a.id = i.account_id WHERE a.number = '10001' AND i.kind = 'invoice'
+      ORDER BY i.issue_date DESC LIMIT 1`,
+  );
+  const box = await paletteSearch(page, invoice.number.slice(0, -1));
+  await expect(page.getByTestId("palette-source")).toHaveText(/local|lokal/);
+  await expect(page.getByRole("option").filter({ hasText: invoice.number })).toBeVisible();
+  await screenshots(page, "search-palette");
+
+  const [order] = await sql<{ customer_reference: string; number: string; sku: string }>(
+    `SELECT o.customer_reference, o.number, l.sku FROM sales_orders o JOIN accounts a ON a.id = o.account_id
+       JOIN sales_order_lines l ON l.sales_order_id = o.id
+      WHERE a.number = '10001' AND o.customer_reference IS NOT NULL ORDER BY o.order_date DESC LIMIT 1`,
+  );
+  await box.fill(order.customer_reference);
+  await expect(page.getByRole("option").filter({ hasText: order.number }).first()).toBeVisible();
+  await box.fill(order.sku);
+  await expect(page.getByRole("option").first()).toBeVisible();
+  await box.fill(invoice.number);
+  await expect(page.getByRole("option").first()).toContainText(invoice.number);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/invoices/${invoice.id}$`));
+});
+
+test("a change committed in Postgres appears in the open page without a reload", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "buyer@kessler.example");
+  await waitForReplica(page);
+  const [invoice] = await sql<{ id: string; number: string; gross: string }>(
+    `SELECT i.id, i.number, i.gross_amount::text AS gross FROM invoices i JOIN accounts a ON a.id = i.account_id
+      WHERE a.number = '10001' AND i.kind = 'invoice' AND i.status = 'open' AND i.prepaid_amount = 0 ORDER BY i.issue_date DESC LIMIT 1`,
+  );
+  await page.goto(`/invoices/${invoice.id}`);
+  await waitForReplica(page);
+  await expect(page.locator("h1")).toContainText(/Offen|Open/);
+  const started = Date.now();
+  await sql(`UPDATE invoices SET paid_amount = gross_amount, amount_due = 0, status = 'paid' WHERE id = $1`, [invoice.id]);
+  await expect(page.locator("h1")).toContainText(/Bezahlt|Paid/, { timeout: 10_000 });
+  console.log(`paid status visible ${Date.now() - started} ms after commit`);
+});
+
+test("offline, a reload still lists and searches from the replica", async ({ page, context }) => {
+  test.setTimeout(150_000);
+  await signIn(page, "buyer@kessler.example");
+  await waitForReplica(page);
+  await page.goto("/orders");
+  await waitForReplica(page);
+  const count = await page.getByTestId("orders-table").locator("tbody tr").count();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId("sync-status")).toHaveAttribute("data-phase", "offline");
+  await expect(page.getByTestId("orders-table").locator("tbody tr")).toHaveCount(count);
+  const [invoice] = await sql<{ number: string }>(
+    `SELECT i.number FROM invoices i JOIN accounts a ON a.id = i.account_id WHERE a.number = '10001' ORDER BY i.issue_date LIMIT 1`,
+  );
+  await expect(async () => {
+    await page.keyboard.press("Escape");
+    await paletteSearch(page, invoice.number);
+    await expect(page.getByTestId("palette-source")).toHaveText(/local|lokal/, { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByRole("option").filter({ hasText: invoice.number })).toBeVisible();
+  await screenshots(page, "offline");
+  await context.setOffline(false);
+});
+
+test("two tabs use the replica at once", async ({ context }) => {
+  test.setTimeout(150_000);
+  const first = await context.newPage();
+  await signIn(first, "finance@kessler.example");
+  await waitForReplica(first);
+  const second = await context.newPage();
+  await second.goto("/overview");
+  await waitForReplica(second);
+  const [order] = await sql<{ number: string }>(
+    `SELECT o.number FROM sales_orders o JOIN accounts a ON a.id = o.account_id WHERE a.number = '10001' ORDER BY o.order_date DESC LIMIT 1`,
+  );
+  for (const page of [first, second]) {
+    await page.bringToFront();
+    await paletteSearch(page, order.number);
+    await expect(page.getByTestId("palette-source")).toHaveText(/local|lokal/);
+    await expect(page.getByRole("option").filter({ hasText: order.number }).first()).toBeVisible();
+    await page.keyboard.press("Escape");
+  }
+});

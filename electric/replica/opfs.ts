@@ -1,0 +1,70 @@
+import type { SAHPoolUtil, Sqlite3Static } from "@sqlite.org/sqlite-wasm";
+import { createOo1Driver, type SqlDriver } from "./driver";
+
+/**
+ * The browser side of the driver: a database file in the Origin Private File System through
+ * sqlite-wasm's "opfs-sahpool" VFS. It needs no COOP/COEP headers (unlike the "opfs" VFS), only a
+ * dedicated worker, because FileSystemSyncAccessHandle exists only there. The pool holds its
+ * access handles exclusively, so only one worker per pool at a time: the tabs elect a leader
+ * (replica.client.ts) and only the leader's worker calls this.
+ */
+
+export interface OpfsReplica {
+  driver: SqlDriver;
+  pool: SAHPoolUtil;
+  /** Closes the database and deletes the pool's directory (logout, access revoked). */
+  destroy(): Promise<void>;
+}
+
+interface PoolOptions {
+  name: string;
+  directory: string;
+  initialCapacity?: number;
+  /** Not in the package's .d.ts but in its source (3.54): without them a failed init deletes the pool. */
+  preserveOnInitFailure?: boolean;
+  forceReinitIfPreviouslyFailed?: boolean;
+}
+
+const DATABASE_FILE = "/replica.sqlite3";
+
+export async function openOpfsReplica(
+  sqlite3: Sqlite3Static,
+  names: { vfs: string; directory: string },
+  retry: { attempts?: number; delayMs?: number } = {},
+): Promise<OpfsReplica> {
+  const attempts = retry.attempts ?? 20;
+  const install = sqlite3.installOpfsSAHPoolVfs as (options: PoolOptions) => Promise<SAHPoolUtil>;
+  let pool: SAHPoolUtil | undefined;
+  for (let attempt = 1; !pool; attempt += 1) {
+    try {
+      pool = await install({
+        name: names.vfs,
+        directory: names.directory,
+        // A database, its rollback journal, plus spare slots (temp files stay in memory, see below).
+        initialCapacity: 6,
+        // A takeover right after the old leader's tab closed can find its handles still held; the
+        // default on failure is to DELETE the pool, which would throw the replica away. Keep it
+        // and try again: the handles are released within moments.
+        preserveOnInitFailure: true,
+        forceReinitIfPreviouslyFailed: true,
+      });
+    } catch (error) {
+      if (attempt >= attempts) throw new Error(`Cannot open the replica's OPFS storage: ${(error as Error).message}`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, retry.delayMs ?? 250));
+    }
+  }
+  const db = new pool.OpfsSAHPoolDb(DATABASE_FILE);
+  // Sorts and the FTS rebuild would otherwise create temp files, each taking a pool slot; a
+  // truncated (not deleted) journal keeps its slot between transactions.
+  db.exec("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000; PRAGMA journal_mode = TRUNCATE;");
+  const driver = createOo1Driver(db);
+  const opened = pool;
+  return {
+    driver,
+    pool: opened,
+    async destroy() {
+      driver.close();
+      await opened.removeVfs();
+    },
+  };
+}

@@ -1,0 +1,226 @@
+import type { SqlDriver, SqlParam } from "./driver";
+import { getMeta, setMeta } from "./schema";
+import {
+  DOCUMENT_TYPES, FTS_COLUMNS, SEARCH_DOC_COLUMNS, SOURCES, TOUCHES, TOUCH_IDS_CTE, type DocumentSource, type DocumentType,
+} from "./search-sources";
+
+export { DOCUMENT_TYPES, type DocumentType } from "./search-sources";
+
+/**
+ * Document search over the replica: building the FTS5 index, keeping it current, and querying it.
+ *
+ * Initial load: rows are inserted without any index maintenance, then `rebuildSearchIndex` fills
+ * search_docs with one INSERT…SELECT per document type and builds FTS5 with 'rebuild' (one pass,
+ * sorted, an order of magnitude faster than per-row triggers). Afterwards every apply transaction
+ * re-indexes only the documents its changes touched (`reindexDocuments`), inside the same
+ * transaction, so the index never disagrees with the rows.
+ */
+
+export type SearchState = "pending" | "ready";
+
+export interface SearchProgress {
+  phase: "documents" | "index" | "done";
+  /** Steps done and total (one step per document type, then the FTS build). */
+  done: number;
+  total: number;
+  documents: number;
+  /** Milliseconds since the build started. */
+  ms: number;
+}
+
+export type ProgressCallback = (progress: SearchProgress) => void;
+
+export interface DocumentKey {
+  source: DocumentSource;
+  id: string;
+}
+
+export function getSearchState(driver: SqlDriver): SearchState {
+  return getMeta(driver, "search_state") === "ready" ? "ready" : "pending";
+}
+
+const INSERT_DOCS = `INSERT INTO search_docs (${SEARCH_DOC_COLUMNS.join(", ")}) `;
+const FTS_LIST = FTS_COLUMNS.join(", ");
+
+/** Rebuilds search_docs and the FTS index from the shape tables, in one transaction. */
+export function rebuildSearchIndex(driver: SqlDriver, onProgress?: ProgressCallback): { documents: number; ms: number } {
+  const started = performance.now();
+  const total = SOURCES.length + 1;
+  let documents = 0;
+  driver.transaction(() => {
+    driver.run("DELETE FROM search_docs");
+    SOURCES.forEach((source, index) => {
+      documents += driver.run(INSERT_DOCS + source.select);
+      onProgress?.({ phase: "documents", done: index + 1, total, documents, ms: performance.now() - started });
+    });
+    // 'rebuild' discards the old index and reads every row of the content table in one pass.
+    driver.run("INSERT INTO search_fts (search_fts) VALUES ('rebuild')");
+    setMeta(driver, "search_state", "ready");
+  });
+  const ms = performance.now() - started;
+  onProgress?.({ phase: "done", done: total, total, documents, ms });
+  return { documents, ms };
+}
+
+/** Documents whose search row may change when the given rows of `table` change (see TOUCHES). */
+export function collectTouches(driver: SqlDriver, table: string, ids: readonly string[], into: Map<string, DocumentKey>): void {
+  const queries = TOUCHES[table];
+  if (!queries || ids.length === 0) return;
+  const sql = `${TOUCH_IDS_CTE}, touched(source, doc_id) AS (${queries.join(" UNION ALL ")})
+               SELECT DISTINCT source, doc_id FROM touched WHERE doc_id IS NOT NULL`;
+  for (const row of driver.selectObjects<{ source: DocumentSource; doc_id: string }>(sql, [JSON.stringify(ids)])) {
+    into.set(`${row.source}\u0000${row.doc_id}`, { source: row.source, id: row.doc_id });
+  }
+}
+
+export function touchesSearch(table: string): boolean {
+  return table in TOUCHES;
+}
+
+/** Re-derives the search rows of the given documents (deleted documents just leave the index). */
+export function reindexDocuments(driver: SqlDriver, keys: Iterable<DocumentKey>): number {
+  const bySource = new Map<DocumentSource, string[]>();
+  for (const key of keys) {
+    const ids = bySource.get(key.source) ?? [];
+    ids.push(key.id);
+    bySource.set(key.source, ids);
+  }
+  let count = 0;
+  driver.transaction(() => {
+    for (const [source, ids] of bySource) {
+      const sql = SOURCES.find((s) => s.source === source);
+      if (!sql) continue;
+      const params: SqlParam[] = [source, JSON.stringify(ids)];
+      const inIds = "source = ? AND doc_id IN (SELECT value FROM json_each(?))";
+      // External-content FTS5 must be told the old values of a row it forgets.
+      driver.run(
+        `INSERT INTO search_fts (search_fts, rowid, ${FTS_LIST}) SELECT 'delete', doc_rowid, ${FTS_LIST} FROM search_docs WHERE ${inIds}`,
+        params,
+      );
+      driver.run(`DELETE FROM search_docs WHERE ${inIds}`, params);
+      count += driver.run(`${INSERT_DOCS}${sql.select} WHERE ${sql.alias}.id IN (SELECT value FROM json_each(?))`, [params[1]]);
+      driver.run(`INSERT INTO search_fts (rowid, ${FTS_LIST}) SELECT doc_rowid, ${FTS_LIST} FROM search_docs WHERE ${inIds}`, params);
+    }
+  });
+  return count;
+}
+
+export interface SearchOptions {
+  types?: readonly DocumentType[];
+  /** Inclusive bounds on the document date, `YYYY-MM-DD`. */
+  dateFrom?: string;
+  dateTo?: string;
+  status?: string | readonly string[];
+  locationId?: string;
+  costCenterId?: string;
+  limit?: number;
+}
+
+export interface SearchResult {
+  type: DocumentType;
+  id: string;
+  number: string | null;
+  title: string | null;
+  subtitle: string | null;
+  date: string | null;
+  /** Decimal string as Postgres sends it (gross amount); null for documents without one. */
+  amount: string | null;
+  currency: string | null;
+  status: string | null;
+  orderId: string | null;
+  orderNumber: string | null;
+  locationId: string | null;
+  /** bm25 score (lower is better); null when the query had no search terms (newest first). */
+  score: number | null;
+}
+
+/**
+ * Turns what a user typed into an FTS5 query: every whitespace-separated term becomes a quoted
+ * phrase with a prefix star, terms are AND-ed. Quoting makes FTS5 syntax characters (- : ^ ( ) *)
+ * plain text, so any input is a valid query; "INV-2024-0001" becomes "INV-2024-0001"* which the
+ * tokenizer reads as the phrase inv 2024 0001*.
+ */
+export function toFtsQuery(input: string): string | null {
+  const terms = input
+    .split(/\s+/)
+    .filter((t) => /[\p{L}\p{N}]/u.test(t))
+    .map((t) => `"${t.replaceAll('"', '""')}"*`);
+  return terms.length > 0 ? terms.join(" AND ") : null;
+}
+
+/**
+ * Column weights for bm25: a hit in a number outranks a reference, a line, then anything else.
+ * A file is a copy of a document (or a certificate for one): it ranks at half weight, below the
+ * document whose number it carries. bm25 is negative, better is lower, so halving moves it down.
+ */
+const SCORE = `bm25(search_fts, 10.0, 6.0, 2.0, 1.0) * (CASE d.doc_type WHEN 'file' THEN 0.5 ELSE 1.0 END)`;
+
+export function searchDocuments(driver: SqlDriver, query: string, options: SearchOptions = {}): SearchResult[] {
+  const match = toFtsQuery(query);
+  const where: string[] = [];
+  const params: SqlParam[] = [];
+  if (match) {
+    where.push("search_fts MATCH ?");
+    params.push(match);
+  }
+  if (options.types && options.types.length > 0) {
+    const types = options.types.filter((t) => (DOCUMENT_TYPES as readonly string[]).includes(t));
+    where.push(`d.doc_type IN (${types.map(() => "?").join(", ") || "NULL"})`);
+    params.push(...types);
+  }
+  if (options.dateFrom) {
+    where.push("d.doc_date >= ?");
+    params.push(options.dateFrom);
+  }
+  if (options.dateTo) {
+    where.push("d.doc_date <= ?");
+    params.push(options.dateTo);
+  }
+  const statuses = typeof options.status === "string" ? [options.status] : (options.status ?? []);
+  if (statuses.length > 0) {
+    where.push(`d.status IN (${statuses.map(() => "?").join(", ")})`);
+    params.push(...statuses);
+  }
+  if (options.locationId) {
+    where.push("d.location_id = ?");
+    params.push(options.locationId);
+  }
+  if (options.costCenterId) {
+    where.push("d.cost_center_id = ?");
+    params.push(options.costCenterId);
+  }
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 20), 1), 200);
+  const columns = `d.doc_type, d.doc_id, d.number, d.title, d.subtitle, d.doc_date, d.amount, d.currency, d.status, d.order_id,
+    d.order_number, d.location_id`;
+  const filter = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+  let sql: string;
+  if (match) {
+    // An exact document number (any case) goes first, then bm25, then the newest.
+    sql = `SELECT ${columns}, ${SCORE} AS score FROM search_fts JOIN search_docs d ON d.doc_rowid = search_fts.rowid ${filter}
+           ORDER BY (upper(d.number) = upper(?)) DESC, score, d.doc_date DESC LIMIT ?`;
+    params.push(query.trim(), limit);
+  } else {
+    sql = `SELECT ${columns}, NULL AS score FROM search_docs d ${filter} ORDER BY d.doc_date DESC, d.number DESC LIMIT ?`;
+    params.push(limit);
+  }
+  return driver.selectObjects<Record<string, string | number | null>>(sql, params).map(toResult);
+}
+
+function toResult(row: Record<string, string | number | null>): SearchResult {
+  const text = (key: string) => (row[key] == null ? null : String(row[key]));
+  return {
+    type: row.doc_type as DocumentType,
+    id: String(row.doc_id),
+    number: text("number"),
+    title: text("title"),
+    subtitle: text("subtitle"),
+    date: text("doc_date"),
+    amount: text("amount"),
+    currency: text("currency"),
+    status: text("status"),
+    orderId: text("order_id"),
+    orderNumber: text("order_number"),
+    locationId: text("location_id"),
+    score: typeof row.score === "number" ? row.score : null,
+  };
+}

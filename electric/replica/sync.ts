@@ -1,0 +1,318 @@
+import { BackoffDefaults, FetchError, ShapeStream, type Row, type ShapeStreamOptions } from "@electric-sql/client";
+import { SHAPES, type ShapeDefinition } from "../shapes/registry";
+import { ShapeApplier, type CommitResult, type SearchMode } from "./apply";
+import type { SqlDriver } from "./driver";
+import { ident } from "./schema";
+import { getSearchState, rebuildSearchIndex, type ProgressCallback } from "./search";
+
+/**
+ * Runs one ShapeStream per registry shape against the gateway and feeds each into its applier.
+ *
+ * Two ways to stay current, because of the browser's connection limit: over HTTP/1.1 a browser
+ * opens at most 6 connections per host, and one live long-poll per shape (25 shapes) would starve
+ * the page's own requests for up to 20 s each. So:
+ * - "live": one long-lived long-polling stream per shape; right when the gateway speaks HTTP/2+.
+ * - "interval": catch-up rounds (`subscribe: false` streams, at most `concurrency` at a time) every
+ *   `intervalMs`, plus `refresh()` on demand (after a Remix action, say).
+ * - "auto" (default): catch up once, then pick "live" if the sync requests went over h2/h3
+ *   (Resource Timing's nextHopProtocol), else "interval".
+ */
+
+export type SyncMode = "auto" | "live" | "interval";
+
+export interface ShapeSyncStatus {
+  name: string;
+  /** Caught up with the server at least once in this session. */
+  upToDate: boolean;
+  /** Has rows from an earlier session or this one (a saved stream position). */
+  hasData: boolean;
+  rows: number;
+  syncedAt: string | null;
+  error: string | null;
+}
+
+export interface SyncStatus {
+  phase: "syncing" | "indexing" | "ready" | "stopped";
+  mode: "live" | "interval" | null;
+  /** 0–100: shapes caught up this session plus the search index build, in equal steps. */
+  progress: number;
+  searchReady: boolean;
+  shapes: ShapeSyncStatus[];
+  /** Apply transactions so far and the time spent in them (worker time, not network). */
+  commits: number;
+  applyMs: number;
+}
+
+export interface SyncControllerOptions {
+  driver: SqlDriver;
+  /** Absolute URL of the gateway's shape routes; the shape name is appended (`…/sync/shapes`). */
+  baseUrl: string;
+  accountId: string;
+  shapes?: readonly ShapeDefinition[];
+  mode?: SyncMode;
+  intervalMs?: number;
+  concurrency?: number;
+  fetchClient?: typeof fetch;
+  onStatus?: (status: SyncStatus) => void;
+  onCommit?: (commit: CommitResult) => void;
+  onSearchProgress?: ProgressCallback;
+  /** The gateway answered 401 (any shape) or 403/404 for the account's own shape: wipe the replica. */
+  onAccessDenied?: (httpStatus: number) => void;
+  /** Which HTTP version the sync requests used ("h2", "http/1.1"), for mode "auto". */
+  detectProtocol?: (url: string) => string | null;
+}
+
+/** Keeps every value in Postgres text format; booleans normalised to t/f (snapshots send true/false). */
+const keepText = (value: string) => value;
+export const PG_TEXT_PARSER: NonNullable<ShapeStreamOptions["parser"]> = {
+  int2: keepText, int4: keepText, int8: keepText, float4: keepText, float8: keepText, json: keepText, jsonb: keepText,
+  bool: (value: string) => (value === "t" || value === "true" ? "t" : "f"),
+};
+
+interface ShapeState {
+  shape: ShapeDefinition;
+  applier: ShapeApplier;
+  /** The gateway answered this shape with a 4xx (other than an account-wide denial). */
+  refused: boolean;
+  status: ShapeSyncStatus;
+  running: Promise<void> | null;
+  abort: AbortController | null;
+}
+
+export class SyncController {
+  private readonly states: ShapeState[];
+  private readonly options: SyncControllerOptions;
+  private mode: "live" | "interval" | null = null;
+  private searchMode: SearchMode;
+  private indexing = false;
+  private stopped = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private commits = 0;
+  private applyMs = 0;
+
+  constructor(options: SyncControllerOptions) {
+    this.options = options;
+    const driver = options.driver;
+    this.searchMode = getSearchState(driver) === "ready" ? "incremental" : "deferred";
+    this.states = (options.shapes ?? SHAPES).map((shape) => {
+      const applier = new ShapeApplier(driver, shape, { searchMode: () => this.searchMode });
+      const saved = driver.selectValue("SELECT synced_at FROM sync_state WHERE shape = ?", [shape.name]);
+      return {
+        shape, applier, running: null, abort: null, refused: false,
+        status: { name: shape.name, upToDate: false, hasData: saved != null, rows: this.countRows(shape), syncedAt: (saved as string) ?? null, error: null },
+      };
+    });
+  }
+
+  /** Catches every shape up once, builds the search index if needed, then keeps syncing. */
+  async start(): Promise<void> {
+    this.emit();
+    await this.catchUp(this.states);
+    if (this.stopped) return;
+    const requested = this.options.mode ?? "auto";
+    this.mode = requested === "auto" ? this.detectMode() : requested;
+    this.emit();
+    if (this.mode === "live") for (const state of this.states) void this.runLive(state);
+    else {
+      // Over HTTP/1.1 a few hot shapes still hold a long-poll each (a paid invoice shows at once);
+      // the rest catch up in rounds, leaving the browser's connections free for the page.
+      for (const state of this.states) if (state.shape.live) void this.runLive(state);
+      this.scheduleRound();
+    }
+  }
+
+  private roundStates(): ShapeState[] {
+    return this.mode === "live" ? [] : this.states.filter((s) => !s.shape.live);
+  }
+
+  /** Catch up now (interval mode; in live mode the streams are already current). */
+  async refresh(shapeNames?: readonly string[]): Promise<void> {
+    if (this.stopped || this.mode === "live") return;
+    const polled = this.mode === null ? this.states : this.roundStates();
+    const wanted = shapeNames ? polled.filter((s) => shapeNames.includes(s.shape.name)) : polled;
+    await this.catchUp(wanted);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const state of this.states) state.abort?.abort();
+    this.emit();
+  }
+
+  status(): SyncStatus {
+    const shapes = this.states.map((s) => ({ ...s.status }));
+    const caughtUp = shapes.filter((s) => s.upToDate).length;
+    const searchReady = this.searchMode === "incremental";
+    const phase = this.stopped ? "stopped" : this.indexing ? "indexing" : caughtUp === shapes.length && searchReady ? "ready" : "syncing";
+    const progress = Math.round((100 * (caughtUp + (searchReady ? 1 : 0))) / (shapes.length + 1));
+    return { phase, mode: this.mode, progress, searchReady, shapes, commits: this.commits, applyMs: Math.round(this.applyMs) };
+  }
+
+  private async catchUp(states: readonly ShapeState[]): Promise<void> {
+    const queue = [...states];
+    const workers = Array.from({ length: Math.min(this.options.concurrency ?? 4, queue.length) }, async () => {
+      for (let state = queue.shift(); state && !this.stopped; state = queue.shift()) await this.runStream(state, false);
+    });
+    await Promise.all(workers);
+  }
+
+  private scheduleRound(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.catchUp(this.roundStates()).then(() => this.scheduleRound());
+    }, this.options.intervalMs ?? 15_000);
+  }
+
+  private async runLive(state: ShapeState): Promise<void> {
+    await this.runStream(state, true);
+    // A live stream only ends on an error it could not retry; start a new one later.
+    if (!this.stopped) setTimeout(() => void this.runLive(state), 10_000);
+  }
+
+  /**
+   * One ShapeStream from the saved position. A catch-up stream settles at its first up-to-date; a
+   * live one keeps applying and settles only when it fails. Either settles on an error.
+   */
+  private runStream(state: ShapeState, live: boolean): Promise<void> {
+    if (state.running) return state.running;
+    const from = state.applier.startStream();
+    const abort = new AbortController();
+    state.abort = abort;
+    state.running = new Promise<void>((resolve) => {
+      let settled = false;
+      const settle = (error?: unknown) => {
+        if (error !== undefined) state.status.error = describe(error);
+        if (settled) return;
+        settled = true;
+        state.running = null;
+        abort.abort();
+        this.emit();
+        resolve();
+      };
+      // stop() aborts every stream; nothing else would settle the ones still fetching.
+      abort.signal.addEventListener("abort", () => settle());
+      const stream = new ShapeStream<Row>({
+        url: `${this.options.baseUrl}/${encodeURIComponent(state.shape.name)}`,
+        params: { account: this.options.accountId },
+        offset: from ? (from.offset as `${number}_${number}`) : "-1",
+        handle: from?.handle,
+        subscribe: live,
+        signal: abort.signal,
+        parser: PG_TEXT_PARSER,
+        fetchClient: this.options.fetchClient,
+        warnOnHttp: false,
+        // Catch-up rounds give up quickly when offline; the next round tries again.
+        backoffOptions: live ? BackoffDefaults : { ...BackoffDefaults, maxRetries: 3 },
+        onError: (error) => this.onStreamError(state, error),
+      });
+      stream.subscribe(
+        (messages) => {
+          if (this.stopped || settled) return;
+          try {
+            const outcome = state.applier.handleBatch(messages, () => ({ handle: stream.shapeHandle, offset: stream.lastOffset }));
+            if (!outcome.upToDate) return;
+            this.onUpToDate(state, outcome.commit);
+            if (!live) settle();
+          } catch (error) {
+            // The commit rolled back and kept its buffer; a live stream retries at its next up-to-date.
+            state.status.error = describe(error);
+            if (!live) settle(error);
+            else this.emit();
+          }
+        },
+        (error) => settle(error),
+      );
+    });
+    return state.running;
+  }
+
+  private onStreamError(state: ShapeState, error: Error): void {
+    // 401: signed out. 403/404 on the account's own shape (`accounts`): this session may no longer
+    // see the account, which the gateway answers for every shape alike. A refusal of one other
+    // shape alone (a worker built with a newer registry than the server's) is that shape's error;
+    // wiping for it would throw away a good replica on every page load.
+    const denied = error instanceof FetchError && (error.status === 401 || ([403, 404].includes(error.status) && state.shape.accountColumn === "id"));
+    if (denied) {
+      this.stop();
+      this.options.onAccessDenied?.(error.status);
+      return;
+    }
+    if (error instanceof FetchError && error.status === 400) {
+      // The gateway rejected our offset or handle: start this shape over from a fresh snapshot.
+      state.applier.resetPosition();
+    }
+    // A refused shape must not hold the search index back for ever (see onUpToDate); offline is different.
+    if (error instanceof FetchError && error.status >= 400 && error.status < 500) state.refused = true;
+    state.status.error = describe(error);
+    this.maybeBuildSearchIndex();
+    // Returning nothing stops this stream; the next round (or runLive's retry) starts a new one.
+  }
+
+  private onUpToDate(state: ShapeState, commit: CommitResult | null): void {
+    state.refused = false;
+    state.status.upToDate = true;
+    state.status.hasData = true;
+    state.status.error = null;
+    if (commit) {
+      this.commits += 1;
+      this.applyMs += commit.ms;
+      state.status.rows = this.countRows(state.shape);
+      state.status.syncedAt = new Date().toISOString();
+      this.options.onCommit?.(commit);
+      // A rebuild inside the commit (after a refetch) also refreshed the index of other shapes.
+      if (commit.search === "rebuilt") this.searchMode = "incremental";
+    }
+    this.maybeBuildSearchIndex();
+    this.emit();
+  }
+
+  /** The initial index build waits until every shape has data (or was refused by the gateway). */
+  private maybeBuildSearchIndex(): void {
+    if (this.stopped || this.searchMode !== "deferred" || !this.states.every((s) => s.status.hasData || s.refused)) return;
+    try {
+      this.buildSearchIndex();
+    } catch (error) {
+      // Stays deferred: the next commit tries again. Searches answer "unavailable" meanwhile.
+      console.error("Replica search index build failed:", error);
+    }
+  }
+
+  private buildSearchIndex(): void {
+    this.indexing = true;
+    this.emit();
+    try {
+      rebuildSearchIndex(this.options.driver, this.options.onSearchProgress);
+      this.searchMode = "incremental";
+    } finally {
+      this.indexing = false;
+    }
+  }
+
+  private detectMode(): "live" | "interval" {
+    const protocol = (this.options.detectProtocol ?? negotiatedProtocol)(this.options.baseUrl);
+    return protocol && /^h[23]/.test(protocol) ? "live" : "interval";
+  }
+
+  private countRows(shape: ShapeDefinition): number {
+    return Number(this.options.driver.selectValue(`SELECT count(*) FROM ${ident(shape.table)}`) ?? 0);
+  }
+
+  private emit(): void {
+    this.options.onStatus?.(this.status());
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The HTTP version of the most recent request to `prefix`, from Resource Timing (null if unknown). */
+export function negotiatedProtocol(prefix: string): string | null {
+  if (typeof performance === "undefined" || typeof performance.getEntriesByType !== "function") return null;
+  const entries = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    if (entries[i].name.startsWith(prefix)) return entries[i].nextHopProtocol || null;
+  }
+  return null;
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * The replica's tests need no Postgres (SQLite WASM in memory), so they can run without the
+ * repository's global setup: `npx vitest run --config electric/replica/vitest.replica.config.ts`.
+ * The main config (vitest.config.ts) runs them too, as part of `npm run test:unit`.
+ */
+export default defineConfig({
+  test: {
+    include: ["electric/replica/**/*.test.ts"],
+    testTimeout: 60_000,
+    pool: "forks",
+  },
+});

@@ -1,0 +1,149 @@
+import type { Db, Queryable } from "~/db/db.server";
+import { readSequencer } from "./sequencer.server";
+import type { ShapeRequestDefinition } from "./shape-definition.server";
+import {
+  conditionsSql,
+  ELECTRIC_SESSION_SETTINGS_SQL,
+  qualifiedTable,
+  rowJsonSql,
+  rowKeySql,
+  type TableSchema,
+} from "./table-schema.server";
+
+export type ChangeRead =
+  | { kind: "must-refetch"; reason: string }
+  | {
+      kind: "changes";
+      /** Serialised change messages, in log order. */
+      messages: string[];
+      /** Everything relevant up to this position has been read: the next offset. */
+      offsetPosition: number;
+      head: number;
+      /** False when the read stopped at `limit` (at a transaction boundary): more follows at once. */
+      complete: boolean;
+    };
+
+interface LogRow {
+  position: number;
+  txPosition: number;
+  txid: string;
+  operation: "insert" | "update" | "delete" | "truncate";
+  newIn: boolean;
+  oldIn: boolean;
+  newValue: string | null;
+  oldValue: string | null;
+  newKey: string | null;
+  oldKey: string | null;
+  oldPk: string | null;
+}
+
+function logQuery(definition: ShapeRequestDefinition, schema: TableSchema): { sql: string; conditionParams: string[][] } {
+  const table = qualifiedTable(definition.table);
+  // Both conditions use the same parameters ($5…): the old row and the new row are tested alike.
+  const inNew = conditionsSql("n", schema, definition.conditions, 5);
+  const inOld = conditionsSql("o", schema, definition.conditions, 5);
+  const newIn = `(l.new_row IS NOT NULL AND coalesce(${inNew.sql}, false))`;
+  const oldIn = `(l.old_row IS NOT NULL AND coalesce(${inOld.sql}, false))`;
+  const sql = `
+    SELECT l.position, l.tx_position AS "txPosition", (l.xid::xid)::text AS txid, l.operation,
+           ${newIn} AS "newIn", ${oldIn} AS "oldIn",
+           CASE WHEN l.new_row IS NOT NULL THEN ${rowJsonSql("n", schema, definition.columns)} END AS "newValue",
+           CASE WHEN l.old_row IS NOT NULL THEN ${rowJsonSql("o", schema, definition.columns)} END AS "oldValue",
+           CASE WHEN l.new_row IS NOT NULL THEN ${rowKeySql("n", schema, definition.primaryKey)} END AS "newKey",
+           CASE WHEN l.old_row IS NOT NULL THEN ${rowKeySql("o", schema, definition.primaryKey)} END AS "oldKey",
+           CASE WHEN l.old_row IS NOT NULL THEN ${rowJsonSql("o", schema, definition.primaryKey)} END AS "oldPk"
+      FROM sync_change_log l
+      LEFT JOIN LATERAL jsonb_populate_record(NULL::${table}, l.new_row) n ON true
+      LEFT JOIN LATERAL jsonb_populate_record(NULL::${table}, l.old_row) o ON true
+     WHERE l.table_name = $1 AND l.position > $2 AND l.position <= $3
+       AND (l.operation = 'truncate' OR ${newIn} OR ${oldIn})
+     ORDER BY l.position
+     LIMIT $4`;
+  return { sql, conditionParams: inNew.params };
+}
+
+/**
+ * The shape's changes after `fromPosition`, read in one REPEATABLE READ snapshot together with the
+ * head and the compaction horizon (so a concurrent compaction can never make entries vanish
+ * unnoticed between the horizon check and the read).
+ */
+export async function readChanges(
+  db: Db,
+  definition: ShapeRequestDefinition,
+  schema: TableSchema,
+  fromPosition: number,
+  limit: number,
+): Promise<ChangeRead> {
+  const query = logQuery(definition, schema);
+  return db.transaction(async (tx) => {
+    await tx.query(`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
+    // Settings and the sequencer row in one round trip (a live wake-up runs this per waiting client).
+    const { head, compactedThrough } = (
+      await tx.query<{ head: number; compactedThrough: number }>(
+        `SELECT s.head, s.compacted_through AS "compactedThrough" FROM sync_sequencer s, (${ELECTRIC_SESSION_SETTINGS_SQL}) settings WHERE s.id = 1`,
+      )
+    ).rows[0];
+    if (fromPosition < compactedThrough) return { kind: "must-refetch", reason: "offset is older than the compacted change log" };
+    if (fromPosition > head) return { kind: "must-refetch", reason: "offset is beyond the change log of this database" };
+    if (fromPosition === head) return { kind: "changes", messages: [], offsetPosition: head, head, complete: true };
+
+    const select = (from: number, to: number, max: number) =>
+      tx.query<LogRow>(query.sql, [definition.table, from, to, max, ...query.conditionParams]).then((r) => r.rows);
+    let rows = await select(fromPosition, head, limit + 1);
+    let offsetPosition = head;
+    let complete = true;
+    if (rows.length > limit) {
+      rows = rows.slice(0, limit);
+      const last = rows[rows.length - 1];
+      // Never end a chunk inside a transaction: take the rest of the last one.
+      if (last.position < last.txPosition) rows.push(...(await select(last.position, last.txPosition, 1_000_000)));
+      offsetPosition = last.txPosition;
+      complete = false;
+    }
+    if (rows.some((row) => row.operation === "truncate")) return { kind: "must-refetch", reason: `${definition.table} was truncated` };
+    return { kind: "changes", messages: toMessages(definition.table, rows), offsetPosition, head, complete };
+  });
+}
+
+interface PendingMessage {
+  txPosition: number;
+  render: (last: boolean) => string;
+}
+
+/**
+ * Log entries → Electric change messages for this shape. An update that moves a row out of the
+ * shape's conditions becomes a delete, one that moves it in an insert; a primary-key change becomes
+ * delete + insert. Inserts and updates carry the whole projected row (the client upserts); deletes
+ * carry the primary key, as with Electric's default replica mode.
+ */
+export function toMessages(table: string, rows: readonly LogRow[]): string[] {
+  const relation = `["public",${JSON.stringify(table)}]`;
+  const pending: PendingMessage[] = [];
+  const add = (row: LogRow, operation: string, key: string, value: string, extra = "") =>
+    pending.push({
+      txPosition: row.txPosition,
+      render: (last) =>
+        `{"key":${JSON.stringify(key)},"value":${value},"headers":{"operation":"${operation}","relation":${relation},` +
+        `"lsn":"${row.txPosition}","op_position":${row.position},"txids":[${row.txid}]${extra},"last":${last}}}`,
+    });
+  for (const row of rows) {
+    const { newIn, oldIn, newKey, oldKey, newValue, oldValue, oldPk } = row;
+    if (newIn && oldIn && newKey !== null && oldKey !== null && newValue !== null) {
+      if (newKey !== oldKey) {
+        add(row, "delete", oldKey, oldPk ?? "{}", `,"key_change_to":${JSON.stringify(newKey)}`);
+        add(row, "insert", newKey, newValue, `,"key_change_from":${JSON.stringify(oldKey)}`);
+      } else if (newValue !== oldValue) {
+        add(row, "update", newKey, newValue);
+      } // else: only columns outside the projection changed
+    } else if (newIn && newKey !== null && newValue !== null) {
+      add(row, "insert", newKey, newValue);
+    } else if (oldIn && oldKey !== null) {
+      add(row, "delete", oldKey, oldPk ?? "{}");
+    }
+  }
+  return pending.map((message, i) => message.render(pending[i + 1]?.txPosition !== message.txPosition));
+}
+
+export async function currentHead(db: Queryable): Promise<number> {
+  return (await readSequencer(db)).head;
+}

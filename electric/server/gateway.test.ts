@@ -1,0 +1,168 @@
+import { createRequestHandler } from "@remix-run/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "~/db/connection.server";
+import type { Db } from "~/db/db.server";
+import { loadBuild, signIn } from "../../test/support/portal";
+import { startHttpServer, type RunningServer } from "./node-http.server";
+import { account, contactScope, insertOrder, openStream, type AccountFixture } from "./testing/fixtures";
+import { ShapeCollector } from "./testing/shape-collector";
+
+/**
+ * GET /sync/shapes/:name through the real Remix build: session → scope → registry → engine (or a
+ * proxied Electric), driven by fetch() and by the real ShapeStream with the session cookie.
+ */
+
+type Handler = (request: Request, context: { clientIp: string }) => Promise<Response>;
+
+let db: Db;
+let portal: RunningServer;
+let kessler: AccountFixture;
+let nordhavn: AccountFixture;
+const cookies: Record<string, string> = {};
+const aborter = new AbortController();
+
+beforeAll(async () => {
+  db = await getDb();
+  kessler = await account(db, "10001");
+  nordhavn = await account(db, "10004");
+  const handler = createRequestHandler(await loadBuild(), "production") as unknown as Handler;
+  portal = await startHttpServer((request) => handler(request, { clientIp: "127.0.0.1" }));
+  for (const email of ["buyer@kessler.example", "viewer@kessler.example", "finance@kessler.example", "admin@brandt-soehne.example"]) {
+    cookies[email] = await signIn(email);
+  }
+});
+
+afterAll(async () => {
+  aborter.abort();
+  await portal.close();
+});
+
+function shapeUrl(name: string, query: Record<string, string> = {}) {
+  const search = new URLSearchParams(query).toString();
+  return `${portal.url}/sync/shapes/${name}${search ? `?${search}` : ""}`;
+}
+
+async function get(name: string, query: Record<string, string>, email?: string) {
+  return fetch(shapeUrl(name, query), { headers: email ? { cookie: cookies[email] } : {}, redirect: "manual" });
+}
+
+describe("shape gateway", () => {
+  it("answers fetch() with JSON statuses: 401 signed out, 403 staff, 404 unknown shape or foreign account", async () => {
+    const signedOut = await get("orders", { offset: "-1" });
+    expect(signedOut.status).toBe(401);
+    expect(signedOut.headers.get("content-type")).toMatch(/application\/json/);
+    expect(await signedOut.json()).toEqual({ message: expect.any(String) });
+
+    const staff = await get("orders", { offset: "-1" }, "admin@brandt-soehne.example");
+    expect(staff.status).toBe(403);
+    expect(await staff.json()).toEqual({ message: expect.any(String) });
+
+    const unknown = await get("users", { offset: "-1" }, "buyer@kessler.example");
+    expect(unknown.status).toBe(404);
+    const foreign = await get("orders", { offset: "-1", account: nordhavn.id }, "buyer@kessler.example");
+    expect(foreign.status).toBe(404);
+
+    const own = await get("orders", { offset: "-1", account: kessler.id }, "buyer@kessler.example");
+    expect(own.status).toBe(200);
+    expect(own.headers.get("electric-handle")).toBeTruthy();
+    const rows = ((await own.json()) as { value?: { account_id: string } }[]).filter((m) => m.value);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((m) => m.value!.account_id === kessler.id)).toBe(true);
+
+    const badParams = await get("orders", { offset: "-1", live: "true" }, "buyer@kessler.example");
+    expect(badParams.status).toBe(400);
+    expect(((await badParams.json()) as { message: string }).message).toBe("Invalid request");
+    const post = await fetch(shapeUrl("orders", { offset: "-1" }), { method: "POST", headers: { cookie: cookies["buyer@kessler.example"] } });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("GET");
+  });
+
+  it("serves permission-bound shapes only to roles that have the permission, empty to the others", async () => {
+    const rowsFor = async (shape: string, email: string) => {
+      const response = await get(shape, { offset: "-1" }, email);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { value?: unknown }[]).filter((m) => m.value).length;
+    };
+    expect(await rowsFor("statements", "finance@kessler.example")).toBeGreaterThan(0);
+    expect(await rowsFor("statements", "buyer@kessler.example")).toBe(0);
+    expect(await rowsFor("invoices", "buyer@kessler.example")).toBeGreaterThan(0);
+    expect(await rowsFor("invoices", "viewer@kessler.example")).toBe(0);
+    expect(await rowsFor("orders", "viewer@kessler.example")).toBeGreaterThan(0);
+  });
+
+  it("streams a location-restricted contact's rows to the real client and refetches when the scope changes", async () => {
+    const streamAborter = new AbortController();
+    aborter.signal.addEventListener("abort", () => streamAborter.abort());
+    const viewer = await contactScope(db, "viewer@kessler.example", "10001");
+    const client = new ShapeCollector(
+      openStream(shapeUrl("orders"), { account: kessler.id }, streamAborter.signal, { cookie: cookies["viewer@kessler.example"] }),
+    );
+    await client.waitForUpToDate();
+    const inViewerLocations = (row: Record<string, string | null>) => row.location_id !== null && viewer.locationIds!.includes(row.location_id);
+    expect(client.rows.size).toBeGreaterThan(0);
+    expect([...client.rows.values()].every(inViewerLocations)).toBe(true);
+
+    const live = await insertOrder(db, { accountId: kessler.id, locationId: viewer.locationIds![0] });
+    await client.waitFor("a live insert through the gateway", () => client.byId().has(live));
+
+    // The supplier lifts the location restriction: a new scope, so a new definition; the client's
+    // handle gets 409 on its next request and it refetches everything of the account.
+    await db.query(
+      `DELETE FROM membership_locations WHERE membership_id = (SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE u.email = 'viewer@kessler.example' AND m.account_id = $1)`,
+      [kessler.id],
+    );
+    const wake = await insertOrder(db, { accountId: kessler.id, locationId: viewer.locationIds![0] }); // ends the held poll
+    const { rows } = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM sales_orders WHERE account_id = $1`, [kessler.id]);
+    await client.waitFor("the refetch with the wider scope", () => client.mustRefetches > 0 && client.rows.size === rows[0].count, 30_000);
+    expect(client.byId().has(wake)).toBe(true);
+    expect([...client.rows.values()].some((row) => !inViewerLocations(row))).toBe(true);
+    streamAborter.abort();
+    client.stop();
+  }, 45_000);
+
+  it("proxies to Electric with ELECTRIC_URL: protocol params only, the shape set server-side, statuses and headers passed through", async () => {
+    const seen: URL[] = [];
+    const electric = await startHttpServer(async (request) => {
+      seen.push(new URL(request.url));
+      return new Response(`[{"headers":{"control":"must-refetch"}}]`, {
+        status: 409,
+        headers: {
+          "electric-handle": "upstream-handle-2",
+          "cache-control": "public, max-age=60, must-revalidate",
+          "content-type": "application/json",
+        },
+      });
+    });
+    process.env.ELECTRIC_URL = electric.url;
+    process.env.ELECTRIC_SECRET = "s3cret";
+    try {
+      const response = await get(
+        "orders",
+        { offset: "5_0", handle: "h1", live: "true", cursor: "7", "cache-buster": "x", table: "users", where: "true", columns: "*", secret: "mine", expired_handle: "h0" },
+        "viewer@kessler.example",
+      );
+      expect(response.status).toBe(409);
+      expect(response.headers.get("electric-handle")).toBe("upstream-handle-2");
+      expect(response.headers.get("vary")?.toLowerCase()).toContain("cookie");
+      expect(response.headers.get("cache-control")).toBe("private, max-age=60, must-revalidate");
+      expect(await response.text()).toBe(`[{"headers":{"control":"must-refetch"}}]`);
+
+      const upstream = seen.find((url) => url.searchParams.get("handle") === "h1")!;
+      expect(upstream.pathname).toBe("/v1/shape");
+      const params = Object.fromEntries(upstream.searchParams);
+      expect(params).toMatchObject({ offset: "5_0", handle: "h1", live: "true", cursor: "7", "cache-buster": "x", expired_handle: "h0" });
+      expect(params.table).toBe("sales_orders");
+      expect(params.secret).toBe("s3cret");
+      expect(params.where).toBe(`"account_id" IN ($1)`); // no location restriction any more (previous test)
+      expect(params["params[1]"]).toBe(kessler.id);
+      expect(params.columns.split(",")[0]).toBe(`"id"`);
+      expect(params.columns).not.toContain("*");
+      expect(params.account).toBeUndefined();
+    } finally {
+      delete process.env.ELECTRIC_URL;
+      delete process.env.ELECTRIC_SECRET;
+      await electric.close();
+    }
+  });
+});

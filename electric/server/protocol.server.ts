@@ -1,0 +1,137 @@
+import { randomInt } from "node:crypto";
+
+/**
+ * The request side and the response envelope of the Electric HTTP Shape API v1 as
+ * @electric-sql/client 1.5.x uses it (/work/shared/ELECTRIC-PROTOCOL.md §1). Only offset, handle,
+ * live, live_sse, cursor and log are read from the client; table, where, params, columns, replica,
+ * cache-buster, expired_handle and anything else are ignored (the shape is server-defined).
+ */
+
+export type RequestedOffset = { kind: "snapshot" } | { kind: "now" } | { kind: "position"; position: number };
+
+export interface ShapeParams {
+  offset: RequestedOffset;
+  handle: string | null;
+  live: boolean;
+  sse: boolean;
+  cursor: string | null;
+}
+
+export type ParseResult = { ok: true; params: ShapeParams } | { ok: false; errors: Record<string, string[]> };
+
+// Our offsets are "<position>_0"; "<n>_inf" (Electric's snapshot-end form) and any op part are
+// accepted, the op part carries no meaning here (every position is one log entry).
+const OFFSET_PATTERN = /^(\d{1,15})_(\d{1,15}|inf)$/;
+const SUBSET_PARAMS = ["subset__where", "subset__params", "subset__limit", "subset__offset", "subset__order_by", "subset__where_expr", "subset__order_by_expr"];
+
+export function parseShapeParams(search: URLSearchParams): ParseResult {
+  const errors: Record<string, string[]> = {};
+  const fail = (field: string, message: string) => (errors[field] ??= []).push(message);
+
+  const rawOffset = search.get("offset");
+  let offset: RequestedOffset | null = null;
+  if (rawOffset === null || rawOffset === "") fail("offset", "can't be blank");
+  else if (rawOffset === "-1") offset = { kind: "snapshot" };
+  else if (rawOffset === "now") offset = { kind: "now" };
+  else {
+    const match = OFFSET_PATTERN.exec(rawOffset);
+    if (match) offset = { kind: "position", position: Number(match[1]) };
+    else fail("offset", "has invalid format");
+  }
+
+  const handle = search.get("handle") || null;
+  if (offset?.kind === "position" && !handle) fail("handle", "can't be blank when offset != -1");
+
+  const live = parseBoolean(search, "live", fail);
+  const sse = parseBoolean(search, "live_sse", fail) || parseBoolean(search, "experimental_live_sse", fail);
+  if (live && offset && offset.kind !== "position") fail("live", "can't be true unless offset is not -1 or now");
+  if (sse && !live) fail("live_sse", "can't be true unless live is also true");
+
+  const log = search.get("log");
+  if (log !== null && log !== "full") fail("log", "only full is supported by this server");
+  if (SUBSET_PARAMS.some((name) => search.has(name))) fail("subset", "subset snapshots are not supported by this server");
+
+  if (Object.keys(errors).length > 0 || !offset) return { ok: false, errors };
+  return { ok: true, params: { offset, handle, live, sse, cursor: search.get("cursor") } };
+}
+
+function parseBoolean(search: URLSearchParams, name: string, fail: (field: string, message: string) => void): boolean {
+  const value = search.get(name);
+  if (value === null || value === "false") return false;
+  if (value === "true") return true;
+  fail(name, "is invalid");
+  return false;
+}
+
+export function formatOffset(position: number): string {
+  return `${position}_0`;
+}
+
+const CURSOR_EPOCH_SECONDS = Date.UTC(2024, 9, 9) / 1000;
+
+/**
+ * Electric's live cache-buster (plug/utils.ex get_next_interval_timestamp): seconds since
+ * 2024-10-09 rounded up to the long-poll interval, moved on by a random step when that would not
+ * advance past the client's cursor. It only has to change between polls.
+ */
+export function nextCursor(previous: string | null, intervalSeconds: number): string {
+  const now = Date.now() / 1000 - CURSOR_EPOCH_SECONDS;
+  const interval = Math.max(1, Math.round(intervalSeconds));
+  let cursor = Math.ceil(now / interval) * interval;
+  const before = previous ? Number(previous) : NaN;
+  if (Number.isFinite(before) && cursor <= before) cursor = before + randomInt(1, 3601);
+  return String(cursor);
+}
+
+export const BASE_HEADERS: Record<string, string> = {
+  // Account-scoped data behind a cookie: never in a shared cache (ELECTRIC-PROTOCOL §1.15).
+  "cache-control": "private, no-store",
+  "content-type": "application/json; charset=utf-8",
+};
+
+export function upToDateMessage(globalLastSeen: number): string {
+  return `{"headers":{"control":"up-to-date","global_last_seen_lsn":"${globalLastSeen}"}}`;
+}
+
+export function jsonArray(messages: readonly string[]): string {
+  return `[${messages.join(",")}]`;
+}
+
+export function badRequest(errors: Record<string, string[]>): Response {
+  return new Response(JSON.stringify({ message: "Invalid request", errors }), { status: 400, headers: BASE_HEADERS });
+}
+
+/** 409 with a never-seen handle: the client drops its rows and starts again at offset -1. */
+export function mustRefetch(newHandle: string): Response {
+  return new Response(`[{"headers":{"control":"must-refetch"}}]`, {
+    status: 409,
+    headers: { ...BASE_HEADERS, "electric-handle": newHandle },
+  });
+}
+
+export interface ShapeResponseParts {
+  handle: string;
+  offsetPosition: number;
+  messages: readonly string[];
+  /** Set when the body ends with up-to-date; its global_last_seen_lsn. */
+  upToDateAt: number | null;
+  /** Non-live responses carry the schema; live ones the cursor. */
+  schema: Record<string, unknown> | null;
+  cursor: string | null;
+}
+
+export function shapeResponse(parts: ShapeResponseParts): Response {
+  const headers: Record<string, string> = {
+    ...BASE_HEADERS,
+    "electric-handle": parts.handle,
+    "electric-offset": formatOffset(parts.offsetPosition),
+  };
+  if (parts.schema) headers["electric-schema"] = JSON.stringify(parts.schema);
+  if (parts.cursor !== null) headers["electric-cursor"] = parts.cursor;
+  const messages = [...parts.messages];
+  if (parts.upToDateAt !== null) {
+    headers["electric-up-to-date"] = "";
+    messages.push(upToDateMessage(parts.upToDateAt));
+  }
+  return new Response(jsonArray(messages), { status: 200, headers });
+}
