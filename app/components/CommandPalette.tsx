@@ -46,17 +46,47 @@ export function resultHref(result: SearchResult): string {
   }
 }
 
-async function runSearch(query: string, types: DocumentType[] | undefined, signal: AbortSignal): Promise<{ results: SearchResult[]; source: "replica" | "server" }> {
+interface Filters {
+  dateFrom: string;
+  dateTo: string;
+  status: string;
+  locationId: string;
+  costCenterId: string;
+}
+
+const NO_FILTERS: Filters = { dateFrom: "", dateTo: "", status: "", locationId: "", costCenterId: "" };
+const STATUSES = ["open", "confirmed", "partially_shipped", "shipped", "in_transit", "delivered", "partially_paid", "paid", "cancelled", "sent", "accepted"];
+
+async function runSearch(
+  query: string,
+  types: DocumentType[] | undefined,
+  filters: Filters,
+  signal: AbortSignal,
+): Promise<{ results: SearchResult[]; source: "replica" | "server" }> {
   const replica = getActiveReplica();
   if (replica?.status()?.searchReady) {
     try {
-      return { results: await replica.search(query, { types, limit: 20 }), source: "replica" };
+      const results = await replica.search(query, {
+        types,
+        limit: 20,
+        dateFrom: filters.dateFrom || undefined,
+        dateTo: filters.dateTo || undefined,
+        status: filters.status || undefined,
+        locationId: filters.locationId || undefined,
+        costCenterId: filters.costCenterId || undefined,
+      });
+      return { results, source: "replica" };
     } catch {
       // fall through to the server
     }
   }
   const params = new URLSearchParams({ q: query, limit: "20" });
   for (const type of types ?? []) params.append("type", type);
+  const serverNames: Record<keyof Filters, string> = { dateFrom: "from", dateTo: "to", status: "status", locationId: "location", costCenterId: "costCenter" };
+  for (const [key, name] of Object.entries(serverNames)) {
+    const value = filters[key as keyof Filters];
+    if (value) params.set(name, value);
+  }
   const response = await fetch(`/search?${params}`, { signal, headers: { Accept: "application/json" } });
   if (!response.ok) throw new Error(`search failed: ${response.status}`);
   return { results: ((await response.json()) as { results: SearchResult[] }).results, source: "server" };
@@ -71,6 +101,11 @@ export function CommandPalette({ lang }: { lang: Language }) {
   const [source, setSource] = useState<"replica" | "server" | null>(null);
   const [selected, setSelected] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [places, setPlaces] = useState<{ locations: { id: string; name: string }[]; costCenters: { id: string; name: string }[] }>({
+    locations: [],
+    costCenters: [],
+  });
   const input = useRef<HTMLInputElement>(null);
   const navigate = useNavigate();
 
@@ -88,13 +123,27 @@ export function CommandPalette({ lang }: { lang: Language }) {
   }, []);
 
   useEffect(() => {
-    if (open) input.current?.focus();
+    if (!open) return;
+    input.current?.focus();
+    const replica = getActiveReplica();
+    if (!replica?.status()?.searchReady) return;
+    Promise.all([
+      replica.query("rows.list", { shape: "locations", orderBy: "name", limit: 200 }),
+      replica.query("rows.list", { shape: "cost_centers", orderBy: "name", limit: 200 }),
+    ])
+      .then(([locations, costCenters]) =>
+        setPlaces({
+          locations: locations.map((l) => ({ id: l.id ?? "", name: l.name ?? "" })),
+          costCenters: costCenters.map((c) => ({ id: c.id ?? "", name: `${c.code ?? ""} ${c.name ?? ""}`.trim() })),
+        }),
+      )
+      .catch(() => undefined);
   }, [open]);
 
   useEffect(() => {
     if (!open) return;
     const controller = new AbortController();
-    runSearch(query, FILTERS[filter].types, controller.signal)
+    runSearch(query, FILTERS[filter].types, filters, controller.signal)
       .then(({ results: found, source: from }) => {
         setResults(found);
         setSource(from);
@@ -105,7 +154,7 @@ export function CommandPalette({ lang }: { lang: Language }) {
         if (e.name !== "AbortError") setError(e.message);
       });
     return () => controller.abort();
-  }, [open, query, filter]);
+  }, [open, query, filter, filters]);
 
   const close = useCallback(() => {
     setOpen(false);
@@ -161,6 +210,42 @@ export function CommandPalette({ lang }: { lang: Language }) {
           <span className="muted" data-testid="palette-source">
             {source === "replica" ? (de ? "lokal" : "local") : source === "server" ? "server" : ""}
           </span>
+        </div>
+        <div className="palette-filters">
+          <label>
+            {de ? "von" : "from"} <input type="date" value={filters.dateFrom} onChange={(e) => setFilters({ ...filters, dateFrom: e.target.value })} />
+          </label>
+          <label>
+            {de ? "bis" : "to"} <input type="date" value={filters.dateTo} onChange={(e) => setFilters({ ...filters, dateTo: e.target.value })} />
+          </label>
+          <select aria-label="Status" value={filters.status} onChange={(e) => setFilters({ ...filters, status: e.target.value })}>
+            <option value="">{de ? "Status: alle" : "Status: any"}</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace(/_/g, " ")}
+              </option>
+            ))}
+          </select>
+          {places.locations.length > 1 ? (
+            <select aria-label={de ? "Standort" : "Location"} value={filters.locationId} onChange={(e) => setFilters({ ...filters, locationId: e.target.value })}>
+              <option value="">{de ? "Standort: alle" : "Location: any"}</option>
+              {places.locations.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          ) : null}
+          {places.costCenters.length > 0 ? (
+            <select aria-label={de ? "Kostenstelle" : "Cost center"} value={filters.costCenterId} onChange={(e) => setFilters({ ...filters, costCenterId: e.target.value })}>
+              <option value="">{de ? "Kostenstelle: alle" : "Cost center: any"}</option>
+              {places.costCenters.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          ) : null}
         </div>
         {error ? <p className="form-error">{error}</p> : null}
         <ul id="palette-results" role="listbox" className="palette-results">

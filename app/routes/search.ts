@@ -13,8 +13,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const q = (url.searchParams.get("q") ?? "").slice(0, 200);
   const types = url.searchParams.getAll("type").filter((t): t is DocumentType => (DOCUMENT_TYPES as readonly string[]).includes(t));
   const limit = Number(url.searchParams.get("limit") ?? 20);
+  const isoDate = (name: string) => {
+    const value = url.searchParams.get(name) ?? "";
+    return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined;
+  };
+  const text = (name: string) => url.searchParams.get(name)?.slice(0, 64) || undefined;
   const results = await searchDocumentsOnServer(scope, q, {
     types: types.length > 0 ? types : undefined,
+    dateFrom: isoDate("from"),
+    dateTo: isoDate("to"),
+    status: text("status"),
+    locationId: text("location"),
+    costCenterId: text("costCenter"),
     limit: Number.isFinite(limit) && limit > 0 ? limit : 20,
   });
   return Response.json({ results }, { headers: { "Cache-Control": "private, no-store" } });
