@@ -11,6 +11,7 @@ import {
 } from "@remix-run/react";
 import { getDb } from "~/db/connection.server";
 import { currentUser } from "~/modules/access/guards.server";
+import { getPreferences } from "~/modules/preferences/preferences.server";
 import { getSupplierSettings, supplierDisplayName } from "~/modules/supplier/supplier.server";
 import { translate, type Language } from "~/i18n/i18n";
 import styles from "~/styles/app.css";
@@ -23,7 +24,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb();
   const [supplier, user] = await Promise.all([getSupplierSettings(db), currentUser(request)]);
   const language: Language = user?.language ?? supplier.defaultLanguage;
-  return { language, supplierName: supplierDisplayName(supplier), brandColor: supplier.brandColor };
+  const preferences = user ? await getPreferences(user.id) : {};
+  return { language, supplierName: supplierDisplayName(supplier), brandColor: supplier.brandColor, theme: preferences.theme ?? "system", preferences };
 }
 
 export function useRootData() {
@@ -33,7 +35,7 @@ export function useRootData() {
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRootData();
   return (
-    <html lang={data?.language ?? "en"}>
+    <html lang={data?.language ?? "en"} data-theme={data?.theme === "system" ? undefined : data?.theme}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

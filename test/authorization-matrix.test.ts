@@ -71,6 +71,8 @@ beforeAll(async () => {
   PARAMS.token = "token";
   // The shape gateway's parameter names a shape, not a record: scope is checked on its rows (electric/server tests).
   PARAMS.name = { own: "orders", foreign: "orders" };
+  // The ERP API's parameter names an entity; API routes answer by API key, not by record.
+  PARAMS.entity = { own: "invoices", foreign: "invoices" };
 
   const build = await loadBuild();
   const routes = Object.values(build.routes);
@@ -113,6 +115,10 @@ beforeAll(async () => {
 function expected(persona: Persona, c: Case): { status: number; location?: RegExp } | "any-non-error" {
   const { access } = c;
   if (access.area === "public") return "any-non-error";
+  if (access.area === "signed-in") {
+    return persona.kind === "anonymous" ? { status: 302, location: /^\/login\?redirectTo=/ } : "any-non-error";
+  }
+  if (access.area === "api") return { status: 401 }; // a session is no API key: 401 JSON, whoever is signed in
   if (access.area === "sync") {
     if (c.method === "POST") return { status: 405 }; // the gateway offers no subset snapshots by POST
     if (persona.kind === "anonymous") return { status: 401 };

@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData, useNavigate, useRevalidator, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { CommandPalette } from "~/components/CommandPalette";
+import { KeyboardHelp } from "~/components/KeyboardHelp";
+import { ThemeToggle } from "~/components/ThemeToggle";
 import { SyncIndicator } from "~/components/SyncIndicator";
 import { activateReplica, registerServiceWorker, wipeReplicas } from "~/replica/active-replica.client";
 import type { ReplicaStatus } from "../../electric/replica/replica.client";
@@ -99,6 +101,7 @@ export default function PortalShell() {
           </button>
           <span className="spacer" />
           <SyncIndicator status={status} lang={lang} />
+          <ThemeToggle initial={useRootData()?.theme ?? "system"} lang={lang} />
           {data.memberships.length > 1 ? (
             <Form method="post" action="/account/switch" onChange={(event) => submit(event.currentTarget)}>
               <label htmlFor="account-switcher" className="sr-only">
@@ -121,6 +124,7 @@ export default function PortalShell() {
           <Outlet />
         </main>
         <CommandPalette lang={lang} />
+        <KeyboardHelp lang={lang} />
       </div>
     </div>
   );

@@ -7,10 +7,14 @@ import type { ContactPermission, StaffPermission } from "./permissions";
  */
 export type RouteAccess =
   | { area: "public" }
+  /** Any signed-in user, contact or staff (their own settings). */
+  | { area: "signed-in" }
   | { area: "portal"; permission?: ContactPermission }
   /** Portal data for fetch() clients (the shape gateway): 401 / 403 JSON instead of redirects. */
   | { area: "sync" }
-  | { area: "admin"; permission?: StaffPermission; actionPermission?: StaffPermission };
+  | { area: "admin"; permission?: StaffPermission; actionPermission?: StaffPermission }
+  /** The ERP push API: an API key in `Authorization: Bearer`, never a session; 401 / 403 JSON. */
+  | { area: "api" };
 
 export function routeAccess(access: RouteAccess) {
   return { access };

@@ -1,0 +1,305 @@
+import { useNavigate, useSearchParams } from "@remix-run/react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { stringify } from "csv-stringify/browser/esm/sync";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import type { ViewPreference } from "~/modules/preferences/schemas";
+
+export interface Column<T> {
+  id: string;
+  label: string;
+  /** Initial width in px; the contact can drag it wider or narrower (kept in their preferences). */
+  width?: number;
+  align?: "left" | "right";
+  /** Makes the column sortable. */
+  sortValue?: (row: T) => string | number | null;
+  render: (row: T) => ReactNode;
+  /** Plain text for the CSV export; columns without it are left out. */
+  text?: (row: T) => string;
+}
+
+export interface DataTableProps<T> {
+  /** The list's name: preferences are stored as view.<id>, the CSV file is <id>.csv. */
+  id: string;
+  label: string;
+  rows: readonly T[];
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string;
+  /** Where Enter or a double click goes. */
+  rowHref?: (row: T) => string;
+  defaultSort?: string;
+  preference?: ViewPreference;
+  selectable?: boolean;
+  bulkActions?: (selected: T[]) => ReactNode;
+  /** Tells a preview pane which row has the keyboard focus. */
+  onActiveChange?: (row: T | null) => void;
+  emptyText: string;
+  autoFocus?: boolean;
+  lang: "en" | "de";
+}
+
+const ROW_HEIGHT = 29;
+
+function savePreference(id: string, value: ViewPreference) {
+  void fetch("/preferences", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ kind: "view", key: `view.${id}`, value }),
+  }).catch(() => undefined);
+}
+
+/**
+ * A dense, virtualized, keyboard-first table: j/k or arrows move, Enter opens, x selects, Esc
+ * clears; headers sort (kept in the URL) and resize (kept per contact); CSV export of the
+ * selection or the whole list.
+ */
+export function DataTable<T>(props: DataTableProps<T>) {
+  const { id, rows, columns, rowKey, rowHref, selectable, bulkActions, onActiveChange, lang } = props;
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const scroller = useRef<HTMLDivElement>(null);
+  const [widths, setWidths] = useState<Record<string, number>>(props.preference?.widths ?? {});
+  const [active, setActive] = useState(0);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const de = lang === "de";
+
+  const sort = params.get("sort") ?? props.preference?.sort ?? props.defaultSort ?? "";
+  const [sortColumn, sortDirection] = sort.split(":") as [string, "asc" | "desc" | undefined];
+  const sorted = useMemo(() => {
+    const column = columns.find((c) => c.id === sortColumn && c.sortValue);
+    if (!column?.sortValue) return rows;
+    const value = column.sortValue;
+    const factor = sortDirection === "desc" ? -1 : 1;
+    return [...rows].sort((a, b) => {
+      const x = value(a);
+      const y = value(b);
+      if (x === y) return 0;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return (x < y ? -1 : 1) * factor;
+    });
+  }, [rows, columns, sortColumn, sortDirection]);
+
+  const virtualizer = useVirtualizer({
+    count: sorted.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    initialRect: { width: 1200, height: 600 },
+  });
+
+  useEffect(() => {
+    if (active >= sorted.length) setActive(Math.max(0, sorted.length - 1));
+  }, [sorted.length, active]);
+
+  useEffect(() => {
+    onActiveChange?.(sorted[active] ?? null);
+  }, [active, sorted, onActiveChange]);
+
+  useEffect(() => {
+    if (props.autoFocus) scroller.current?.focus({ preventScroll: true });
+  }, [props.autoFocus]);
+
+  const changeSort = (column: Column<T>) => {
+    if (!column.sortValue) return;
+    const next = `${column.id}:${sortColumn === column.id && sortDirection === "asc" ? "desc" : "asc"}`;
+    const nextParams = new URLSearchParams(params);
+    nextParams.set("sort", next);
+    setParams(nextParams, { replace: true, preventScrollReset: true });
+    savePreference(id, { ...props.preference, widths, sort: next });
+  };
+
+  const startResize = (column: Column<T>, startX: number, startWidth: number) => {
+    let latest = startWidth;
+    const move = (event: PointerEvent) => {
+      latest = Math.max(40, Math.min(1200, Math.round(startWidth + event.clientX - startX)));
+      setWidths((w) => ({ ...w, [column.id]: latest }));
+    };
+    const up = () => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      setWidths((w) => {
+        const next = { ...w, [column.id]: latest };
+        savePreference(id, { ...props.preference, sort: sort || undefined, widths: next });
+        return next;
+      });
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+  };
+
+  const toggle = useCallback(
+    (row: T) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        const key = rowKey(row);
+        if (next.has(key)) next.delete(key);
+        else next.add(key);
+        return next;
+      }),
+    [rowKey],
+  );
+
+  const moveTo = (index: number) => {
+    const clamped = Math.max(0, Math.min(sorted.length - 1, index));
+    setActive(clamped);
+    virtualizer.scrollToIndex(clamped, { align: "auto" });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.target !== event.currentTarget || event.metaKey || event.ctrlKey || event.altKey) return;
+    const row = sorted[active];
+    const keys: Record<string, () => void> = {
+      j: () => moveTo(active + 1),
+      ArrowDown: () => moveTo(active + 1),
+      k: () => moveTo(active - 1),
+      ArrowUp: () => moveTo(active - 1),
+      PageDown: () => moveTo(active + 15),
+      PageUp: () => moveTo(active - 15),
+      Home: () => moveTo(0),
+      End: () => moveTo(sorted.length - 1),
+      Enter: () => row && rowHref && navigate(rowHref(row)),
+      x: () => selectable && row && toggle(row),
+      " ": () => selectable && row && toggle(row),
+      Escape: () => setSelected(new Set()),
+    };
+    const action = keys[event.key];
+    if (action) {
+      event.preventDefault();
+      action();
+    }
+  };
+
+  const exportCsv = (subset: readonly T[]) => {
+    const exported = columns.filter((c) => c.text);
+    const csv = stringify([exported.map((c) => c.label), ...subset.map((row) => exported.map((c) => c.text!(row)))], { bom: true });
+    const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = `${id}.csv`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  const selectedRows = sorted.filter((row) => selected.has(rowKey(row)));
+  const items = virtualizer.getVirtualItems();
+  const paddingTop = items[0]?.start ?? 0;
+  const paddingBottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
+  const template = columns.map((c) => widths[c.id] ?? c.width ?? 120);
+  const totalWidth = template.reduce((a, b) => a + b, 0) + (selectable ? 32 : 0);
+
+  return (
+    <div className="datatable">
+      <div className="datatable-bar">
+        <span className="muted" aria-live="polite">
+          {selected.size > 0 ? `${selected.size} ${de ? "ausgewählt" : "selected"} · ` : ""}
+          {sorted.length} {de ? "Zeilen" : "rows"}
+        </span>
+        {selected.size > 0 && bulkActions ? bulkActions(selectedRows) : null}
+        <button type="button" onClick={() => exportCsv(selected.size > 0 ? selectedRows : sorted)}>
+          {de ? "CSV exportieren" : "Export CSV"}
+        </button>
+        <span className="muted datatable-keys">j/k · Enter · {selectable ? "x · " : ""}Esc</span>
+      </div>
+      <div
+        ref={scroller}
+        className="datatable-scroll"
+        tabIndex={0}
+        role="grid"
+        aria-label={props.label}
+        aria-rowcount={sorted.length + 1}
+        aria-multiselectable={selectable || undefined}
+        aria-activedescendant={sorted[active] ? `${id}-row-${rowKey(sorted[active])}` : undefined}
+        onKeyDown={onKeyDown}
+        data-testid={`${id}-table`}
+      >
+        <table className="grid" style={{ width: totalWidth, tableLayout: "fixed" }}>
+          <colgroup>
+            {selectable ? <col style={{ width: 32 }} /> : null}
+            {template.map((width, index) => (
+              <col key={columns[index].id} style={{ width }} />
+            ))}
+          </colgroup>
+          <thead>
+            <tr role="row" aria-rowindex={1}>
+              {selectable ? (
+                <th role="columnheader">
+                  <input
+                    type="checkbox"
+                    aria-label={de ? "Alle auswählen" : "Select all"}
+                    checked={selected.size > 0 && selected.size === sorted.length}
+                    onChange={(e) => setSelected(e.target.checked ? new Set(sorted.map(rowKey)) : new Set())}
+                  />
+                </th>
+              ) : null}
+              {columns.map((column) => (
+                <th
+                  key={column.id}
+                  role="columnheader"
+                  className={column.align === "right" ? "num" : undefined}
+                  aria-sort={sortColumn === column.id ? (sortDirection === "desc" ? "descending" : "ascending") : undefined}
+                >
+                  {column.sortValue ? (
+                    <button type="button" className="th-sort" onClick={() => changeSort(column)}>
+                      {column.label}
+                      {sortColumn === column.id ? (sortDirection === "desc" ? " ▼" : " ▲") : ""}
+                    </button>
+                  ) : (
+                    column.label
+                  )}
+                  <span
+                    className="th-resize"
+                    aria-hidden="true"
+                    onPointerDown={(e) => {
+                      e.preventDefault();
+                      startResize(column, e.clientX, widths[column.id] ?? column.width ?? 120);
+                    }}
+                  />
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {paddingTop > 0 ? (
+              <tr aria-hidden="true">
+                <td style={{ height: paddingTop, padding: 0, border: 0 }} colSpan={columns.length + 1} />
+              </tr>
+            ) : null}
+            {items.map((item) => {
+              const row = sorted[item.index];
+              const key = rowKey(row);
+              return (
+                <tr
+                  key={key}
+                  id={`${id}-row-${key}`}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  aria-selected={selectable ? selected.has(key) : item.index === active}
+                  className={item.index === active ? "active" : undefined}
+                  onClick={() => setActive(item.index)}
+                  onDoubleClick={() => rowHref && navigate(rowHref(row))}
+                >
+                  {selectable ? (
+                    <td role="gridcell">
+                      <input type="checkbox" aria-label={de ? "Auswählen" : "Select"} checked={selected.has(key)} onChange={() => toggle(row)} />
+                    </td>
+                  ) : null}
+                  {columns.map((column) => (
+                    <td key={column.id} role="gridcell" className={column.align === "right" ? "num" : undefined}>
+                      {column.render(row)}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+            {paddingBottom > 0 ? (
+              <tr aria-hidden="true">
+                <td style={{ height: paddingBottom, padding: 0, border: 0 }} colSpan={columns.length + 1} />
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+        {sorted.length === 0 ? <p className="muted" style={{ padding: 10 }}>{props.emptyText}</p> : null}
+      </div>
+    </div>
+  );
+}
