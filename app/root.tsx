@@ -8,6 +8,7 @@ import {
   ScrollRestoration,
   useRouteError,
   useRouteLoaderData,
+  type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import { getDb } from "~/db/connection.server";
 import { currentUser } from "~/modules/access/guards.server";
@@ -27,6 +28,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const preferences = user ? await getPreferences(user.id) : {};
   return { language, supplierName: supplierDisplayName(supplier), brandColor: supplier.brandColor, theme: preferences.theme ?? "system", preferences };
 }
+
+/**
+ * Language, branding and theme change through form posts (sign-in, account switch) or an explicit
+ * revalidate(), never by going to another page. Single fetch would otherwise re-run this loader on
+ * every navigation, and the portal pages, which read the local replica, would still ask the server.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, currentUrl, nextUrl, defaultShouldRevalidate }) =>
+  formMethod !== undefined || currentUrl.href === nextUrl.href ? defaultShouldRevalidate : false;
 
 export function useRootData() {
   return useRouteLoaderData<typeof loader>("root");

@@ -71,6 +71,8 @@ beforeAll(async () => {
   PARAMS.token = "token";
   // The shape gateway's parameter names a shape, not a record: scope is checked on its rows (electric/server tests).
   PARAMS.name = { own: "orders", foreign: "orders" };
+  // An e-invoice format, not a record: the record is the :invoiceId beside it (EN 16931 works for every seeded invoice).
+  PARAMS.format = { own: "facturx-en16931", foreign: "facturx-en16931" };
   // The ERP API's parameter names an entity; API routes answer by API key, not by record.
   PARAMS.entity = { own: "invoices", foreign: "invoices" };
 

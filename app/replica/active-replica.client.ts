@@ -17,10 +17,40 @@ export function getActiveReplica(): Replica | null {
   return active && active.role() !== "closed" ? active : null;
 }
 
-/** Logout: drop this tab's handle and delete every replica and cached page of this origin. */
-export async function wipeReplicas(): Promise<void> {
+/**
+ * Stops answering from this replica, e.g. while an account switch is under way: the pages' loaders
+ * run before the shell has opened the next account's replica, and must not read the old one.
+ */
+export function deactivateReplica(): void {
   active?.close();
   active = null;
+  access = null;
+}
+
+/**
+ * What the contact's role may read, as the portal shell's loader said. The replica cannot tell:
+ * a role without `invoices.read` gets the invoice shapes empty, but still every file.
+ */
+export interface ReplicaAccess {
+  invoices: boolean;
+  /** Where the overview's "what changed" starts (the server computed it: overview.server.ts activitySince). */
+  activitySince: { since: string; firstVisit: boolean };
+}
+
+let access: ReplicaAccess | null = null;
+
+export function setReplicaAccess(next: ReplicaAccess): void {
+  access = next;
+}
+
+/** null until the shell said (then pages read from the server). */
+export function getReplicaAccess(): ReplicaAccess | null {
+  return access;
+}
+
+/** Logout: drop this tab's handle and delete every replica and cached page of this origin. */
+export async function wipeReplicas(): Promise<void> {
+  deactivateReplica();
   await Promise.all([
     wipeAllReplicas().catch((error: unknown) => console.warn("wiping the replica failed:", error)),
     "caches" in window ? caches.delete("ledgerlight-pages-v1") : Promise.resolve(false),

@@ -1,10 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { formatNumber, translate } from "~/i18n/i18n";
 import { notFound, requireContactPermission } from "~/modules/access/guards.server";
 import { getInvoice } from "~/modules/invoices/invoices.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { readPortal } from "~/replica/portal-reads.client";
+import { InvoiceDownloads } from "~/modules/documents/components/InvoiceDownloads";
+import { describeInvoiceDownloads } from "~/modules/documents/invoice-files.server";
 
 export const handle = routeAccess({ area: "portal", permission: "invoices.read" });
 
@@ -14,11 +17,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { scope } = await requireContactPermission(request, "invoices.read");
   const invoice = await getInvoice(scope, params.invoiceId ?? "");
   if (!invoice) notFound();
-  return { invoice };
+  return { invoice, downloads: await describeInvoiceDownloads(scope, invoice.id) };
+}
+
+/**
+ * From the replica. The server answers (404) for a role without invoices.read and for an invoice
+ * the replica does not hold (foreign, unknown, not synced yet).
+ */
+export async function clientLoader({ params, serverLoader }: ClientLoaderFunctionArgs) {
+  return readPortal(
+    "portal.invoice",
+    ({ access, today }) => (access.invoices ? { id: params.invoiceId ?? "", today } : null),
+    // The download options are the server's to say: InvoiceDownloads fetches them when null.
+    (invoice) => ({ invoice, downloads: null }),
+    () => serverLoader<typeof loader>(),
+  );
 }
 
 export default function InvoicePage() {
-  const { invoice } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { invoice } = data;
   const lang = useLang();
   const c = invoice.currency;
   return (
@@ -80,6 +98,7 @@ export default function InvoicePage() {
           ) : null}
         </dl>
       </div>
+      <InvoiceDownloads invoiceId={invoice.id} initial={"downloads" in data ? data.downloads : null} lang={lang} />
       <section className="panel">
         <h2>{translate(lang, "orders.lines")}</h2>
         <table className="grid">

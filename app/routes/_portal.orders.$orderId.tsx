@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { formatDateTime, formatNumber, translate } from "~/i18n/i18n";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { getOrder } from "~/modules/orders/orders.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { readPortal } from "~/replica/portal-reads.client";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -15,6 +16,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const order = await getOrder(scope, params.orderId ?? "");
   if (!order) notFound();
   return { order };
+}
+
+/** From the replica; an order it does not hold (foreign, unknown, not synced) is the server's to answer (404). */
+export async function clientLoader({ params, serverLoader }: ClientLoaderFunctionArgs) {
+  return readPortal(
+    "portal.order",
+    ({ access }) => ({ id: params.orderId ?? "", seesInvoices: access.invoices }),
+    (order) => ({ order }),
+    () => serverLoader<typeof loader>(),
+  );
 }
 
 export default function OrderPage() {

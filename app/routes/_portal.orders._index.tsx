@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { ListToolbar } from "~/components/ListToolbar";
 import { translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listOrders } from "~/modules/orders/orders.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { readPortal } from "~/replica/portal-reads.client";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -13,16 +14,23 @@ export const meta: MetaFunction = () => [{ title: "Orders · Ledgerlight" }];
 
 const STATES = ["open", "confirmed", "in_production", "partially_shipped", "shipped", "completed", "cancelled", "on_hold"];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { scope } = await requireContact(request);
+/** The list's filters from the query string (the server loader and the clientLoader read the same). */
+function filtersOf(request: Request) {
   const url = new URL(request.url);
   const state = url.searchParams.get("state") ?? "";
   return {
-    orders: await listOrders(scope, {
-      q: url.searchParams.get("q")?.slice(0, 100) || undefined,
-      status: STATES.includes(state) ? state : undefined,
-    }),
+    q: url.searchParams.get("q")?.slice(0, 100) || undefined,
+    status: STATES.includes(state) ? state : undefined,
   };
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { scope } = await requireContact(request);
+  return { orders: await listOrders(scope, filtersOf(request)) };
+}
+
+export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs) {
+  return readPortal("portal.orders", () => filtersOf(request), (orders) => ({ orders }), () => serverLoader<typeof loader>());
 }
 
 export default function OrdersPage() {

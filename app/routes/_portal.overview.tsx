@@ -1,18 +1,41 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
-import { translate } from "~/i18n/i18n";
+import { formatDateTime, translate } from "~/i18n/i18n";
+import { AgingChart } from "~/components/AgingChart";
+import type { ChangedItem } from "~/modules/overview/activity";
 import { requireContact } from "~/modules/access/guards.server";
-import { getOverview } from "~/modules/overview/overview.server";
+import { activitySince, getOverview } from "~/modules/overview/overview.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { readPortal } from "~/replica/portal-reads.client";
 
 export const handle = routeAccess({ area: "portal" });
 
 export const meta: MetaFunction = () => [{ title: "Overview · Ledgerlight" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { scope } = await requireContact(request);
-  return getOverview(scope);
+  const { user, scope } = await requireContact(request);
+  return getOverview(scope, activitySince(user.previousLoginAt));
+}
+
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  return readPortal(
+    "portal.overview",
+    ({ access, today }) => ({ today, seesInvoices: access.invoices, ...access.activitySince }),
+    (overview) => overview,
+    () => serverLoader<typeof loader>(),
+  );
+}
+
+const ACTIVITY_LABEL = {
+  en: { order: "Order", invoice: "Invoice", credit_note: "Credit note", shipment: "Shipment" },
+  de: { order: "Auftrag", invoice: "Rechnung", credit_note: "Gutschrift", shipment: "Lieferung" },
+} as const;
+
+function activityHref(item: Pick<ChangedItem, "type" | "id">): string {
+  if (item.type === "order") return `/orders/${item.id}`;
+  if (item.type === "shipment") return `/shipments/${item.id}`;
+  return `/invoices/${item.id}`;
 }
 
 export default function OverviewPage() {
@@ -43,6 +66,50 @@ export default function OverviewPage() {
             </div>
           </div>
         ))}
+      </div>
+      <div className="split overview-split">
+        <section className="panel" data-testid="activity">
+          <h2>
+            {lang === "de" ? "Neu seit" : "Changed since"}{" "}
+            {overview.activity.firstVisit ? (lang === "de" ? "den letzten 7 Tagen" : "the last 7 days") : formatDateTime(lang, overview.activity.since)}
+            <span className="muted" style={{ fontWeight: 400 }}>
+              {" "}
+              · {overview.activity.counts.orders} {lang === "de" ? "Aufträge" : "orders"}, {overview.activity.counts.invoices}{" "}
+              {lang === "de" ? "Rechnungen" : "invoices"}, {overview.activity.counts.shipments} {lang === "de" ? "Lieferungen" : "shipments"}
+            </span>
+          </h2>
+          <table className="grid">
+            <tbody>
+              {overview.activity.items.map((item) => (
+                <tr key={`${item.type}-${item.id}`}>
+                  <td>{ACTIVITY_LABEL[lang][item.type]}</td>
+                  <td>
+                    <Link to={activityHref(item)}>{item.number}</Link>
+                  </td>
+                  <td>
+                    <StatusBadge status={item.status} />
+                  </td>
+                  <td className="muted">{formatDateTime(lang, item.at)}</td>
+                </tr>
+              ))}
+              {overview.activity.items.length === 0 ? (
+                <tr>
+                  <td className="muted">{lang === "de" ? "Nichts Neues." : "Nothing new."}</td>
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        </section>
+        {overview.aging.length > 0 ? (
+          <section className="panel">
+            <h2>{lang === "de" ? "Fälligkeiten" : "Aging"}</h2>
+            <div style={{ padding: "6px 10px" }}>
+              {overview.aging.map((row) => (
+                <AgingChart key={row.currency} currency={row.currency} buckets={row.buckets} lang={lang} />
+              ))}
+            </div>
+          </section>
+        ) : null}
       </div>
       <section className="panel">
         <h2>{translate(lang, "overview.overdueInvoices")}</h2>

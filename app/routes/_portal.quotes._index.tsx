@@ -1,20 +1,27 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { ListToolbar } from "~/components/ListToolbar";
 import { translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listQuotes } from "~/modules/quotes/quotes.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { readPortal } from "~/replica/portal-reads.client";
 
 export const handle = routeAccess({ area: "portal" });
 
 export const meta: MetaFunction = () => [{ title: "Quotes · Ledgerlight" }];
 
+/** The search box's text (the server loader and the clientLoader read the same). */
+const qOf = (request: Request) => new URL(request.url).searchParams.get("q")?.slice(0, 100) || undefined;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { scope } = await requireContact(request);
-  const q = new URL(request.url).searchParams.get("q")?.slice(0, 100) || undefined;
-  return { quotes: await listQuotes(scope, { q }) };
+  return { quotes: await listQuotes(scope, { q: qOf(request) }) };
+}
+
+export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs) {
+  return readPortal("portal.quotes", () => ({ q: qOf(request) }), (quotes) => ({ quotes }), () => serverLoader<typeof loader>());
 }
 
 export default function QuotesPage() {

@@ -5,13 +5,14 @@ import { CommandPalette } from "~/components/CommandPalette";
 import { KeyboardHelp } from "~/components/KeyboardHelp";
 import { ThemeToggle } from "~/components/ThemeToggle";
 import { SyncIndicator } from "~/components/SyncIndicator";
-import { activateReplica, registerServiceWorker, wipeReplicas } from "~/replica/active-replica.client";
+import { activateReplica, deactivateReplica, registerServiceWorker, setReplicaAccess, wipeReplicas } from "~/replica/active-replica.client";
 import type { ReplicaStatus } from "../../electric/replica/replica.client";
 import { translate, type MessageKey } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { contactCan } from "~/modules/access/permissions";
 import { useRootData } from "~/root";
 import { routeAccess } from "~/modules/access/route-access";
+import { activitySince } from "~/modules/overview/overview.server";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -23,6 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     role: scope.role,
     canManageTeam: contactCan(scope.role, "contacts.manage"),
     canSeeInvoices: contactCan(scope.role, "invoices.read"),
+    activitySince: (({ since, firstVisit }) => ({ since: since.toISOString(), firstVisit }))(activitySince(user.previousLoginAt)),
     activeAccountId: scope.accountId,
     activeAccountName: active?.accountName ?? "",
     memberships: memberships.map((m) => ({ accountId: m.accountId, label: `${m.accountName} (${m.accountNumber})` })),
@@ -41,17 +43,19 @@ export const NAV: { to: string; key: MessageKey; hotkey: string }[] = [
 ];
 const TEAM_HOTKEY = { to: "/team", key: "nav.team", hotkey: "t" } as const;
 
-// The shell's data (who, which accounts) only changes on navigation or a form post, not when the
-// replica applies new rows and the pages below re-read it.
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, currentUrl, nextUrl, defaultShouldRevalidate }) =>
-  formMethod !== undefined || currentUrl.href !== nextUrl.href ? defaultShouldRevalidate : false;
+// The shell's data (who, which accounts) changes through a form post (account switch, team,
+// profile), not by going to another page, nor when the replica applies new rows and the pages below
+// re-read it: navigating between portal pages that read the replica asks the server for nothing.
+// (Losing access still shows: the gateway refuses the replica's next sync and the replica wipes.)
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  formMethod !== undefined ? defaultShouldRevalidate : false;
 
 export default function PortalShell() {
   const data = useLoaderData<typeof loader>();
   const lang = useRootData()?.language ?? "en";
   const submit = useSubmit();
   useGoToShortcuts();
-  const status = useReplica(data.user.id, data.activeAccountId);
+  const status = useReplica(data.user.id, data.activeAccountId, data.canSeeInvoices, data.activitySince);
   return (
     <div className="shell">
       <aside className="sidebar" aria-label="Main">
@@ -103,7 +107,15 @@ export default function PortalShell() {
           <SyncIndicator status={status} lang={lang} />
           <ThemeToggle initial={useRootData()?.theme ?? "system"} lang={lang} />
           {data.memberships.length > 1 ? (
-            <Form method="post" action="/account/switch" onChange={(event) => submit(event.currentTarget)}>
+            <Form
+              method="post"
+              action="/account/switch"
+              onChange={(event) => {
+                // The next pages' clientLoaders run before the shell opens the other account's replica.
+                deactivateReplica();
+                submit(event.currentTarget);
+              }}
+            >
               <label htmlFor="account-switcher" className="sr-only">
                 {translate(lang, "nav.switchAccount")}
               </label>
@@ -134,12 +146,22 @@ export default function PortalShell() {
  * Opens the contact's local replica for the active account and re-reads the page's data (its
  * clientLoader) whenever the replica applied new rows, so changes appear without a reload.
  */
-function useReplica(userId: string, accountId: string): ReplicaStatus | null {
+function useReplica(
+  userId: string,
+  accountId: string,
+  canSeeInvoices: boolean,
+  activityFrom: { since: string; firstVisit: boolean },
+): ReplicaStatus | null {
   const [status, setStatus] = useState<ReplicaStatus | null>(null);
   const revalidator = useRevalidator();
   useEffect(() => {
     void registerServiceWorker();
   }, []);
+  const { since, firstVisit } = activityFrom;
+  useEffect(
+    () => setReplicaAccess({ invoices: canSeeInvoices, activitySince: { since, firstVisit } }),
+    [userId, accountId, canSeeInvoices, since, firstVisit],
+  );
   useEffect(() => {
     const replica = activateReplica(userId, accountId);
     let lastCommits: number | null = null;

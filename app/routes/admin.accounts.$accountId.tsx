@@ -11,6 +11,8 @@ import { ContactSchema } from "~/modules/contacts/schemas";
 import { parseForm } from "~/modules/forms";
 import { isUuid } from "~/modules/ids";
 import { routeAccess } from "~/modules/access/route-access";
+import { AccountEInvoiceDefault } from "~/modules/documents/components/AccountEInvoiceDefault";
+import { getAccountDefaultFormat } from "~/modules/documents/preferences.server";
 
 export const handle = routeAccess({ area: "admin", permission: "accounts.read", actionPermission: "contacts.manage" });
 
@@ -20,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request, "accounts.read");
   const account = await getAccountDetail(params.accountId ?? "");
   if (!account) notFound();
-  return { account };
+  return { account, einvoiceDefault: await getAccountDefaultFormat(account.id) };
 }
 
 type ActionResult = { ok: boolean; message?: string; fieldErrors?: Record<string, string>; values?: Record<string, string> };
@@ -61,7 +63,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function AdminAccount() {
-  const { account } = useLoaderData<typeof loader>();
+  const { account, einvoiceDefault } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const v = result?.values ?? {};
@@ -115,6 +117,7 @@ export default function AdminAccount() {
           <dd>{account.locations.map((l) => `${l.name} (${l.code})`).join(", ") || "–"}</dd>
         </dl>
       </div>
+      <AccountEInvoiceDefault accountId={account.id} current={einvoiceDefault} />
       <section className="panel">
         <h2>Contacts</h2>
         <table className="grid" data-testid="contacts-table">

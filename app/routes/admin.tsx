@@ -31,6 +31,7 @@ export default function AdminShell() {
           <NavLink to="/admin" end>
             Accounts
           </NavLink>
+          <NavLink to="/admin/documents">Documents</NavLink>
           {can.signups ? <NavLink to="/admin/signups">Access requests</NavLink> : null}
           {can.outbox ? <NavLink to="/admin/outbox">Outbox</NavLink> : null}
         </nav>

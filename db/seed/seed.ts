@@ -2,6 +2,7 @@ import type { Db, Queryable } from "../../app/db/db.server";
 import { hashPassword } from "../../app/modules/auth/password.server";
 import { DEMO_LOGINS, DEMO_PASSWORD, TABLE_ORDER, generateDemoData, type TableName } from "./generate";
 import { insertRows } from "./insert";
+import { stampDocumentTimes } from "./timestamps";
 
 export { DEMO_LOGINS, DEMO_PASSWORD };
 
@@ -36,6 +37,7 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
   // argon2 is deliberately slow: hash once, every demo user shares the hash.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const { tables } = await generateDemoData({ asOf, passwordHash });
+  stampDocumentTimes(tables);
   const t1 = performance.now();
   const counts = {} as Record<TableName, number>;
   await db.transaction(async (tx) => {

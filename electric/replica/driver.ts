@@ -60,6 +60,7 @@ export async function openMemoryDriver(): Promise<SqlDriver> {
 
 /** Wraps an open oo1 database; the driver owns it from now on (close() closes it). */
 export function createOo1Driver(db: Database): SqlDriver {
+  registerFunctions(db);
   // Prepared statements are cached by SQL text: the apply loop runs the same upsert thousands of
   // times, and re-preparing it each time costs more than the insert itself.
   const statements = new Map<string, PreparedStatement>();
@@ -143,4 +144,43 @@ function rollbackQuietly(db: Database): void {
   } catch {
     // "cannot rollback - no transaction is active": a failed COMMIT already rolled back.
   }
+}
+
+/**
+ * SQL functions the read queries need beyond SQLite's own. `pg_ilike(value, pattern)` is Postgres'
+ * `value ILIKE pattern`: `%`, `_`, backslash escapes, case-insensitive beyond ASCII (SQLite's LIKE
+ * folds ASCII only), NULL when either side is NULL. The portal's list filters use it so a search
+ * in the replica matches exactly the rows the server's ILIKE matches.
+ */
+function registerFunctions(db: Database): void {
+  db.createFunction("pg_ilike", (_ctx: number, value: SqlValue, pattern: SqlValue) => {
+    if (value === null || value === undefined || pattern === null || pattern === undefined) return null;
+    return likePattern(String(pattern)).test(String(value).toLowerCase()) ? 1 : 0;
+  }, { arity: 2, deterministic: true });
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** The pattern as an anchored RegExp over lower-cased text (Postgres lower-cases both sides too). */
+export function likePattern(pattern: string): RegExp {
+  let regex = patterns.get(pattern);
+  if (regex) return regex;
+  let source = "";
+  const chars = [...pattern.toLowerCase()];
+  for (let i = 0; i < chars.length; i += 1) {
+    const c = chars[i];
+    if (c === "\\" && i + 1 < chars.length) source += escapeRegExp(chars[(i += 1)]);
+    else if (c === "%") source += "[\\s\\S]*";
+    else if (c === "_") source += "[\\s\\S]";
+    else source += escapeRegExp(c);
+  }
+  regex = new RegExp(`^${source}$`, "u");
+  if (patterns.size > 200) patterns.clear();
+  patterns.set(pattern, regex);
+  return regex;
+}
+
+function escapeRegExp(c: string): string {
+  // The characters RegExp syntax reserves (the only ones the "u" flag lets you escape).
+  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
 }

@@ -1,12 +1,16 @@
 import { findShape, type ShapeDefinition } from "../shapes/registry";
 import type { SqlDriver, SqlParam } from "./driver";
+import { PORTAL_HANDLERS, type PortalQueryMap } from "./portal-queries";
+import { ReplicaQueryError } from "./query-error";
 import { ident } from "./schema";
+
+export { ReplicaQueryError };
 
 /**
  * The named read queries the page may ask the worker for. The page never sends SQL: it names a
  * query and passes parameters, which are checked against the registry (shape and column names),
  * so the contract between page and worker stays small and versionable. Add domain queries here
- * (one function each) as clientLoaders need them.
+ * (one function each) as clientLoaders need them; the portal pages' queries are in portal-queries.ts.
  */
 
 /** A replica row: every column is Postgres text (or null). */
@@ -24,7 +28,7 @@ export interface ListParams {
   offset?: number;
 }
 
-export interface ReadQueryMap {
+export interface ReadQueryMap extends PortalQueryMap {
   "rows.get": { params: { shape: string; id: string }; result: ReplicaRow | null };
   "rows.list": { params: ListParams; result: ReplicaRow[] };
   "rows.count": { params: { shape: string; where?: RowFilter }; result: number };
@@ -46,10 +50,6 @@ export interface ReadQueryMap {
 }
 
 export type ReadQueryName = keyof ReadQueryMap;
-
-export class ReplicaQueryError extends Error {
-  override name = "ReplicaQueryError";
-}
 
 function shapeOf(name: unknown): ShapeDefinition {
   const shape = typeof name === "string" ? findShape(name) : undefined;
@@ -93,6 +93,7 @@ const one = (driver: SqlDriver, table: string, id: string) =>
 type Handlers = { [N in ReadQueryName]: (driver: SqlDriver, params: ReadQueryMap[N]["params"]) => ReadQueryMap[N]["result"] };
 
 const HANDLERS: Handlers = {
+  ...PORTAL_HANDLERS,
   "rows.get": (driver, params) => one(driver, shapeOf(params.shape).table, idParam(params)),
   "rows.list": (driver, params) => {
     const shape = shapeOf(params.shape);

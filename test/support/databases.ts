@@ -63,7 +63,8 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 
 /** Creates the template database for the current schema and seed if it does not exist yet. */
 export async function ensureTemplateDatabase(): Promise<string> {
-  const name = `ll_template_${fingerprint()}`;
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, "");
+  const name = `ll_template_${day}_${fingerprint()}`;
   await withAdmin(async (admin) => {
     // Session lock: released when this connection ends, also if seeding throws.
     await admin.query(`SELECT pg_advisory_lock(4242003)`);
@@ -80,10 +81,11 @@ export async function ensureTemplateDatabase(): Promise<string> {
       await db.close();
     }
     await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
-    // Old templates from earlier schema versions only take disk space.
+    // Templates of earlier days only take disk space. Today's stay: another checkout (a second
+    // worktree, a branch) may be testing another schema version against the same server.
     const stale = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'll\\_template\\_%' AND datname <> $1`,
-      [name],
+      `SELECT datname FROM pg_database WHERE starts_with(datname, 'll_template_') AND NOT starts_with(datname, $1)`,
+      [`ll_template_${day}_`],
     );
     for (const row of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname}`).catch(() => undefined);
   });

@@ -29,10 +29,12 @@ export type StaffPermission =
   | "contacts.manage"
   | "outbox.read"
   | "signups.decide"
-  | "audit.read";
+  | "audit.read"
+  /** ERP connectivity: API keys, import runs, the dead letter, CSV upload, SQL sources, webhooks. */
+  | "erp.manage";
 
 const STAFF_PERMISSIONS: Record<StaffRole, readonly StaffPermission[]> = {
-  admin: ["accounts.read", "contacts.manage", "outbox.read", "signups.decide", "audit.read"],
+  admin: ["accounts.read", "contacts.manage", "outbox.read", "signups.decide", "audit.read", "erp.manage"],
   sales: ["accounts.read", "contacts.manage", "signups.decide"],
   support: ["accounts.read", "contacts.manage", "outbox.read"],
   finance: ["accounts.read", "audit.read"],

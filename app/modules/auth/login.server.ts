@@ -52,7 +52,7 @@ authenticator.use(
       throw new InvalidCredentialsError();
     }
     await clearFailedLogins(email);
-    await db.query(`UPDATE users SET last_login_at = now() WHERE id = $1`, [user.id]);
+    await db.query(`UPDATE users SET previous_login_at = last_login_at, last_login_at = now() WHERE id = $1`, [user.id]);
     return { id: user.id, kind: user.kind, redirectTo };
   }),
   "form",

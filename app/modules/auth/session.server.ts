@@ -15,6 +15,8 @@ export interface SessionUser {
   kind: "contact" | "staff";
   staffRole: "admin" | "sales" | "support" | "finance" | null;
   language: "en" | "de";
+  /** The sign-in before the current one ("what changed since your last visit"). */
+  previousLoginAt: Date | null;
 }
 
 function sessionCookie() {
@@ -55,7 +57,8 @@ export async function getSessionUser(request: Request): Promise<SessionUser | nu
   const db = await getDb();
   const { rows } = await db.query<SessionUser & { lastSeenAt: Date }>(
     `SELECT s.id AS "sessionId", s.active_account_id AS "activeAccountId", s.last_seen_at AS "lastSeenAt",
-            u.id, u.email, u.name, u.kind, u.staff_role AS "staffRole", u.language
+            u.id, u.email, u.name, u.kind, u.staff_role AS "staffRole", u.language,
+            u.previous_login_at AS "previousLoginAt"
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.status = 'active'`,
     [hashToken(token)],

@@ -37,7 +37,7 @@ export async function listDocuments(scope: Scope, filters: { q?: string; limit?:
      ) docs
      LEFT JOIN LATERAL (SELECT number AS "orderNumber" FROM sales_orders WHERE id = docs."orderId") o ON true
      WHERE ${qp}::text IS NULL OR docs.number ILIKE ${qp} OR o."orderNumber" ILIKE ${qp}
-     ORDER BY docs."issueDate" DESC NULLS LAST, docs.number DESC
+     ORDER BY docs."issueDate" DESC NULLS LAST, docs.number DESC, docs.id
      LIMIT $${params.length}`,
     params,
   );

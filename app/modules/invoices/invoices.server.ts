@@ -83,7 +83,7 @@ export async function getInvoice(scope: Scope, invoiceId: string): Promise<Invoi
     ),
     db.query<InvoiceDetail["taxBreakdown"][number]>(
       `SELECT vat_category AS "vatCategory", vat_rate AS "vatRate", taxable_amount AS "taxableAmount", tax_amount AS "taxAmount"
-         FROM invoice_tax_breakdown WHERE invoice_id = $1 ORDER BY vat_rate DESC`,
+         FROM invoice_tax_breakdown WHERE invoice_id = $1 ORDER BY vat_rate DESC, vat_category`,
       [invoiceId],
     ),
     db.query<InvoiceDetail["payments"][number]>(

@@ -3,6 +3,7 @@ import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 import { contactCan } from "~/modules/access/permissions";
 import { listInvoices, type InvoiceRow } from "~/modules/invoices/invoices.server";
 import { listOrders, type OrderRow } from "~/modules/orders/orders.server";
+import { ACTIVITY_LIMIT, completeAging, type Activity, type AgingRow, type ChangedItem } from "./activity";
 
 export interface Overview {
   openOrderCount: number;
@@ -11,17 +12,31 @@ export interface Overview {
   balances: { currency: string; openAmount: string; overdueAmount: string; openCount: number; overdueCount: number }[];
   recentOrders: OrderRow[];
   overdueInvoices: InvoiceRow[];
+  /** Open invoice amounts by how long they are overdue, per currency (finance roles only). */
+  aging: AgingRow[];
+  /** What changed since the contact's previous sign-in (or in the last 7 days on a first visit). */
+  activity: Activity;
+}
+
+/**
+ * Where "what changed" starts: the previous sign-in, or on a first visit the start of the day a
+ * week ago (UTC), so the server and the replica, asked in the same day, agree on it.
+ */
+export function activitySince(previousLoginAt: Date | null, now = new Date()): { since: Date; firstVisit: boolean } {
+  if (previousLoginAt) return { since: previousLoginAt, firstVisit: false };
+  const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 7));
+  return { since: day, firstVisit: true };
 }
 
 const OPEN_ORDER_STATUSES = ["open", "confirmed", "in_production", "partially_shipped", "on_hold"];
 
-export async function getOverview(scope: Scope): Promise<Overview> {
+export async function getOverview(scope: Scope, activityFrom: { since: Date; firstVisit: boolean }): Promise<Overview> {
   const db = await getDb();
   const orders = scopeFilter(scope, "o", 1);
   const shipments = scopeFilter(scope, "s", 1);
   const invoices = scopeFilter(scope, "i", 1);
   const seesMoney = contactCan(scope.role, "invoices.read");
-  const [openOrders, inTransit, balances, recentOrders, overdueInvoices] = await Promise.all([
+  const [openOrders, inTransit, balances, recentOrders, overdueInvoices, aging, activity] = await Promise.all([
     db.query<{ count: number }>(
       `SELECT count(*) AS count FROM sales_orders o WHERE ${orders.sql} AND o.status = ANY($${orders.params.length + 1})`,
       [...orders.params, OPEN_ORDER_STATUSES],
@@ -43,6 +58,8 @@ export async function getOverview(scope: Scope): Promise<Overview> {
     ) : { rows: [], rowCount: 0 },
     listOrders(scope, { limit: 8 }),
     listInvoices(scope, { state: "overdue", limit: 8 }),
+    seesMoney ? agingOf(scope) : Promise.resolve([]),
+    activityOf(scope, activityFrom, seesMoney),
   ]);
   return {
     openOrderCount: openOrders.rows[0]?.count ?? 0,
@@ -50,5 +67,56 @@ export async function getOverview(scope: Scope): Promise<Overview> {
     balances: balances.rows,
     recentOrders,
     overdueInvoices,
+    aging,
+    activity,
+  };
+}
+
+async function agingOf(scope: Scope): Promise<AgingRow[]> {
+  const db = await getDb();
+  const where = scopeFilter(scope, "i", 1);
+  const { rows } = await db.query<{ currency: string; bucket: string; amount: string; count: number }>(
+    `SELECT i.currency,
+            CASE WHEN i.due_date IS NULL OR i.due_date >= current_date THEN 'current'
+                 WHEN current_date - i.due_date <= 30 THEN '1-30'
+                 WHEN current_date - i.due_date <= 60 THEN '31-60'
+                 WHEN current_date - i.due_date <= 90 THEN '61-90'
+                 ELSE '90+' END AS bucket,
+            sum(i.amount_due)::numeric(14,2)::text AS amount, count(*)::int AS count
+       FROM invoices i
+      WHERE ${where.sql} AND i.kind = 'invoice' AND i.status IN ('open','partially_paid')
+      GROUP BY 1, 2`,
+    where.params,
+  );
+  return completeAging(rows);
+}
+
+async function activityOf(scope: Scope, from: { since: Date; firstVisit: boolean }, seesMoney: boolean): Promise<Activity> {
+  const db = await getDb();
+  const o = scopeFilter(scope, "o", 2);
+  const i = scopeFilter(scope, "i", 2);
+  const s = scopeFilter(scope, "s", 2);
+  // The three filters number their parameters alike ($2, $3), so one parameter list serves all.
+  const params = [from.since, ...o.params];
+  const { rows } = await db.query<ChangedItem>(
+    `SELECT * FROM (
+       SELECT 'order' AS type, o.id, o.number, o.status, o.updated_at AS at FROM sales_orders o WHERE ${o.sql} AND o.updated_at > $1
+       UNION ALL
+       SELECT i.kind, i.id, i.number, i.status, i.updated_at FROM invoices i WHERE ${i.sql} AND i.updated_at > $1 AND ${seesMoney}
+       UNION ALL
+       SELECT 'shipment', s.id, s.number, s.status, coalesce(s.delivered_at, s.shipped_at) FROM shipments s
+        WHERE ${s.sql} AND coalesce(s.delivered_at, s.shipped_at) > $1
+     ) changed ORDER BY at DESC, number DESC`,
+    params,
+  );
+  return {
+    since: from.since,
+    firstVisit: from.firstVisit,
+    items: rows.slice(0, ACTIVITY_LIMIT),
+    counts: {
+      orders: rows.filter((r) => r.type === "order").length,
+      invoices: rows.filter((r) => r.type === "invoice" || r.type === "credit_note").length,
+      shipments: rows.filter((r) => r.type === "shipment").length,
+    },
   };
 }

@@ -1,0 +1,228 @@
+import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFRawStream, PDFStream, decodePDFRawStream } from "pdf-lib";
+import { describe, expect, it } from "vitest";
+import { getDb } from "~/db/connection.server";
+import { pdfFonts, pdfPageCount, pdfText } from "~/modules/documents/test-support";
+import { invoicePdfFile, invoiceEInvoiceFile, pdfDataFor } from "~/modules/documents/invoice-files.server";
+import { findOrderDocument, orderDocumentPdfFile } from "~/modules/documents/order-documents.server";
+import { getStatementPdf } from "~/modules/documents/statement.server";
+import { buildEInvoiceXml } from "~/modules/einvoice/formats";
+import { invoiceCases } from "~/modules/einvoice/cases";
+import { loadInvoiceDocumentForStaff, loadSeller } from "~/modules/einvoice/load.server";
+import { buildScope } from "~/modules/access/scope.server";
+import { formatMoney as money } from "~/i18n/i18n";
+import { renderHybridInvoicePdf, renderInvoicePdf } from "./render.server";
+
+async function invoiceId(where: string): Promise<string> {
+  const db = await getDb();
+  const { rows } = await db.query<{ id: string }>(`SELECT i.id FROM invoices i JOIN accounts a ON a.id = i.account_id WHERE ${where} ORDER BY i.issue_date DESC LIMIT 1`);
+  if (!rows[0]) throw new Error(`no invoice where ${where}`);
+  return rows[0].id;
+}
+
+function expectAllFontsEmbedded(bytes: Uint8Array) {
+  const fonts = pdfFonts(bytes);
+  expect(fonts.length).toBeGreaterThan(0);
+  expect(fonts.filter((f) => !f.embedded)).toEqual([]);
+  expect(fonts.every((f) => /DejaVuSans/.test(f.name))).toBe(true);
+}
+
+const squash = (text: string) => text.replace(/[\s\u00a0]+/g, " ");
+const formatMoney = (lang: "en" | "de", amount: string, currency: string) => money(lang, amount, currency).replace(/\u00a0/g, " ");
+
+describe("invoice PDF", () => {
+  it("renders an open EUR invoice in the account's language with its numbers, totals, bank details and a GiroCode", async () => {
+    const db = await getDb();
+    const doc = (await loadInvoiceDocumentForStaff(db, await invoiceId(`a.number = '10001' AND i.kind = 'invoice' AND i.status = 'open' AND i.currency = 'EUR'`)))!;
+    const file = await invoicePdfFile(db, doc);
+    expect(file.bytes.subarray(0, 8).toString("latin1")).toBe("%PDF-1.7");
+    const text = squash(pdfText(file.bytes));
+    expect(text).toContain(`Rechnung ${doc.model.number}`);
+    expect(text).toContain(formatMoney("de", doc.model.totals.taxInclusive, "EUR"));
+    expect(text).toContain(formatMoney("de", doc.model.totals.taxExclusive, "EUR"));
+    for (const line of doc.model.lines) expect(text).toContain(formatMoney("de", line.netAmount, "EUR"));
+    for (const b of doc.model.vatBreakdown) expect(text).toContain(formatMoney("de", b.taxAmount, "EUR"));
+    expect(text).toContain("IBAN DE45 6005 0101 0665 9490 60");
+    expect(text).toContain("Scannen und zahlen");
+    expect(text).toContain("Seite 1 von 1");
+    expectAllFontsEmbedded(file.bytes);
+  });
+
+  it("renders a credit note with the invoice it corrects and no payment code", async () => {
+    const db = await getDb();
+    const doc = (await loadInvoiceDocumentForStaff(db, await invoiceId(`a.number = '10001' AND i.kind = 'credit_note'`)))!;
+    const text = squash(pdfText((await invoicePdfFile(db, doc)).bytes));
+    expect(text).toContain(`Gutschrift ${doc.model.number}`);
+    expect(text).toContain(`Korrektur zu Rechnung ${doc.model.precedingInvoice!.number}`);
+    expect(text).toContain(formatMoney("de", doc.model.totals.taxInclusive, "EUR"));
+    expect(text).not.toContain("Scannen und zahlen");
+  });
+
+  it("renders English documents for English accounts, foreign currency with the VAT total in EUR", async () => {
+    const db = await getDb();
+    const doc = (await loadInvoiceDocumentForStaff(db, await invoiceId(`a.country_code = 'GB' AND i.kind = 'invoice'`)))!;
+    const text = squash(pdfText((await invoicePdfFile(db, doc)).bytes));
+    expect(text).toContain(`Invoice ${doc.model.number}`);
+    expect(text).toContain(formatMoney("en", doc.model.totals.taxInclusive, "GBP"));
+    expect(text).toContain("VAT total in EUR");
+    expect(text).toContain("Export outside the EU");
+  });
+
+  it("spreads long line tables over pages, each with the table header, and numbers the pages", async () => {
+    const db = await getDb();
+    const base = invoiceCases().find((c) => c.id === "mixed-rates")!.invoice;
+    const invoice = structuredClone(base);
+    invoice.lines = Array.from({ length: 130 }, (_, i) => ({ ...base.lines[i % 3], id: String(i + 1) }));
+    const seller = await loadSeller(db);
+    const bytes = await renderInvoicePdf({ invoice, seller, lang: "en", accountNumber: "10001", status: "paid", amountDueNow: "0.00", paidAmount: "0.00" }, new Date("2026-10-15T00:00:00Z"));
+    const pages = pdfPageCount(bytes);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    const text = pdfText(bytes);
+    const perPage = text.split("\f").filter((p) => p.trim());
+    expect(perPage).toHaveLength(pages);
+    for (const [i, page] of perPage.entries()) {
+      // Every page that carries line rows starts its table with the header.
+      if (/^\s*\d+\s+(KH|DOC|SRV)-/m.test(page)) expect(page).toMatch(/Pos\.\s+Item\s+Description\s+Qty\s+Unit price/);
+      expect(page).toContain(`Page ${i + 1} of ${pages}`);
+    }
+    expect(perPage.filter((p) => /Pos\.\s+Item/.test(p)).length).toBeGreaterThanOrEqual(3);
+    expect(squash(text)).toContain("130 ");
+    expectAllFontsEmbedded(bytes);
+  });
+
+  it("serves the second request from the cache: same bytes, no rendering", async () => {
+    const db = await getDb();
+    const doc = (await loadInvoiceDocumentForStaff(db, await invoiceId(`a.number = '10004'`)))!;
+    const first = await invoicePdfFile(db, doc);
+    const second = await invoicePdfFile(db, doc);
+    expect(second.source).toBe("cache");
+    expect(second.sha256).toBe(first.sha256);
+    const { rows } = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM rendered_documents WHERE document_id = $1 AND format = 'pdf'`, [doc.model.id]);
+    expect(rows[0].count).toBe(1);
+  });
+});
+
+describe("order documents and statements", () => {
+  async function scopeOf(email: string) {
+    const db = await getDb();
+    const { rows } = await db.query<{ id: string; language: "en" | "de"; accountId: string }>(
+      `SELECT u.id, u.language, m.account_id AS "accountId" FROM users u JOIN memberships m ON m.user_id = u.id JOIN accounts a ON a.id = m.account_id WHERE u.email = $1 AND a.number = '10001'`,
+      [email],
+    );
+    return (await buildScope(db, rows[0], rows[0].accountId))!;
+  }
+
+  it("renders a delivery note with shipped and backordered quantities", async () => {
+    const db = await getDb();
+    const { rows } = await db.query<{ id: string; number: string; delivered: string; backordered: string }>(
+      `SELECT d.id, d.number, l.quantity_delivered AS delivered, l.quantity_backordered AS backordered
+         FROM delivery_notes d JOIN delivery_note_lines l ON l.delivery_note_id = d.id JOIN accounts a ON a.id = d.account_id
+        WHERE a.number = '10001' AND l.quantity_backordered > 0 LIMIT 1`,
+    );
+    expect(rows[0]).toBeDefined();
+    const scope = await scopeOf("buyer@kessler.example");
+    const header = (await findOrderDocument(db, scope, "delivery_note", rows[0].id))!;
+    const file = await orderDocumentPdfFile(db, "delivery_note", header);
+    const text = squash(pdfText(file.bytes));
+    expect(text).toContain(`Lieferschein ${rows[0].number}`);
+    expect(text).toContain("Rückstand");
+    expect(text).toContain("Rückständige Mengen liefern wir nach.");
+    expectAllFontsEmbedded(file.bytes);
+  });
+
+  for (const [type, table, title] of [["order_confirmation", "order_confirmations", "Auftragsbestätigung"], ["quote", "quotes", "Angebot"]] as const) {
+    it(`renders a ${type.replace("_", " ")} with its totals`, async () => {
+      const db = await getDb();
+      const { rows } = await db.query<{ id: string; number: string; gross_amount: string; currency: string }>(
+        `SELECT d.id, d.number, d.gross_amount, d.currency FROM ${table} d JOIN accounts a ON a.id = d.account_id WHERE a.number = '10001' LIMIT 1`,
+      );
+      const scope = await scopeOf("buyer@kessler.example");
+      const header = (await findOrderDocument(db, scope, type, rows[0].id))!;
+      const file = await orderDocumentPdfFile(db, type, header);
+      const text = squash(pdfText(file.bytes));
+      expect(text).toContain(`${title} ${rows[0].number}`);
+      expect(text).toContain(formatMoney("de", rows[0].gross_amount, rows[0].currency));
+      expectAllFontsEmbedded(file.bytes);
+    });
+  }
+
+  it("keeps another account's documents out of reach", async () => {
+    const db = await getDb();
+    const foreign = (await db.query<{ id: string }>(`SELECT d.id FROM delivery_notes d JOIN accounts a ON a.id = d.account_id WHERE a.number = '10004' LIMIT 1`)).rows[0];
+    expect(await findOrderDocument(db, await scopeOf("buyer@kessler.example"), "delivery_note", foreign.id)).toBeNull();
+  });
+
+  it("renders a statement of account whose balances match the ERP's monthly statements", async () => {
+    const db = await getDb();
+    const scope = await scopeOf("finance@kessler.example");
+    const { rows } = await db.query<{ period_start: string; period_end: string; opening_balance: string; closing_balance: string }>(
+      `SELECT period_start, period_end, opening_balance, closing_balance FROM statements WHERE account_id = $1 ORDER BY period_end`,
+      [scope.accountId],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const erp of rows) {
+      const result = (await getStatementPdf(scope, { from: erp.period_start, to: erp.period_end }))!;
+      expect(result.statement.openingBalance).toBe(erp.opening_balance);
+      expect(result.statement.closingBalance).toBe(erp.closing_balance);
+      expect(result.statement.aging.total).toBe(result.statement.closingBalance);
+      const text = squash(pdfText(result.bytes));
+      expect(text).toContain("Kontoauszug");
+      expect(text).toContain(formatMoney("de", erp.closing_balance, "EUR"));
+      expectAllFontsEmbedded(result.bytes);
+    }
+  });
+});
+
+describe("ZUGFeRD / Factur-X hybrid PDF (PDF/A-3b)", () => {
+  for (const format of ["zugferd-en16931", "zugferd-xrechnung"] as const) {
+    it(`${format}: XMP markers, OutputIntent, /AF with /AFRelationship, and the embedded XML equals the XML download`, async () => {
+      const db = await getDb();
+      const doc = (await loadInvoiceDocumentForStaff(db, await invoiceId(`a.buyer_reference IS NOT NULL AND i.kind = 'invoice'`)))!;
+      const { pdf, xml } = await renderHybridInvoicePdf(await pdfDataFor(db, doc), format, doc.updatedAt);
+      const expectedName = format === "zugferd-xrechnung" ? "xrechnung.xml" : "factur-x.xml";
+      expect(xml).toBe(buildEInvoiceXml(doc.model, format === "zugferd-xrechnung" ? "xrechnung-cii" : "facturx-en16931"));
+
+      const loaded = await PDFDocument.load(pdf, { updateMetadata: false });
+      const catalog = loaded.catalog;
+      const metadata = catalog.lookup(PDFName.of("Metadata"), PDFStream) as PDFRawStream;
+      const xmp = Buffer.from(metadata.getContents()).toString("utf8");
+      expect(xmp).toContain("<pdfaid:part>3</pdfaid:part>");
+      expect(xmp).toContain("<pdfaid:conformance>B</pdfaid:conformance>");
+      expect(xmp).toContain("<pdfaSchema:namespaceURI>urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#</pdfaSchema:namespaceURI>");
+      for (const property of ["DocumentFileName", "DocumentType", "Version", "ConformanceLevel"]) expect(xmp).toContain(`<pdfaProperty:name>${property}</pdfaProperty:name>`);
+      expect(xmp).toContain(`<fx:DocumentFileName>${expectedName}</fx:DocumentFileName>`);
+      expect(xmp).toContain("<fx:DocumentType>INVOICE</fx:DocumentType>");
+      expect(xmp).toContain("<fx:Version>1.0</fx:Version>");
+      expect(xmp).toContain(`<fx:ConformanceLevel>${format === "zugferd-xrechnung" ? "XRECHNUNG" : "EN 16931"}</fx:ConformanceLevel>`);
+
+      const intents = catalog.lookup(PDFName.of("OutputIntents"), PDFArray);
+      const intent = intents.lookup(0, PDFDict);
+      expect(intent.get(PDFName.of("S"))).toEqual(PDFName.of("GTS_PDFA1"));
+      const profile = intent.lookup(PDFName.of("DestOutputProfile"), PDFStream) as PDFRawStream;
+      expect(Buffer.from(decodePDFRawStream(profile).decode()).subarray(36, 40).toString("latin1")).toBe("acsp");
+
+      const af = catalog.lookup(PDFName.of("AF"), PDFArray);
+      expect(af.size()).toBe(1);
+      const spec = af.lookup(0, PDFDict);
+      expect(spec.get(PDFName.of("AFRelationship"))).toEqual(PDFName.of("Alternative"));
+      expect(spec.get(PDFName.of("F"))?.toString()).toBe(`(${expectedName})`);
+      const names = catalog.lookup(PDFName.of("Names"), PDFDict).lookup(PDFName.of("EmbeddedFiles"), PDFDict).lookup(PDFName.of("Names"), PDFArray);
+      expect(names.lookup(1, PDFDict)).toBe(spec);
+      const embedded = spec.lookup(PDFName.of("EF"), PDFDict).lookup(PDFName.of("F"), PDFStream) as PDFRawStream;
+      expect(embedded.dict.get(PDFName.of("Subtype"))).toEqual(PDFName.of("text/xml"));
+      expect(Buffer.from(decodePDFRawStream(embedded).decode()).toString("utf8")).toBe(xml);
+
+      expect(Buffer.from(pdf).toString("latin1")).toMatch(/\/ID \[/);
+      expectAllFontsEmbedded(pdf);
+    });
+  }
+
+  it("the hybrid download is served from the cache the second time and embeds the same XML", async () => {
+    const db = await getDb();
+    const doc = (await loadInvoiceDocumentForStaff(db, await invoiceId(`a.number = '10001' AND i.kind = 'invoice'`)))!;
+    const first = await invoiceEInvoiceFile(db, doc, "zugferd-en16931");
+    const second = await invoiceEInvoiceFile(db, doc, "zugferd-en16931");
+    expect(first.source).toBe("rendered");
+    expect(second.source).toBe("cache");
+    expect(second.sha256).toBe(first.sha256);
+  });
+});

@@ -1,0 +1,122 @@
+import { Document, Text, View } from "@react-pdf/renderer";
+import { formatMoney, formatNumber } from "~/i18n/i18n";
+import { docLabel } from "~/modules/documents/labels";
+import type { SellerProfile } from "~/modules/einvoice/load.server";
+import { AddressBlock, DocumentPage, Facts, TableHeader, TableRows, dateText, makeStyles, paginateRows, textLines, type Column, type Lang } from "./layout";
+
+/** Order confirmation and quote: priced lines with discounts, net / VAT / gross totals. */
+
+export interface CommercialLine {
+  lineNo: number;
+  sku: string | null;
+  description: string;
+  quantity: string;
+  unit: string;
+  unitPrice: string;
+  discountPercent: string;
+  vatRate: string;
+  netAmount: string;
+  promisedDate?: string | null;
+}
+
+export interface CommercialPdfData {
+  kind: "order_confirmation" | "quote";
+  lang: Lang;
+  seller: SellerProfile;
+  number: string;
+  issueDate: string;
+  accountNumber: string;
+  buyer: { name: string; street: string | null; postalCode: string | null; city: string | null; countryCode: string };
+  currency: string;
+  customerReference: string | null;
+  orderNumber: string | null;
+  validUntil: string | null;
+  promisedDeliveryDate: string | null;
+  netAmount: string;
+  taxAmount: string;
+  grossAmount: string;
+  paymentTerms: string | null;
+  note: string | null;
+  lines: CommercialLine[];
+}
+
+const DESCRIPTION_WIDTH = 166;
+
+export function CommercialPdf({ data }: { data: CommercialPdfData }) {
+  const { lang, seller } = data;
+  const styles = makeStyles(seller.brandColor);
+  const money = (value: string) => formatMoney(lang, value, data.currency);
+  const columns: Column<CommercialLine>[] = [
+    { label: docLabel(lang, "pos"), width: 24, cell: (l) => String(l.lineNo) },
+    { label: docLabel(lang, "sku"), width: 76, cell: (l) => l.sku ?? "" },
+    { label: docLabel(lang, "description"), width: DESCRIPTION_WIDTH, cell: (l) => (l.promisedDate ? `${l.description} (${docLabel(lang, "promisedDate")} ${dateText(lang, l.promisedDate)})` : l.description) },
+    { label: docLabel(lang, "quantity"), width: 52, align: "right", cell: (l) => `${formatNumber(lang, l.quantity)} ${l.unit}` },
+    { label: docLabel(lang, "unitPrice"), width: 60, align: "right", cell: (l) => money(l.unitPrice) },
+    { label: docLabel(lang, "discount"), width: 40, align: "right", cell: (l) => (Number(l.discountPercent) > 0 ? `${formatNumber(lang, l.discountPercent, 2)} %` : "") },
+    { label: `${docLabel(lang, "vat")} %`, width: 30, align: "right", cell: (l) => formatNumber(lang, l.vatRate, 2) },
+    { label: docLabel(lang, "net"), width: 62, align: "right", cell: (l) => money(l.netAmount) },
+  ];
+  const title = docLabel(lang, data.kind);
+  const pages = paginateRows(data.lines, (l) => textLines(l.description, DESCRIPTION_WIDTH), { first: 25, next: 39 });
+  const continued = docLabel(lang, "continued", { title, number: data.number });
+  const row = (label: string, value: string) => (
+    <View style={styles.totalRow}>
+      <Text>{label}</Text>
+      <Text>{value}</Text>
+    </View>
+  );
+  const tail = (
+    <View wrap={false}>
+      <View style={styles.totals}>
+        {row(docLabel(lang, "totalNet"), money(data.netAmount))}
+        {row(docLabel(lang, "totalVat"), money(data.taxAmount))}
+        <View style={styles.grandTotal}>
+          <Text>{docLabel(lang, "totalGross")}</Text>
+          <Text>{money(data.grossAmount)}</Text>
+        </View>
+      </View>
+      {data.paymentTerms ? (
+        <View style={styles.section}>
+          <Text style={styles.sectionTitle}>{docLabel(lang, "paymentTerms")}</Text>
+          <Text>{data.paymentTerms}</Text>
+        </View>
+      ) : null}
+      {data.note ? <Text style={[styles.section, styles.small]}>{data.note}</Text> : null}
+      {data.kind === "quote" ? <Text style={styles.section}>{docLabel(lang, "quoteNote")}</Text> : null}
+    </View>
+  );
+  const b = data.buyer;
+  return (
+    <Document title={`${title} ${data.number}`} author={seller.party.name ?? ""} pdfVersion="1.7">
+      {pages.map((rows, i) => (
+        <DocumentPage key={i} first={i === 0} seller={seller} lang={lang} styles={styles} continued={continued}>
+          {i === 0 ? (
+            <>
+              <View style={styles.addressRow}>
+                <AddressBlock seller={seller} styles={styles} lines={[b.name, b.street, `${b.postalCode ?? ""} ${b.city ?? ""}`.trim()]} />
+                <Facts
+                  styles={styles}
+                  rows={[
+                    [docLabel(lang, "number"), data.number],
+                    [docLabel(lang, "date"), dateText(lang, data.issueDate)],
+                    [docLabel(lang, "customerNumber"), data.accountNumber],
+                    [docLabel(lang, "yourReference"), data.customerReference],
+                    [docLabel(lang, "orderNumber"), data.orderNumber],
+                    [docLabel(lang, "validUntil"), dateText(lang, data.validUntil)],
+                    [docLabel(lang, "promisedDate"), dateText(lang, data.promisedDeliveryDate)],
+                  ]}
+                />
+              </View>
+              <Text style={styles.title}>
+                {title} {data.number}
+              </Text>
+            </>
+          ) : null}
+          <TableHeader columns={columns} styles={styles} />
+          <TableRows columns={columns} rows={rows} styles={styles} />
+          {i === pages.length - 1 ? tail : null}
+        </DocumentPage>
+      ))}
+    </Document>
+  );
+}
