@@ -109,3 +109,28 @@ test("two tabs use the replica at once", async ({ context }) => {
     await page.keyboard.press("Escape");
   }
 });
+
+test("a PDF opened online opens offline too, and sign-out deletes the copies", async ({ page, context }) => {
+  test.setTimeout(150_000);
+  await signIn(page, "finance@kessler.example");
+  await waitForReplica(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const [invoice] = await sql<{ id: string }>(
+    `SELECT i.id FROM invoices i JOIN accounts a ON a.id = i.account_id WHERE a.number = '10001' ORDER BY i.issue_date DESC LIMIT 1`,
+  );
+  const fetchPdf = (url: string) =>
+    page.evaluate(async (u) => {
+      const response = await fetch(u);
+      return { status: response.status, type: response.headers.get("content-type"), bytes: (await response.arrayBuffer()).byteLength };
+    }, url);
+  const online = await fetchPdf(`/invoices/${invoice.id}/pdf`);
+  expect(online.status).toBe(200);
+  expect(online.type).toContain("application/pdf");
+  await context.setOffline(true);
+  const offline = await fetchPdf(`/invoices/${invoice.id}/pdf`);
+  expect(offline).toEqual(online);
+  await context.setOffline(false);
+  await page.getByRole("button", { name: /Abmelden|Sign out/ }).click();
+  await expect(page).toHaveURL(/\/login/);
+  expect(await page.evaluate(() => caches.has("ledgerlight-pdfs-v1"))).toBe(false);
+});

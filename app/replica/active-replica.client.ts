@@ -54,6 +54,7 @@ export async function wipeReplicas(): Promise<void> {
   await Promise.all([
     wipeAllReplicas().catch((error: unknown) => console.warn("wiping the replica failed:", error)),
     "caches" in window ? caches.delete("ledgerlight-pages-v1") : Promise.resolve(false),
+    "caches" in window ? caches.delete("ledgerlight-pdfs-v1") : Promise.resolve(false),
   ]);
 }
 
