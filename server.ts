@@ -17,8 +17,15 @@ await build.entry.module.bootPortal();
 const app = express();
 app.disable("x-powered-by");
 if (process.env.TRUST_PROXY === "true") app.set("trust proxy", true);
-// Server-sent events must reach the browser message by message, not in compressed blocks.
-app.use(compression({ filter: (req, res) => !String(res.getHeader("Content-Type") ?? "").startsWith("text/event-stream") && compression.filter(req, res) }));
+// Shape responses stay uncompressed: long-poll answers are tiny and frequent (compressing them was
+// the engine's largest CPU cost with 1,000 live clients, bench/sync.bench.ts), and server-sent
+// events must reach the browser message by message.
+app.use(
+  compression({
+    filter: (req, res) =>
+      !req.path.startsWith("/sync/") && !String(res.getHeader("Content-Type") ?? "").startsWith("text/event-stream") && compression.filter(req, res),
+  }),
+);
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 // The replica worker is not content-hashed: browsers must revalidate it (it requests its wasm with ?v=hash).
 app.use("/replica", express.static("public/replica", { maxAge: 0, setHeaders: (res) => res.setHeader("Cache-Control", "no-cache") }));

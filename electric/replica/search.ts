@@ -155,6 +155,9 @@ export function toFtsQuery(input: string): string | null {
  */
 const SCORE = `bm25(search_fts, 10.0, 6.0, 2.0, 1.0) * (CASE d.doc_type WHEN 'file' THEN 0.5 ELSE 1.0 END)`;
 
+/** How many bm25 candidates the unfiltered search joins per wanted result (files are re-weighted after). */
+const CANDIDATES_PER_RESULT = 5;
+
 export function searchDocuments(driver: SqlDriver, query: string, options: SearchOptions = {}): SearchResult[] {
   const match = toFtsQuery(query);
   const where: string[] = [];
@@ -194,7 +197,18 @@ export function searchDocuments(driver: SqlDriver, query: string, options: Searc
     d.order_number, d.location_id`;
   const filter = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
   let sql: string;
-  if (match) {
+  if (match && where.length === 1) {
+    // The palette's common case, terms without filters. Rank inside FTS5 first and join only the
+    // best candidates: joining every match to its wide search_docs row before sorting read the
+    // whole table for common words (seconds at 100k documents; bench/support/replica-sql-probe.ts).
+    sql = `WITH ranked AS (
+             SELECT rowid, bm25(search_fts, 10.0, 6.0, 2.0, 1.0) AS rank FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ?
+           )
+           SELECT ${columns}, ranked.rank * (CASE d.doc_type WHEN 'file' THEN 0.5 ELSE 1.0 END) AS score
+             FROM ranked JOIN search_docs d ON d.doc_rowid = ranked.rowid
+            ORDER BY (upper(d.number) = upper(?)) DESC, score, d.doc_date DESC LIMIT ?`;
+    params.splice(0, params.length, match, CANDIDATES_PER_RESULT * limit, query.trim(), limit);
+  } else if (match) {
     // An exact document number (any case) goes first, then bm25, then the newest.
     sql = `SELECT ${columns}, ${SCORE} AS score FROM search_fts JOIN search_docs d ON d.doc_rowid = search_fts.rowid ${filter}
            ORDER BY (upper(d.number) = upper(?)) DESC, score, d.doc_date DESC LIMIT ?`;

@@ -1,0 +1,257 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Cookie, type Page } from "@playwright/test";
+import { createPostgresDb, type Db } from "../../app/db/db.server";
+import { scaleAccount, type ScaleResult } from "../../db/seed/scale";
+import { createTestDatabase, ensureTemplateDatabase } from "../../test/support/databases";
+
+/**
+ * What the browser benchmarks share: a private copy of the seeded template database (grown with
+ * db/seed/scale.ts), the real portal server on a free port, headless Chromium with the project's
+ * flags, sign-in, and page hooks that read the replica without changing the app.
+ */
+
+export const DEMO_PASSWORD = "ledgerlight-demo";
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+];
+
+export const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+/** Seconds with one decimal, for progress lines. */
+export const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export interface BenchDatabase {
+  url: string;
+  db: Db;
+  drop(): Promise<void>;
+}
+
+/** A fresh copy of the seeded template. Drop it in `finally`. */
+export async function createBenchDatabase(label: string): Promise<BenchDatabase> {
+  const started = performance.now();
+  const template = await ensureTemplateDatabase();
+  const database = await createTestDatabase(template, label);
+  const db = createPostgresDb(database.url, { max: 4 });
+  log(`database ${new URL(database.url).pathname.slice(1)} from ${template} in ${secs(performance.now() - started)}`);
+  return {
+    url: database.url,
+    db,
+    async drop() {
+      await db.close().catch(() => undefined);
+      await database.drop();
+    },
+  };
+}
+
+/** Grows an account to `documents` documents (orders, confirmations, shipments, delivery notes, invoices). */
+export async function scaleTo(db: Db, accountNumber: string, documents: number): Promise<ScaleResult> {
+  const result = await scaleAccount(db, { accountNumber, documents });
+  log(`account ${accountNumber}: ${result.before} → ${result.after} documents in ${secs(result.millis)}`);
+  return result;
+}
+
+export interface Portal {
+  baseUrl: string;
+  pid: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `node --import tsx server.ts` (the production build) against `databaseUrl`; waits for /healthz. */
+export async function startPortal(databaseUrl: string, options: { nodeArgs?: string[] } = {}): Promise<Portal> {
+  if (!existsSync("build/index.js") || !existsSync("public/replica/worker.js")) {
+    throw new Error("No build: run `npm run build` first (server build and public/replica/worker.js).");
+  }
+  const port = await freePort();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "ledgerlight-bench-"));
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      SESSION_SECRET: "bench-session-secret-0123456789abcdefghijkl",
+      PUBLIC_URL: `http://localhost:${port}`,
+      SEED_DEMO: "never",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const baseUrl = `http://localhost:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      // server.close() waits for held long-polls (up to 20 s); do not wait that long.
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`The portal exited during start-up:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`The portal did not become healthy within 60 s:\n${output}`);
+      const ok = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  log(`portal listening on ${baseUrl} (pid ${child.pid})`);
+  return { baseUrl, pid: child.pid ?? 0, output: () => output, stop };
+}
+
+/** CPU time (user + system) a process used so far, in ms, from /proc (Linux; clock ticks of 10 ms). */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15 of stat)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Waits until the engine has sequenced every change-log entry (after a bulk write such as scaleTo). */
+export async function waitForSequenced(db: Db, timeoutMs = 10 * 60_000): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const { rows } = await db.query<{ pending: boolean }>(`SELECT EXISTS (SELECT 1 FROM sync_change_log WHERE position IS NULL) AS pending`);
+    if (!rows[0].pending) return performance.now() - started;
+    if (performance.now() - started > timeoutMs) throw new Error("the shape engine did not sequence the change log in time");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export const cookieHeader = (cookies: readonly Cookie[]) => cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+
+/**
+ * The portal starts its shape engine on the first shape request, and the engine sequences every
+ * change-log entry written so far (a bulk load: hundreds of thousands) before it answers. Makes that
+ * request (the tiny `accounts` shape), then waits until nothing is left unsequenced, so the timed
+ * syncs that follow do not pay for it. Returns how long the first request took.
+ */
+export async function warmEngine(baseUrl: string, cookies: readonly Cookie[], db: Db): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${baseUrl}/sync/shapes/accounts?offset=-1`, { headers: { cookie: cookieHeader(cookies) } });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`GET /sync/shapes/accounts answered ${response.status}`);
+  const ms = performance.now() - started;
+  await waitForSequenced(db);
+  return ms;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}. Install it: apt-get install -y chromium`);
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Page hooks, installed before any page script runs:
+ * - `window.__benchReplica`: the handle the page's own `openReplica()` created (electric/replica/
+ *   replica.client.ts keeps its open handles in a Map keyed by the replica's lock name
+ *   `ledgerlight-replica-…`; the hook notes the value stored under such a key). The app does not
+ *   export the handle, and the hook needs no change to it: `replica.search()` is the very call the
+ *   command palette makes.
+ * - `window.__benchPhases`: ms since navigation start at which the sync indicator first showed each
+ *   phase (`[data-testid=sync-status][data-phase=…]`).
+ */
+export const PAGE_HOOKS = () => {
+  const w = window as unknown as { __benchReplica?: unknown; __benchPhases: Record<string, number> };
+  w.__benchPhases = {};
+  const set = Map.prototype.set;
+  Map.prototype.set = function (this: Map<unknown, unknown>, key: unknown, value: unknown) {
+    if (typeof key === "string" && key.startsWith("ledgerlight-replica-") && value && typeof (value as { search?: unknown }).search === "function") {
+      w.__benchReplica = value;
+    }
+    return set.call(this, key, value);
+  } as typeof Map.prototype.set;
+  const note = () => {
+    const phase = document.querySelector("[data-testid=sync-status]")?.getAttribute("data-phase");
+    if (phase && w.__benchPhases[phase] === undefined) w.__benchPhases[phase] = performance.now();
+  };
+  new MutationObserver(note).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-phase"] });
+};
+
+export async function newBenchContext(browser: Browser, baseUrl: string, cookies: Cookie[] = []): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: baseUrl, locale: "en-US" });
+  // tsx (esbuild keepNames) wraps named functions in __name(); functions passed to the page need it.
+  await context.addInitScript({ content: "globalThis.__name ??= (fn) => fn;" });
+  await context.addInitScript(PAGE_HOOKS);
+  if (cookies.length > 0) await context.addCookies(cookies);
+  return context;
+}
+
+/** Signs in through the login form; returns the session cookies. */
+export async function signIn(page: Page, email: string): Promise<Cookie[]> {
+  await page.goto("/login");
+  await page.getByLabel(/^(Email|E-Mail)$/).fill(email);
+  await page.getByLabel(/^(Password|Passwort)$/).fill(DEMO_PASSWORD);
+  await Promise.all([
+    page.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: 60_000 }),
+    page.getByRole("button", { name: /^(Sign in|Anmelden)$/ }).click(),
+  ]);
+  return page.context().cookies();
+}
+
+/** The cookies of a signed-in session, from a throwaway context (its replica never gets far). */
+export async function sessionCookies(browser: Browser, baseUrl: string, email: string): Promise<Cookie[]> {
+  const context = await browser.newContext({ baseURL: baseUrl, locale: "en-US" });
+  try {
+    const page = await context.newPage();
+    // The sign-in lands on the portal, which would start syncing; only the cookie is wanted.
+    await page.route("**/replica/worker.js", (route) => route.abort());
+    return await signIn(page, email);
+  } finally {
+    await context.close();
+  }
+}
+
+export async function waitForReady(page: Page, timeoutMs: number): Promise<void> {
+  await page.waitForSelector("[data-testid=sync-status][data-phase=ready]", { timeout: timeoutMs, state: "attached" });
+}
+
+/** What the worker reported last (via the captured handle). */
+export interface ReplicaStatusSnapshot {
+  phase: string;
+  mode: string | null;
+  openMs: number | null;
+  commits: number;
+  applyMs: number;
+  index: { documents: number; ms: number } | null;
+  shapes: { name: string; rows: number; error: string | null }[];
+}
+
+export async function replicaStatus(page: Page): Promise<ReplicaStatusSnapshot> {
+  return page.evaluate(() => {
+    const replica = (window as unknown as { __benchReplica?: { status(): unknown } }).__benchReplica;
+    if (!replica) throw new Error("The page's replica handle was not captured (see PAGE_HOOKS in bench/support/portal.ts).");
+    return replica.status() as ReplicaStatusSnapshot;
+  });
+}

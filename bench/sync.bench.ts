@@ -1,0 +1,219 @@
+import type { Browser, Cookie } from "@playwright/test";
+import { median, percentile, recordBench, type BenchResult } from "./lib";
+import { openLiveClients, type LiveClients } from "./support/live-clients";
+import {
+  cookieHeader, createBenchDatabase, launchChromium, log, newBenchContext, processCpuMs, replicaStatus, scaleTo, secs, sessionCookies,
+  startPortal, warmEngine, type BenchDatabase, type Portal, type ReplicaStatusSnapshot,
+} from "./support/portal";
+import { countRows, gatewayDownload, postgresExport, shapeSelects } from "./support/sync-baselines";
+
+/**
+ * (a) Initial sync: a fresh browser profile (no OPFS data) with a signed-in session opens the
+ *     portal (/overview); timed from navigation start to the sync indicator showing
+ *     `data-phase=ready` (every shape caught up and the FTS5 index built: fully searchable), at 10k
+ *     and 100k documents of Kessler (10001) as its buyer. Baseline, same run: the same rows (every
+ *     shape, the gateway's filter for this contact) exported raw from Postgres with psql `\copy …
+ *     TO STDOUT CSV`. Without the replica, the way to have all of one's documents at hand is a full
+ *     export; the raw export is the fastest any export could be (no HTTP, no rendering), so the ratio
+ *     is what the replica costs over the floor. Also shown: the same snapshots downloaded from the
+ *     gateway by Node without a browser (network + engine share of the sync).
+ * (b) Live latency: 1, 100 and 1 000 concurrent `@electric-sql/client` ShapeStreams in this process
+ *     on `/sync/shapes/orders?account=…` with one contact's session cookie (Nordhavn, 10004, a small
+ *     account, so 1 000 snapshots stay cheap); an UPDATE of one order is committed in Postgres and
+ *     each client's receive time is taken. Latency = receive − just before the UPDATE was sent.
+ */
+
+const ACCOUNT = "10001";
+// BENCH_QUICK=1: a smoke run of the benchmark's machinery (small sizes, few rounds); not for results.
+const QUICK = process.env.BENCH_QUICK === "1";
+const SYNC_SIZES = QUICK
+  ? [{ documents: 2_000, runs: 1 }]
+  : [
+      { documents: 10_000, runs: 3 },
+      { documents: 100_000, runs: 2 },
+    ];
+const EXPORT_RUNS = 3;
+const LIVE = QUICK
+  ? [
+      { clients: 1, rounds: 3 },
+      { clients: 200, rounds: 3 },
+    ]
+  : [
+      { clients: 1, rounds: 20 },
+      { clients: 100, rounds: 15 },
+      { clients: 1_000, rounds: 10 },
+    ];
+
+interface SyncRun {
+  readyMs: number;
+  phases: Record<string, number>;
+  status: ReplicaStatusSnapshot;
+  rows: number;
+  searchOk: boolean;
+}
+
+async function initialSync(browser: Browser, baseUrl: string, cookies: Cookie[], probeNumber: string): Promise<SyncRun> {
+  const context = await newBenchContext(browser, baseUrl, cookies);
+  try {
+    const page = await context.newPage();
+    await page.goto("/overview");
+    const progress = setInterval(() => {
+      void replicaStatus(page).then(
+        (s) => log(`    ${s.phase}: ${s.shapes.reduce((n, x) => n + x.rows, 0)} rows, ${s.commits} commits`),
+        () => undefined,
+      );
+    }, 15_000);
+    try {
+      await page.waitForSelector("[data-testid=sync-status][data-phase=ready]", { timeout: 15 * 60_000, state: "attached" });
+    } finally {
+      clearInterval(progress);
+    }
+    const phases = await page.evaluate(() => (window as unknown as { __benchPhases: Record<string, number> }).__benchPhases);
+    const status = await replicaStatus(page);
+    // Fully searchable: an exact invoice number comes back first.
+    const top = await page.evaluate(async (q) => {
+      const replica = (window as unknown as { __benchReplica: { search(q: string, o: { limit: number }): Promise<{ number: string | null }[]> } }).__benchReplica;
+      return (await replica.search(q, { limit: 20 }))[0]?.number ?? null;
+    }, probeNumber);
+    return { readyMs: phases.ready, phases, status, rows: status.shapes.reduce((n, s) => n + s.rows, 0), searchOk: top === probeNumber };
+  } finally {
+    await context.close();
+  }
+}
+
+export default async function syncBench(): Promise<void> {
+  let database: BenchDatabase | null = null;
+  let portal: Portal | null = null;
+  let browser: Browser | null = null;
+  let live: LiveClients | null = null;
+  const results: BenchResult[] = [];
+  try {
+    database = await createBenchDatabase("bench_sync");
+    const db = database.db;
+    portal = await startPortal(database.url);
+    browser = await launchChromium();
+    const kessler = await sessionCookies(browser, portal.baseUrl, "buyer@kessler.example");
+    const { accountId, selects } = await shapeSelects(db, "buyer@kessler.example", ACCOUNT);
+
+    // (a) initial sync
+    for (const { documents, runs } of SYNC_SIZES) {
+      await scaleTo(db, ACCOUNT, documents);
+      const firstRequestMs = await warmEngine(portal.baseUrl, kessler, db);
+      log(`  shape engine: first request after the bulk write ${Math.round(firstRequestMs)} ms; change log fully sequenced`);
+      const expectedRows = await countRows(db, selects);
+      const { rows: probe } = await db.query<{ number: string }>(
+        `SELECT number FROM invoices WHERE account_id = $1 AND kind = 'invoice' ORDER BY md5(id::text) LIMIT 1`,
+        [accountId],
+      );
+      const label = `${documents / 1000}k docs`;
+      log(`initial sync, ${label} (${expectedRows} shape rows in Postgres for buyer@kessler.example)`);
+
+      const exports: number[] = [];
+      let exportBytes = 0;
+      for (let i = 0; i < EXPORT_RUNS; i += 1) {
+        const e = await postgresExport(database.url, selects);
+        exports.push(e.ms);
+        exportBytes = e.bytes;
+      }
+      const download = await gatewayDownload(portal.baseUrl, cookieHeader(kessler), accountId);
+      log(`  raw Postgres export: median ${Math.round(median(exports))} ms (${(exportBytes / 1e6).toFixed(1)} MB CSV); gateway download ${Math.round(download.ms)} ms (${(download.bytes / 1e6).toFixed(1)} MB JSON)`);
+
+      const syncs: SyncRun[] = [];
+      for (let i = 0; i < runs; i += 1) {
+        const run = await initialSync(browser, portal.baseUrl, kessler, probe[0].number);
+        syncs.push(run);
+        const p = run.phases;
+        log(
+          `  run ${i + 1}/${runs}: ready ${secs(run.readyMs)}, ${run.rows} rows (Postgres: ${expectedRows}), search ${run.searchOk ? "finds" : "DOES NOT find"} ${probe[0].number}; ` +
+            `syncing from ${secs(p.syncing ?? 0)}, indexing from ${secs(p.indexing ?? 0)}; worker: open ${run.status.openMs} ms, apply ${run.status.applyMs} ms in ${run.status.commits} commits, index build ${Math.round(run.status.index?.ms ?? 0)} ms`,
+        );
+      }
+      const ready = syncs.map((s) => s.readyMs);
+      const baseline = `raw Postgres export of the same rows (psql \\copy CSV), same run, n=${exports.length}`;
+      results.push(
+        { case: `initial sync to a searchable replica, ${label} (${syncs[0].rows} rows), open portal → ready`, metric: "median", unit: "ms", value: Math.round(median(ready)), baseline, baseline_value: Math.round(median(exports)), samples: ready.length },
+        { case: `initial sync, ${label}: max of ${ready.length} runs`, metric: "max", unit: "ms", value: Math.round(Math.max(...ready)), samples: ready.length },
+        { case: `initial sync, ${label}: rows synced`, metric: "count", unit: "rows", value: syncs[0].rows, baseline: "rows in Postgres for this contact's shapes", baseline_value: expectedRows },
+        { case: `initial sync, ${label}: gateway snapshots downloaded by Node (no browser, 4 at a time)`, metric: "time", unit: "ms", value: Math.round(download.ms), samples: 1 },
+        { case: `shape engine after the bulk write up to ${label}: first shape request (sequences the change log)`, metric: "time", unit: "ms", value: Math.round(firstRequestMs), samples: 1 },
+        { case: `initial sync, ${label}: worker apply (SQLite inserts, sum over commits)`, metric: "median", unit: "ms", value: Math.round(median(syncs.map((s) => s.status.applyMs))), samples: syncs.length },
+        { case: `initial sync, ${label}: search index build (FTS5)`, metric: "median", unit: "ms", value: Math.round(median(syncs.map((s) => s.status.index?.ms ?? 0))), samples: syncs.length },
+        { case: `initial sync, ${label}: portal open → indexing starts (all rows in)`, metric: "median", unit: "ms", value: Math.round(median(syncs.map((s) => s.phases.indexing ?? Number.NaN))), samples: syncs.length },
+      );
+    }
+
+    // (b) live latency
+    const nordhavn = await sessionCookies(browser, portal.baseUrl, "buyer@nordhavn.example");
+    const { rows: target } = await db.query<{ id: string; account_id: string }>(
+      `SELECT o.id, o.account_id FROM sales_orders o JOIN accounts a ON a.id = o.account_id WHERE a.number = '10004' ORDER BY o.number LIMIT 1`,
+    );
+    if (!target[0]) throw new Error("no order of account 10004 (Nordhavn) in the seed");
+    const { rows: orderCount } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales_orders WHERE account_id = $1`, [target[0].account_id]);
+    log(`live latency on /sync/shapes/orders of account 10004 (${orderCount[0].n} orders per snapshot)`);
+    for (const { clients, rounds } of LIVE) {
+      live = await openLiveClients({
+        url: `${portal.baseUrl}/sync/shapes/orders`,
+        params: { account: target[0].account_id },
+        cookie: cookieHeader(nordhavn),
+        count: clients,
+      });
+      // Let every client park its first live long-poll.
+      await sleep(clients >= 1000 ? 5_000 : 1_500);
+      const latencies: number[] = [];
+      const firstPerRound: number[] = [];
+      const lastPerRound: number[] = [];
+      let missed = 0;
+      let serverCpu = 0;
+      let benchCpu = 0;
+      for (let round = 0; round < rounds; round += 1) {
+        const marker = `bench-live-${clients}-${round}-${Date.now()}`;
+        const seen = live.watch(target[0].id, "buyer_name", marker, 30_000);
+        const cpu0 = { server: processCpuMs(portal.pid), bench: process.cpuUsage() };
+        const t0 = performance.now();
+        await db.query(`UPDATE sales_orders SET buyer_name = $2, updated_at = now() WHERE id = $1`, [target[0].id, marker]);
+        const times = await seen;
+        serverCpu += processCpuMs(portal.pid) - cpu0.server;
+        const benchUsage = process.cpuUsage(cpu0.bench);
+        benchCpu += (benchUsage.user + benchUsage.system) / 1000;
+        const got = times.filter((t): t is number => t !== null).map((t) => t - t0);
+        missed += times.length - got.length;
+        latencies.push(...got);
+        if (got.length > 0) {
+          firstPerRound.push(Math.min(...got));
+          lastPerRound.push(Math.max(...got));
+        }
+        // Between rounds the clients re-park their long-polls.
+        await sleep(clients >= 1000 ? 4_000 : 1_500);
+      }
+      const errors = live.errors();
+      log(
+        `  ${clients} client(s), ${rounds} commits: p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms` +
+          `${missed ? `, ${missed} deliveries missed (30 s)` : ""}${errors.length ? `, ${errors.length} client errors: ${errors[0]}` : ""}`,
+      );
+      log(
+        `    per commit: first client ${median(firstPerRound).toFixed(1)} ms, last ${median(lastPerRound).toFixed(1)} ms (medians); ` +
+          `CPU from commit to last delivery: portal ${(serverCpu / rounds).toFixed(0)} ms, this process (clients) ${(benchCpu / rounds).toFixed(0)} ms`,
+      );
+      await live.close();
+      live = null;
+      const label = `live commit → client, ${clients} concurrent client${clients === 1 ? "" : "s"}`;
+      for (const [metric, p] of [["p50", 50], ["p95", 95]] as const) {
+        results.push({ case: label, metric, unit: "ms", value: round(percentile(latencies, p)), samples: latencies.length });
+      }
+      results.push({ case: label, metric: "max", unit: "ms", value: round(Math.max(...latencies)), samples: latencies.length });
+      if (clients > 1) results.push({ case: `${label}: until the last client has it (per commit)`, metric: "median", unit: "ms", value: round(median(lastPerRound)), samples: lastPerRound.length });
+      results.push({ case: `${label}: portal CPU per commit (commit → last delivery)`, metric: "mean", unit: "ms", value: round(serverCpu / rounds), samples: rounds });
+      if (missed > 0) results.push({ case: `${label}: deliveries not seen within 30 s`, metric: "count", unit: "deliveries", value: missed, samples: clients * rounds });
+    }
+    if (QUICK) console.table(results); // a smoke run leaves bench/results/sync.json alone
+    else recordBench("sync", results);
+  } finally {
+    await live?.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await portal?.stop().catch((error: Error) => console.error("stopping the portal failed:", error.message));
+    await database?.drop().catch((error: Error) => console.error("dropping the database failed:", error.message));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (v: number) => Math.round(v * 100) / 100;
