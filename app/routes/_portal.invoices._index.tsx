@@ -1,13 +1,15 @@
+import { useCallback, useState } from "react";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
+import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
 import { ListToolbar } from "~/components/ListToolbar";
-import { translate } from "~/i18n/i18n";
+import { formatDate, translate } from "~/i18n/i18n";
 import { requireContactPermission } from "~/modules/access/guards.server";
 import { listInvoices } from "~/modules/invoices/invoices.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
-import { BulkDownload, SelectBox } from "~/modules/documents/components/BulkDownload";
+import { BulkDownload } from "~/modules/documents/components/BulkDownload";
 
 export const handle = routeAccess({ area: "portal", permission: "invoices.read" });
 
@@ -41,67 +43,65 @@ export async function clientLoader({ request, serverLoader }: ClientLoaderFuncti
   );
 }
 
+type InvoiceRow = Awaited<ReturnType<typeof listInvoices>>[number];
+
 export default function InvoicesPage() {
   const { invoices } = useLoaderData<typeof loader>();
   const lang = useLang();
+  const preference = useViewPreference("invoices");
+  const [selected, setSelected] = useState<string[]>([]);
+  const onSelectionChange = useCallback((rows: InvoiceRow[]) => setSelected(rows.map(keyOf)), []);
   const labels: Record<InvoiceState, string> = {
     open: translate(lang, "status.open"),
     overdue: translate(lang, "status.overdue"),
     paid: translate(lang, "status.paid"),
     credit_note: "Credit notes",
   };
+  const columns: Column<InvoiceRow>[] = [
+    {
+      id: "number",
+      label: translate(lang, "invoices.number"),
+      width: 150,
+      sortValue: (i) => i.number,
+      text: (i) => i.number,
+      render: (i) => (
+        <>
+          <Link to={`/invoices/${i.id}`}>{i.number}</Link> {i.kind === "credit_note" ? <span className="badge">CN</span> : null}
+        </>
+      ),
+    },
+    { id: "issued", label: translate(lang, "invoices.issued"), width: 100, sortValue: (i) => String(i.issueDate), text: (i) => formatDate(lang, i.issueDate), render: (i) => <DateText value={i.issueDate} /> },
+    { id: "due", label: translate(lang, "invoices.due"), width: 100, sortValue: (i) => (i.dueDate ? String(i.dueDate) : null), text: (i) => formatDate(lang, i.dueDate), render: (i) => <DateText value={i.dueDate} /> },
+    { id: "order", label: translate(lang, "orders.number"), width: 130, sortValue: (i) => i.orderNumber ?? "", text: (i) => i.orderNumber ?? "", render: (i) => i.orderNumber },
+    { id: "status", label: translate(lang, "invoices.status"), width: 130, sortValue: (i) => (i.overdue ? "overdue" : i.status), text: (i) => (i.overdue ? "overdue" : i.status), render: (i) => <StatusBadge status={i.overdue ? "overdue" : i.status} /> },
+    { id: "amount", label: translate(lang, "invoices.amount"), width: 120, align: "right", sortValue: (i) => Number(i.grossAmount), text: (i) => `${i.grossAmount} ${i.currency}`, render: (i) => <Money amount={i.grossAmount} currency={i.currency} /> },
+    { id: "due_amount", label: translate(lang, "invoices.amountDue"), width: 120, align: "right", sortValue: (i) => Number(i.amountDue), text: (i) => `${i.amountDue} ${i.currency}`, render: (i) => <Money amount={i.amountDue} currency={i.currency} /> },
+  ];
   return (
     <>
       <h1>{translate(lang, "invoices.title")}</h1>
       <ListToolbar states={STATES.map((s) => ({ value: s, label: labels[s] }))} />
-      <BulkDownload list="invoices" lang={lang} />
-      <div className="panel">
-        <table className="grid" data-testid="invoices-table">
-          <thead>
-            <tr>
-              <th>{translate(lang, "invoices.number")}</th>
-              <th>{translate(lang, "invoices.issued")}</th>
-              <th>{translate(lang, "invoices.due")}</th>
-              <th>{translate(lang, "orders.number")}</th>
-              <th>{translate(lang, "invoices.status")}</th>
-              <th className="num">{translate(lang, "invoices.amount")}</th>
-              <th className="num">{translate(lang, "invoices.amountDue")}</th>
-              <th>
-                <span className="sr-only">Select</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {invoices.map((i) => (
-              <tr key={i.id}>
-                <td>
-                  <Link to={`/invoices/${i.id}`}>{i.number}</Link> {i.kind === "credit_note" ? <span className="badge">CN</span> : null}
-                </td>
-                <td>
-                  <DateText value={i.issueDate} />
-                </td>
-                <td>
-                  <DateText value={i.dueDate} />
-                </td>
-                <td>{i.orderNumber}</td>
-                <td>
-                  <StatusBadge status={i.overdue ? "overdue" : i.status} />
-                </td>
-                <td className="num">
-                  <Money amount={i.grossAmount} currency={i.currency} />
-                </td>
-                <td className="num">
-                  <Money amount={i.amountDue} currency={i.currency} />
-                </td>
-                <td>
-                  <SelectBox value={`${i.kind}:${i.id}`} label={i.number} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {invoices.length === 0 ? <p className="muted" style={{ padding: 10 }}>{translate(lang, "common.none")}</p> : null}
-      </div>
+      <BulkDownload list="invoices" lang={lang} selected={selected} />
+      <DataTable
+        id="invoices"
+        label={translate(lang, "invoices.title")}
+        rows={invoices}
+        columns={columns}
+        rowKey={keyOf}
+        rowHref={(i) => `/invoices/${i.id}`}
+        preference={preference}
+        selectable
+        selectName="ids"
+        onSelectionChange={onSelectionChange}
+        emptyText={translate(lang, "common.none")}
+        autoFocus
+        lang={lang}
+      />
     </>
   );
+}
+
+/** The row's key is also its bulk-download value. */
+function keyOf(i: { kind: string; id: string }) {
+  return `${i.kind}:${i.id}`;
 }
