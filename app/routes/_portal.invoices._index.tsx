@@ -7,6 +7,7 @@ import { ListToolbar } from "~/components/ListToolbar";
 import { formatDate, translate } from "~/i18n/i18n";
 import { requireContactPermission } from "~/modules/access/guards.server";
 import { listInvoices } from "~/modules/invoices/invoices.server";
+import { INVOICE_STATES, type InvoiceState } from "~/modules/invoices/states";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
 import { BulkDownload } from "~/modules/documents/components/BulkDownload";
@@ -15,8 +16,7 @@ export const handle = routeAccess({ area: "portal", permission: "invoices.read" 
 
 export const meta: MetaFunction = () => [{ title: "Invoices · Ledgerlight" }];
 
-const STATES = ["open", "overdue", "paid", "credit_note"] as const;
-type InvoiceState = (typeof STATES)[number];
+const STATES = INVOICE_STATES;
 
 /** The list's filters from the query string (the server loader and the clientLoader read the same). */
 function filtersOf(request: Request) {
@@ -53,10 +53,12 @@ export default function InvoicesPage() {
   const onSelectionChange = useCallback((rows: InvoiceRow[]) => setSelected(rows.map(keyOf)), []);
   const labels: Record<InvoiceState, string> = {
     open: translate(lang, "status.open"),
+    partially_paid: translate(lang, "status.partially_paid"),
     overdue: translate(lang, "status.overdue"),
     paid: translate(lang, "status.paid"),
-    credit_note: "Credit notes",
+    credit_note: lang === "de" ? "Gutschriften" : "Credit notes",
   };
+  const today = new Date().toISOString().slice(0, 10);
   const columns: Column<InvoiceRow>[] = [
     {
       id: "number",
@@ -72,6 +74,14 @@ export default function InvoicesPage() {
     },
     { id: "issued", label: translate(lang, "invoices.issued"), width: 100, sortValue: (i) => String(i.issueDate), text: (i) => formatDate(lang, i.issueDate), render: (i) => <DateText value={i.issueDate} /> },
     { id: "due", label: translate(lang, "invoices.due"), width: 100, sortValue: (i) => (i.dueDate ? String(i.dueDate) : null), text: (i) => formatDate(lang, i.dueDate), render: (i) => <DateText value={i.dueDate} /> },
+    {
+      id: "due_in",
+      label: lang === "de" ? "Fällig in" : "Due in",
+      width: 130,
+      sortValue: (i) => daysUntil(i, today),
+      text: (i) => dueText(lang, daysUntil(i, today)),
+      render: (i) => <span className={(daysUntil(i, today) ?? 0) < 0 ? "overdue-text" : undefined}>{dueText(lang, daysUntil(i, today))}</span>,
+    },
     { id: "order", label: translate(lang, "orders.number"), width: 130, sortValue: (i) => i.orderNumber ?? "", text: (i) => i.orderNumber ?? "", render: (i) => i.orderNumber },
     { id: "status", label: translate(lang, "invoices.status"), width: 130, sortValue: (i) => (i.overdue ? "overdue" : i.status), text: (i) => (i.overdue ? "overdue" : i.status), render: (i) => <StatusBadge status={i.overdue ? "overdue" : i.status} /> },
     { id: "amount", label: translate(lang, "invoices.amount"), width: 120, align: "right", sortValue: (i) => Number(i.grossAmount), text: (i) => `${i.grossAmount} ${i.currency}`, render: (i) => <Money amount={i.grossAmount} currency={i.currency} /> },
@@ -82,6 +92,7 @@ export default function InvoicesPage() {
       <h1>{translate(lang, "invoices.title")}</h1>
       <ListToolbar states={STATES.map((s) => ({ value: s, label: labels[s] }))} />
       <BulkDownload list="invoices" lang={lang} selected={selected} />
+      <InvoiceTotals invoices={invoices} lang={lang} />
       <DataTable
         id="invoices"
         label={translate(lang, "invoices.title")}
@@ -104,4 +115,45 @@ export default function InvoicesPage() {
 /** The row's key is also its bulk-download value. */
 function keyOf(i: { kind: string; id: string }) {
   return `${i.kind}:${i.id}`;
+}
+
+/** Days until an unpaid invoice is due (negative: overdue); null when nothing is due. */
+function daysUntil(i: InvoiceRow, today: string): number | null {
+  if (i.kind !== "invoice" || !i.dueDate || !["open", "partially_paid"].includes(i.status)) return null;
+  return Math.round((Date.parse(String(i.dueDate).slice(0, 10)) - Date.parse(today)) / 86_400_000);
+}
+
+function dueText(lang: "en" | "de", days: number | null): string {
+  if (days === null) return "";
+  const de = lang === "de";
+  if (days === 0) return de ? "heute fällig" : "due today";
+  if (days > 0) return de ? `fällig in ${days} ${days === 1 ? "Tag" : "Tagen"}` : `due in ${days} ${days === 1 ? "day" : "days"}`;
+  return de ? `${-days} ${days === -1 ? "Tag" : "Tage"} überfällig` : `${-days} ${days === -1 ? "day" : "days"} overdue`;
+}
+
+/** numeric(14,2) text as integer cents (exact sums). */
+const centsOf = (amount: string | number) => Math.round(Number(amount) * 100);
+
+/** Sum of amount due and of gross per currency for the rows shown. */
+function InvoiceTotals({ invoices, lang }: { invoices: readonly InvoiceRow[]; lang: "en" | "de" }) {
+  const totals = new Map<string, { due: number; gross: number; count: number }>();
+  for (const i of invoices) {
+    const t = totals.get(i.currency) ?? { due: 0, gross: 0, count: 0 };
+    t.due += centsOf(i.amountDue);
+    t.gross += centsOf(i.grossAmount);
+    t.count += 1;
+    totals.set(i.currency, t);
+  }
+  if (totals.size === 0) return null;
+  const de = lang === "de";
+  return (
+    <div className="toolbar" data-testid="invoice-totals">
+      {[...totals].sort(([a], [b]) => a.localeCompare(b)).map(([currency, t]) => (
+        <span key={currency} className="badge" data-testid={`invoice-totals-${currency}`}>
+          {currency}: {de ? "offen" : "due"} <Money amount={(t.due / 100).toFixed(2)} currency={currency} /> · {de ? "brutto" : "gross"}{" "}
+          <Money amount={(t.gross / 100).toFixed(2)} currency={currency} /> ({t.count})
+        </span>
+      ))}
+    </div>
+  );
 }
