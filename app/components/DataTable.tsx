@@ -1,4 +1,4 @@
-import { useNavigate, useSearchParams } from "@remix-run/react";
+import { useLocation, useNavigate, useSearchParams } from "@remix-run/react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { stringify } from "csv-stringify/browser/esm/sync";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
@@ -118,9 +118,12 @@ export function DataTable<T>(props: DataTableProps<T>) {
     reportSelection.current?.(latestSelection.current);
   }, [selected]);
 
+  // On arrival, and after each search or filter (the URL's query changes), the table takes the
+  // keyboard focus so j/k and Enter work at once.
+  const search = useLocation().search;
   useEffect(() => {
     if (props.autoFocus) scroller.current?.focus({ preventScroll: true });
-  }, [props.autoFocus]);
+  }, [props.autoFocus, search]);
 
   const changeSort = (column: Column<T>) => {
     if (!column.sortValue) return;
