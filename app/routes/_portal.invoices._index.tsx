@@ -63,7 +63,7 @@ export default function InvoicesPage() {
     {
       id: "number",
       label: translate(lang, "invoices.number"),
-      width: 150,
+      width: 175,
       sortValue: (i) => i.number,
       text: (i) => i.number,
       render: (i) => (
@@ -77,7 +77,7 @@ export default function InvoicesPage() {
     {
       id: "due_in",
       label: lang === "de" ? "Fällig in" : "Due in",
-      width: 130,
+      width: 160,
       sortValue: (i) => daysUntil(i, today),
       text: (i) => dueText(lang, daysUntil(i, today)),
       render: (i) => <span className={(daysUntil(i, today) ?? 0) < 0 ? "overdue-text" : undefined}>{dueText(lang, daysUntil(i, today))}</span>,
