@@ -1,8 +1,9 @@
-import { useNavigate, useSearchParams } from "@remix-run/react";
+import { useLocation, useNavigate, useSearchParams } from "@remix-run/react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { stringify } from "csv-stringify/browser/esm/sync";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import type { ViewPreference } from "~/modules/preferences/schemas";
+import { useRootData } from "~/root";
 
 export interface Column<T> {
   id: string;
@@ -24,12 +25,22 @@ export interface DataTableProps<T> {
   rows: readonly T[];
   columns: readonly Column<T>[];
   rowKey: (row: T) => string;
-  /** Where Enter or a double click goes. */
-  rowHref?: (row: T) => string;
+  /** Where Enter or a double click goes (null: the row has no page of its own). */
+  rowHref?: (row: T) => string | null | undefined;
   defaultSort?: string;
   preference?: ViewPreference;
   selectable?: boolean;
   bulkActions?: (selected: T[]) => ReactNode;
+  /** Tells the page which rows are selected (e.g. for a bulk form outside the table). */
+  onSelectionChange?: (selected: T[]) => void;
+  /** The name of the row checkboxes (they belong to no form; the page submits the selection). */
+  selectName?: string;
+  /**
+   * Lists with at most this many rows render every row (no virtualization): short lists stay
+   * fully in the DOM for find-in-page, screen readers and the e2e specs that compare every row
+   * with Postgres. Longer lists render only the visible rows. Default 300.
+   */
+  virtualizeAbove?: number;
   /** Tells a preview pane which row has the keyboard focus. */
   onActiveChange?: (row: T | null) => void;
   emptyText: string;
@@ -38,6 +49,7 @@ export interface DataTableProps<T> {
 }
 
 const ROW_HEIGHT = 29;
+export const VIRTUALIZE_ABOVE = 300;
 
 function savePreference(id: string, value: ViewPreference) {
   void fetch("/preferences", {
@@ -53,7 +65,7 @@ function savePreference(id: string, value: ViewPreference) {
  * selection or the whole list.
  */
 export function DataTable<T>(props: DataTableProps<T>) {
-  const { id, rows, columns, rowKey, rowHref, selectable, bulkActions, onActiveChange, lang } = props;
+  const { id, rows, columns, rowKey, rowHref, selectable, bulkActions, onActiveChange, onSelectionChange, lang } = props;
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const scroller = useRef<HTMLDivElement>(null);
@@ -95,9 +107,23 @@ export function DataTable<T>(props: DataTableProps<T>) {
     onActiveChange?.(sorted[active] ?? null);
   }, [active, sorted, onActiveChange]);
 
+  const selectedRows = sorted.filter((row) => selected.has(rowKey(row)));
+  // Reported only when the selection itself changes (the page's column and key functions may be
+  // new on every render).
+  const latestSelection = useRef(selectedRows);
+  latestSelection.current = selectedRows;
+  const reportSelection = useRef(onSelectionChange);
+  reportSelection.current = onSelectionChange;
+  useEffect(() => {
+    reportSelection.current?.(latestSelection.current);
+  }, [selected]);
+
+  // On arrival, and after each search or filter (the URL's query changes), the table takes the
+  // keyboard focus so j/k and Enter work at once.
+  const search = useLocation().search;
   useEffect(() => {
     if (props.autoFocus) scroller.current?.focus({ preventScroll: true });
-  }, [props.autoFocus]);
+  }, [props.autoFocus, search]);
 
   const changeSort = (column: Column<T>) => {
     if (!column.sortValue) return;
@@ -139,10 +165,17 @@ export function DataTable<T>(props: DataTableProps<T>) {
     [rowKey],
   );
 
+  const virtualized = sorted.length > (props.virtualizeAbove ?? VIRTUALIZE_ABOVE);
+  const open = (row: T | undefined) => {
+    const href = row && rowHref?.(row);
+    if (href) navigate(href);
+  };
+
   const moveTo = (index: number) => {
     const clamped = Math.max(0, Math.min(sorted.length - 1, index));
     setActive(clamped);
-    virtualizer.scrollToIndex(clamped, { align: "auto" });
+    if (virtualized) virtualizer.scrollToIndex(clamped, { align: "auto" });
+    else if (sorted[clamped]) document.getElementById(`${id}-row-${rowKey(sorted[clamped])}`)?.scrollIntoView({ block: "nearest" });
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -157,7 +190,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
       PageUp: () => moveTo(active - 15),
       Home: () => moveTo(0),
       End: () => moveTo(sorted.length - 1),
-      Enter: () => row && rowHref && navigate(rowHref(row)),
+      Enter: () => open(row),
       x: () => selectable && row && toggle(row),
       " ": () => selectable && row && toggle(row),
       Escape: () => setSelected(new Set()),
@@ -180,10 +213,9 @@ export function DataTable<T>(props: DataTableProps<T>) {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
 
-  const selectedRows = sorted.filter((row) => selected.has(rowKey(row)));
-  const items = virtualizer.getVirtualItems();
-  const paddingTop = items[0]?.start ?? 0;
-  const paddingBottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
+  const items = virtualized ? virtualizer.getVirtualItems() : sorted.map((_, index) => ({ index, start: index * ROW_HEIGHT, end: (index + 1) * ROW_HEIGHT }));
+  const paddingTop = virtualized ? (items[0]?.start ?? 0) : 0;
+  const paddingBottom = virtualized ? virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0) : 0;
   const template = columns.map((c) => widths[c.id] ?? c.width ?? 120);
   const totalWidth = template.reduce((a, b) => a + b, 0) + (selectable ? 32 : 0);
 
@@ -212,25 +244,15 @@ export function DataTable<T>(props: DataTableProps<T>) {
         onKeyDown={onKeyDown}
         data-testid={`${id}-table`}
       >
-        <table className="grid" style={{ width: totalWidth, tableLayout: "fixed" }}>
+        <table className="grid" role="presentation" style={{ width: totalWidth, tableLayout: "fixed" }}>
           <colgroup>
-            {selectable ? <col style={{ width: 32 }} /> : null}
             {template.map((width, index) => (
               <col key={columns[index].id} style={{ width }} />
             ))}
+            {selectable ? <col style={{ width: 32 }} /> : null}
           </colgroup>
-          <thead>
+          <thead role="rowgroup">
             <tr role="row" aria-rowindex={1}>
-              {selectable ? (
-                <th role="columnheader">
-                  <input
-                    type="checkbox"
-                    aria-label={de ? "Alle auswählen" : "Select all"}
-                    checked={selected.size > 0 && selected.size === sorted.length}
-                    onChange={(e) => setSelected(e.target.checked ? new Set(sorted.map(rowKey)) : new Set())}
-                  />
-                </th>
-              ) : null}
               {columns.map((column) => (
                 <th
                   key={column.id}
@@ -256,9 +278,19 @@ export function DataTable<T>(props: DataTableProps<T>) {
                   />
                 </th>
               ))}
+              {selectable ? (
+                <th role="columnheader">
+                  <input
+                    type="checkbox"
+                    aria-label={de ? "Alle auswählen" : "Select all"}
+                    checked={selected.size > 0 && selected.size === sorted.length}
+                    onChange={(e) => setSelected(e.target.checked ? new Set(sorted.map(rowKey)) : new Set())}
+                  />
+                </th>
+              ) : null}
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {paddingTop > 0 ? (
               <tr aria-hidden="true">
                 <td style={{ height: paddingTop, padding: 0, border: 0 }} colSpan={columns.length + 1} />
@@ -276,18 +308,25 @@ export function DataTable<T>(props: DataTableProps<T>) {
                   aria-selected={selectable ? selected.has(key) : item.index === active}
                   className={item.index === active ? "active" : undefined}
                   onClick={() => setActive(item.index)}
-                  onDoubleClick={() => rowHref && navigate(rowHref(row))}
+                  onDoubleClick={() => open(row)}
                 >
-                  {selectable ? (
-                    <td role="gridcell">
-                      <input type="checkbox" aria-label={de ? "Auswählen" : "Select"} checked={selected.has(key)} onChange={() => toggle(row)} />
-                    </td>
-                  ) : null}
                   {columns.map((column) => (
                     <td key={column.id} role="gridcell" className={column.align === "right" ? "num" : undefined}>
                       {column.render(row)}
                     </td>
                   ))}
+                  {selectable ? (
+                    <td role="gridcell">
+                      <input
+                        type="checkbox"
+                        name={props.selectName}
+                        value={key}
+                        aria-label={`${de ? "Auswählen" : "Select"} ${columns[0]?.text?.(row) ?? ""}`.trim()}
+                        checked={selected.has(key)}
+                        onChange={() => toggle(row)}
+                      />
+                    </td>
+                  ) : null}
                 </tr>
               );
             })}
@@ -298,8 +337,13 @@ export function DataTable<T>(props: DataTableProps<T>) {
             ) : null}
           </tbody>
         </table>
-        {sorted.length === 0 ? <p className="muted" style={{ padding: 10 }}>{props.emptyText}</p> : null}
       </div>
+      {sorted.length === 0 ? <p className="muted" style={{ padding: 10 }}>{props.emptyText}</p> : null}
     </div>
   );
+}
+
+/** The signed-in contact's saved view (column widths, sort) for the list `id`. */
+export function useViewPreference(id: string): ViewPreference | undefined {
+  return useRootData()?.preferences[`view.${id}`] as ViewPreference | undefined;
 }

@@ -1,9 +1,13 @@
 import { Form, useSearchParams } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { translate } from "~/i18n/i18n";
 import { useLang } from "./format";
 
-/** Search box and optional state filter; both live in the URL so a view can be linked and reloaded. */
-export function ListToolbar({ states }: { states?: { value: string; label: string }[] }) {
+/**
+ * Search box, optional state filter and further filters (`children`, inside the same GET form);
+ * all live in the URL so a view can be linked and reloaded.
+ */
+export function ListToolbar({ states, children }: { states?: { value: string; label: string }[]; children?: ReactNode }) {
   const [params] = useSearchParams();
   const lang = useLang();
   return (
@@ -27,6 +31,7 @@ export function ListToolbar({ states }: { states?: { value: string; label: strin
           </select>
         </>
       ) : null}
+      {children}
       <button type="submit">{translate(lang, "common.search")}</button>
     </Form>
   );

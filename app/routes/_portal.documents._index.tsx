@@ -1,14 +1,28 @@
+import { useCallback, useState } from "react";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import {
+  Link,
+  useLoaderData,
+  type ClientLoaderFunctionArgs,
+} from "@remix-run/react";
 import { DateText, useLang } from "~/components/format";
+import {
+  DataTable,
+  useViewPreference,
+  type Column,
+} from "~/components/DataTable";
 import { ListToolbar } from "~/components/ListToolbar";
-import { translate } from "~/i18n/i18n";
+import { formatDate, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
-import { listDocuments, type DocumentRow } from "~/modules/documents/documents.server";
+import {
+  listDocuments,
+  type DocumentRow,
+} from "~/modules/documents/documents.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
-import { BulkDownload, SelectBox } from "~/modules/documents/components/BulkDownload";
+import { BulkDownload } from "~/modules/documents/components/BulkDownload";
 import { documentPdfPath } from "~/modules/documents/paths";
+import { DocumentPreview } from "~/modules/documents/components/DocumentPreview";
 import { StatementLink } from "~/modules/documents/components/StatementLink";
 
 export const handle = routeAccess({ area: "portal" });
@@ -16,15 +30,24 @@ export const handle = routeAccess({ area: "portal" });
 export const meta: MetaFunction = () => [{ title: "Documents · Ledgerlight" }];
 
 /** The search box's text (the server loader and the clientLoader read the same). */
-const qOf = (request: Request) => new URL(request.url).searchParams.get("q")?.slice(0, 100) || undefined;
+const qOf = (request: Request) =>
+  new URL(request.url).searchParams.get("q")?.slice(0, 100) || undefined;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { scope } = await requireContact(request);
   return { documents: await listDocuments(scope, { q: qOf(request) }) };
 }
 
-export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs) {
-  return readPortal("portal.documents", ({ access }) => ({ q: qOf(request), seesInvoices: access.invoices }), (documents) => ({ documents }), () => serverLoader<typeof loader>());
+export async function clientLoader({
+  request,
+  serverLoader,
+}: ClientLoaderFunctionArgs) {
+  return readPortal(
+    "portal.documents",
+    ({ access }) => ({ q: qOf(request), seesInvoices: access.invoices }),
+    (documents) => ({ documents }),
+    () => serverLoader<typeof loader>()
+  );
 }
 
 const TYPE_LABEL: Record<DocumentRow["type"], string> = {
@@ -36,56 +59,118 @@ const TYPE_LABEL: Record<DocumentRow["type"], string> = {
   file: "File",
 };
 
+const keyOf = (d: { type: string; id: string }) => `${d.type}:${d.id}`;
+
+/** Invoices and credit notes open their page; other documents open their order. */
+function hrefOf(d: DocumentRow): string | null {
+  if (d.type === "invoice" || d.type === "credit_note")
+    return `/invoices/${d.id}`;
+  return d.orderId ? `/orders/${d.orderId}` : null;
+}
+
 export default function DocumentsPage() {
   const { documents } = useLoaderData<typeof loader>();
   const lang = useLang();
+  const preference = useViewPreference("documents");
+  const [selected, setSelected] = useState<string[]>([]);
+  const [active, setActive] = useState<DocumentRow | null>(null);
+  // Files have no bulk download: only the generated documents go into the ZIP.
+  const onSelectionChange = useCallback(
+    (rows: DocumentRow[]) =>
+      setSelected(rows.filter((d) => d.type !== "file").map(keyOf)),
+    []
+  );
+  const columns: Column<DocumentRow>[] = [
+    {
+      id: "number",
+      label: translate(lang, "invoices.number"),
+      width: 170,
+      sortValue: (d) => d.number,
+      text: (d) => d.number,
+      render: (d) => (
+        <>
+          {d.type === "invoice" || d.type === "credit_note" ? (
+            <Link to={`/invoices/${d.id}`}>{d.number}</Link>
+          ) : (
+            d.number
+          )}
+          {documentPdfPath(d.type, d.id) ? (
+            <>
+              {" "}
+              <a
+                href={documentPdfPath(d.type, d.id)!}
+                target="_blank"
+                rel="noreferrer"
+                className="muted"
+              >
+                PDF
+              </a>
+            </>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      id: "type",
+      label: "Type",
+      width: 140,
+      sortValue: (d) => TYPE_LABEL[d.type],
+      text: (d) => TYPE_LABEL[d.type],
+      render: (d) => TYPE_LABEL[d.type],
+    },
+    {
+      id: "date",
+      label: translate(lang, "orders.date"),
+      width: 100,
+      sortValue: (d) => (d.issueDate ? String(d.issueDate) : null),
+      text: (d) => formatDate(lang, d.issueDate),
+      render: (d) => <DateText value={d.issueDate} />,
+    },
+    {
+      id: "order",
+      label: translate(lang, "orders.number"),
+      width: 130,
+      sortValue: (d) => d.orderNumber ?? "",
+      text: (d) => d.orderNumber ?? "",
+      render: (d) =>
+        d.orderId ? (
+          <Link to={`/orders/${d.orderId}`}>{d.orderNumber}</Link>
+        ) : null,
+    },
+  ];
   return (
     <>
       <h1>{translate(lang, "documents.title")}</h1>
       <ListToolbar />
-      <BulkDownload list="documents" lang={lang} />
+      <BulkDownload list="documents" lang={lang} selected={selected} />
       <p className="muted">
-        <Link to="/documents/history">{lang === "de" ? "Meine Downloads" : "My downloads"}</Link>
+        <Link to="/documents/history">
+          {lang === "de" ? "Meine Downloads" : "My downloads"}
+        </Link>
         <StatementLink lang={lang} />
       </p>
-      <div className="panel">
-        <table className="grid" data-testid="documents-table">
-          <thead>
-            <tr>
-              <th>Type</th>
-              <th>{translate(lang, "invoices.number")}</th>
-              <th>{translate(lang, "orders.date")}</th>
-              <th>{translate(lang, "orders.number")}</th>
-              <th>
-                <span className="sr-only">Select</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {documents.map((d) => (
-              <tr key={`${d.type}-${d.id}`}>
-                <td>{TYPE_LABEL[d.type]}</td>
-                <td>
-                  {d.type === "invoice" || d.type === "credit_note" ? <Link to={`/invoices/${d.id}`}>{d.number}</Link> : d.number}
-                  {documentPdfPath(d.type, d.id) ? (
-                    <>
-                      {" "}
-                      <a href={documentPdfPath(d.type, d.id)!} target="_blank" rel="noreferrer" className="muted">
-                        PDF
-                      </a>
-                    </>
-                  ) : null}
-                </td>
-                <td>
-                  <DateText value={d.issueDate} />
-                </td>
-                <td>{d.orderId ? <Link to={`/orders/${d.orderId}`}>{d.orderNumber}</Link> : null}</td>
-                <td>{d.type !== "file" ? <SelectBox value={`${d.type}:${d.id}`} label={d.number} /> : null}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {documents.length === 0 ? <p className="muted" style={{ padding: 10 }}>{translate(lang, "common.none")}</p> : null}
+      <div className="split">
+        <DataTable
+          id="documents"
+          label={translate(lang, "documents.title")}
+          rows={documents}
+          columns={columns}
+          rowKey={keyOf}
+          rowHref={hrefOf}
+          preference={preference}
+          selectable
+          selectName="ids"
+          onSelectionChange={onSelectionChange}
+          onActiveChange={setActive}
+          emptyText={translate(lang, "common.none")}
+          autoFocus
+          lang={lang}
+        />
+        <DocumentPreview
+          document={active}
+          typeLabel={(d) => TYPE_LABEL[d.type]}
+          lang={lang}
+        />
       </div>
     </>
   );

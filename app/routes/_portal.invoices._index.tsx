@@ -1,20 +1,22 @@
+import { useCallback, useState } from "react";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
+import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
 import { ListToolbar } from "~/components/ListToolbar";
-import { translate } from "~/i18n/i18n";
+import { formatDate, translate } from "~/i18n/i18n";
 import { requireContactPermission } from "~/modules/access/guards.server";
 import { listInvoices } from "~/modules/invoices/invoices.server";
+import { INVOICE_STATES, type InvoiceState } from "~/modules/invoices/states";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
-import { BulkDownload, SelectBox } from "~/modules/documents/components/BulkDownload";
+import { BulkDownload } from "~/modules/documents/components/BulkDownload";
 
 export const handle = routeAccess({ area: "portal", permission: "invoices.read" });
 
 export const meta: MetaFunction = () => [{ title: "Invoices · Ledgerlight" }];
 
-const STATES = ["open", "overdue", "paid", "credit_note"] as const;
-type InvoiceState = (typeof STATES)[number];
+const STATES = INVOICE_STATES;
 
 /** The list's filters from the query string (the server loader and the clientLoader read the same). */
 function filtersOf(request: Request) {
@@ -41,67 +43,117 @@ export async function clientLoader({ request, serverLoader }: ClientLoaderFuncti
   );
 }
 
+type InvoiceRow = Awaited<ReturnType<typeof listInvoices>>[number];
+
 export default function InvoicesPage() {
   const { invoices } = useLoaderData<typeof loader>();
   const lang = useLang();
+  const preference = useViewPreference("invoices");
+  const [selected, setSelected] = useState<string[]>([]);
+  const onSelectionChange = useCallback((rows: InvoiceRow[]) => setSelected(rows.map(keyOf)), []);
   const labels: Record<InvoiceState, string> = {
     open: translate(lang, "status.open"),
+    partially_paid: translate(lang, "status.partially_paid"),
     overdue: translate(lang, "status.overdue"),
     paid: translate(lang, "status.paid"),
-    credit_note: "Credit notes",
+    credit_note: lang === "de" ? "Gutschriften" : "Credit notes",
   };
+  const today = new Date().toISOString().slice(0, 10);
+  const columns: Column<InvoiceRow>[] = [
+    {
+      id: "number",
+      label: translate(lang, "invoices.number"),
+      width: 175,
+      sortValue: (i) => i.number,
+      text: (i) => i.number,
+      render: (i) => (
+        <>
+          <Link to={`/invoices/${i.id}`}>{i.number}</Link> {i.kind === "credit_note" ? <span className="badge">CN</span> : null}
+        </>
+      ),
+    },
+    { id: "issued", label: translate(lang, "invoices.issued"), width: 100, sortValue: (i) => String(i.issueDate), text: (i) => formatDate(lang, i.issueDate), render: (i) => <DateText value={i.issueDate} /> },
+    { id: "due", label: translate(lang, "invoices.due"), width: 100, sortValue: (i) => (i.dueDate ? String(i.dueDate) : null), text: (i) => formatDate(lang, i.dueDate), render: (i) => <DateText value={i.dueDate} /> },
+    {
+      id: "due_in",
+      label: lang === "de" ? "Fällig in" : "Due in",
+      width: 160,
+      sortValue: (i) => daysUntil(i, today),
+      text: (i) => dueText(lang, daysUntil(i, today)),
+      render: (i) => <span className={(daysUntil(i, today) ?? 0) < 0 ? "overdue-text" : undefined}>{dueText(lang, daysUntil(i, today))}</span>,
+    },
+    { id: "order", label: translate(lang, "orders.number"), width: 130, sortValue: (i) => i.orderNumber ?? "", text: (i) => i.orderNumber ?? "", render: (i) => i.orderNumber },
+    { id: "status", label: translate(lang, "invoices.status"), width: 130, sortValue: (i) => (i.overdue ? "overdue" : i.status), text: (i) => (i.overdue ? "overdue" : i.status), render: (i) => <StatusBadge status={i.overdue ? "overdue" : i.status} /> },
+    { id: "amount", label: translate(lang, "invoices.amount"), width: 120, align: "right", sortValue: (i) => Number(i.grossAmount), text: (i) => `${i.grossAmount} ${i.currency}`, render: (i) => <Money amount={i.grossAmount} currency={i.currency} /> },
+    { id: "due_amount", label: translate(lang, "invoices.amountDue"), width: 120, align: "right", sortValue: (i) => Number(i.amountDue), text: (i) => `${i.amountDue} ${i.currency}`, render: (i) => <Money amount={i.amountDue} currency={i.currency} /> },
+  ];
   return (
     <>
       <h1>{translate(lang, "invoices.title")}</h1>
       <ListToolbar states={STATES.map((s) => ({ value: s, label: labels[s] }))} />
-      <BulkDownload list="invoices" lang={lang} />
-      <div className="panel">
-        <table className="grid" data-testid="invoices-table">
-          <thead>
-            <tr>
-              <th>{translate(lang, "invoices.number")}</th>
-              <th>{translate(lang, "invoices.issued")}</th>
-              <th>{translate(lang, "invoices.due")}</th>
-              <th>{translate(lang, "orders.number")}</th>
-              <th>{translate(lang, "invoices.status")}</th>
-              <th className="num">{translate(lang, "invoices.amount")}</th>
-              <th className="num">{translate(lang, "invoices.amountDue")}</th>
-              <th>
-                <span className="sr-only">Select</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {invoices.map((i) => (
-              <tr key={i.id}>
-                <td>
-                  <Link to={`/invoices/${i.id}`}>{i.number}</Link> {i.kind === "credit_note" ? <span className="badge">CN</span> : null}
-                </td>
-                <td>
-                  <DateText value={i.issueDate} />
-                </td>
-                <td>
-                  <DateText value={i.dueDate} />
-                </td>
-                <td>{i.orderNumber}</td>
-                <td>
-                  <StatusBadge status={i.overdue ? "overdue" : i.status} />
-                </td>
-                <td className="num">
-                  <Money amount={i.grossAmount} currency={i.currency} />
-                </td>
-                <td className="num">
-                  <Money amount={i.amountDue} currency={i.currency} />
-                </td>
-                <td>
-                  <SelectBox value={`${i.kind}:${i.id}`} label={i.number} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {invoices.length === 0 ? <p className="muted" style={{ padding: 10 }}>{translate(lang, "common.none")}</p> : null}
-      </div>
+      <BulkDownload list="invoices" lang={lang} selected={selected} />
+      <InvoiceTotals invoices={invoices} lang={lang} />
+      <DataTable
+        id="invoices"
+        label={translate(lang, "invoices.title")}
+        rows={invoices}
+        columns={columns}
+        rowKey={keyOf}
+        rowHref={(i) => `/invoices/${i.id}`}
+        preference={preference}
+        selectable
+        selectName="ids"
+        onSelectionChange={onSelectionChange}
+        emptyText={translate(lang, "common.none")}
+        autoFocus
+        lang={lang}
+      />
     </>
+  );
+}
+
+/** The row's key is also its bulk-download value. */
+function keyOf(i: { kind: string; id: string }) {
+  return `${i.kind}:${i.id}`;
+}
+
+/** Days until an unpaid invoice is due (negative: overdue); null when nothing is due. */
+function daysUntil(i: InvoiceRow, today: string): number | null {
+  if (i.kind !== "invoice" || !i.dueDate || !["open", "partially_paid"].includes(i.status)) return null;
+  return Math.round((Date.parse(String(i.dueDate).slice(0, 10)) - Date.parse(today)) / 86_400_000);
+}
+
+function dueText(lang: "en" | "de", days: number | null): string {
+  if (days === null) return "";
+  const de = lang === "de";
+  if (days === 0) return de ? "heute fällig" : "due today";
+  if (days > 0) return de ? `fällig in ${days} ${days === 1 ? "Tag" : "Tagen"}` : `due in ${days} ${days === 1 ? "day" : "days"}`;
+  return de ? `${-days} ${days === -1 ? "Tag" : "Tage"} überfällig` : `${-days} ${days === -1 ? "day" : "days"} overdue`;
+}
+
+/** numeric(14,2) text as integer cents (exact sums). */
+const centsOf = (amount: string | number) => Math.round(Number(amount) * 100);
+
+/** Sum of amount due and of gross per currency for the rows shown. */
+function InvoiceTotals({ invoices, lang }: { invoices: readonly InvoiceRow[]; lang: "en" | "de" }) {
+  const totals = new Map<string, { due: number; gross: number; count: number }>();
+  for (const i of invoices) {
+    const t = totals.get(i.currency) ?? { due: 0, gross: 0, count: 0 };
+    t.due += centsOf(i.amountDue);
+    t.gross += centsOf(i.grossAmount);
+    t.count += 1;
+    totals.set(i.currency, t);
+  }
+  if (totals.size === 0) return null;
+  const de = lang === "de";
+  return (
+    <div className="toolbar" data-testid="invoice-totals">
+      {[...totals].sort(([a], [b]) => a.localeCompare(b)).map(([currency, t]) => (
+        <span key={currency} className="badge" data-testid={`invoice-totals-${currency}`}>
+          {currency}: {de ? "offen" : "due"} <Money amount={(t.due / 100).toFixed(2)} currency={currency} /> · {de ? "brutto" : "gross"}{" "}
+          <Money amount={(t.gross / 100).toFixed(2)} currency={currency} /> ({t.count})
+        </span>
+      ))}
+    </div>
   );
 }

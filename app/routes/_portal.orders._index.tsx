@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
+import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
 import { ListToolbar } from "~/components/ListToolbar";
-import { translate } from "~/i18n/i18n";
+import { formatDate, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listOrders } from "~/modules/orders/orders.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -18,9 +19,16 @@ const STATES = ["open", "confirmed", "in_production", "partially_shipped", "ship
 function filtersOf(request: Request) {
   const url = new URL(request.url);
   const state = url.searchParams.get("state") ?? "";
+  const param = (name: string) => url.searchParams.get(name)?.slice(0, 100) || undefined;
+  const date = (name: string) => (/^\d{4}-\d{2}-\d{2}$/.test(param(name) ?? "") ? param(name) : undefined);
   return {
-    q: url.searchParams.get("q")?.slice(0, 100) || undefined,
+    q: param("q"),
     status: STATES.includes(state) ? state : undefined,
+    from: date("from"),
+    to: date("to"),
+    locationId: param("location"),
+    costCenterId: param("costCenter"),
+    buyer: param("buyer"),
   };
 }
 
@@ -33,52 +41,79 @@ export async function clientLoader({ request, serverLoader }: ClientLoaderFuncti
   return readPortal("portal.orders", () => filtersOf(request), (orders) => ({ orders }), () => serverLoader<typeof loader>());
 }
 
+type OrderRow = Awaited<ReturnType<typeof listOrders>>[number];
+
+/** The distinct values of a column in the rows shown, plus the one selected (its rows may be gone). */
+function optionsOf(rows: readonly OrderRow[], value: (o: OrderRow) => [string | null, string | null], selected: string | null) {
+  const options = new Map<string, string>();
+  for (const row of rows) {
+    const [key, label] = value(row);
+    if (key) options.set(key, label ?? key);
+  }
+  if (selected && !options.has(selected)) options.set(selected, selected);
+  return [...options].sort((a, b) => a[1].localeCompare(b[1]));
+}
+
+function FilterSelect({ name, label, options }: { name: string; label: string; options: [string, string][] }) {
+  const [params] = useSearchParams();
+  return (
+    <>
+      <label htmlFor={`filter-${name}`} className="sr-only">
+        {label}
+      </label>
+      <select id={`filter-${name}`} name={name} defaultValue={params.get(name) ?? ""} key={params.get(name) ?? ""}>
+        <option value="">{label}: –</option>
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
 export default function OrdersPage() {
   const { orders } = useLoaderData<typeof loader>();
   const lang = useLang();
+  const preference = useViewPreference("orders");
+  const [params] = useSearchParams();
+  const de = lang === "de";
+  const columns: Column<OrderRow>[] = [
+    { id: "number", label: translate(lang, "orders.number"), width: 130, sortValue: (o) => o.number, text: (o) => o.number, render: (o) => <Link to={`/orders/${o.id}`}>{o.number}</Link> },
+    { id: "date", label: translate(lang, "orders.date"), width: 100, sortValue: (o) => String(o.orderDate), text: (o) => formatDate(lang, o.orderDate), render: (o) => <DateText value={o.orderDate} /> },
+    { id: "reference", label: translate(lang, "orders.reference"), width: 150, sortValue: (o) => o.customerReference ?? "", text: (o) => o.customerReference ?? "", render: (o) => o.customerReference },
+    { id: "location", label: translate(lang, "orders.location"), width: 160, sortValue: (o) => o.locationName ?? "", text: (o) => o.locationName ?? "", render: (o) => o.locationName },
+    { id: "cost_center", label: de ? "Kostenstelle" : "Cost center", width: 130, sortValue: (o) => o.costCenterName ?? "", text: (o) => o.costCenterName ?? "", render: (o) => o.costCenterName },
+    { id: "buyer", label: translate(lang, "orders.buyer"), width: 140, sortValue: (o) => o.buyerName ?? "", text: (o) => o.buyerName ?? "", render: (o) => o.buyerName },
+    { id: "status", label: translate(lang, "orders.status"), width: 130, sortValue: (o) => o.status, text: (o) => o.status, render: (o) => <StatusBadge status={o.status} /> },
+    { id: "lines", label: translate(lang, "orders.lines"), width: 70, align: "right", sortValue: (o) => Number(o.lineCount), text: (o) => String(o.lineCount), render: (o) => o.lineCount },
+    { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (o) => Number(o.grossAmount), text: (o) => `${o.grossAmount} ${o.currency}`, render: (o) => <Money amount={o.grossAmount} currency={o.currency} /> },
+  ];
   return (
     <>
       <h1>{translate(lang, "orders.title")}</h1>
-      <ListToolbar states={STATES.map((s) => ({ value: s, label: translate(lang, `status.${s}` as never) }))} />
-      <div className="panel">
-        <table className="grid" data-testid="orders-table">
-          <thead>
-            <tr>
-              <th>{translate(lang, "orders.number")}</th>
-              <th>{translate(lang, "orders.date")}</th>
-              <th>{translate(lang, "orders.reference")}</th>
-              <th>{translate(lang, "orders.location")}</th>
-              <th>{translate(lang, "orders.buyer")}</th>
-              <th>{translate(lang, "orders.status")}</th>
-              <th className="num">{translate(lang, "orders.lines")}</th>
-              <th className="num">{translate(lang, "orders.total")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {orders.map((o) => (
-              <tr key={o.id}>
-                <td>
-                  <Link to={`/orders/${o.id}`}>{o.number}</Link>
-                </td>
-                <td>
-                  <DateText value={o.orderDate} />
-                </td>
-                <td>{o.customerReference}</td>
-                <td>{o.locationName}</td>
-                <td>{o.buyerName}</td>
-                <td>
-                  <StatusBadge status={o.status} />
-                </td>
-                <td className="num">{o.lineCount}</td>
-                <td className="num">
-                  <Money amount={o.grossAmount} currency={o.currency} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {orders.length === 0 ? <p className="muted" style={{ padding: 10 }}>{translate(lang, "common.none")}</p> : null}
-      </div>
+      <ListToolbar states={STATES.map((s) => ({ value: s, label: translate(lang, `status.${s}` as never) }))}>
+        <label htmlFor="filter-from">{de ? "Von" : "From"}</label>
+        <input id="filter-from" type="date" name="from" defaultValue={params.get("from") ?? ""} key={`from-${params.get("from")}`} />
+        <label htmlFor="filter-to">{de ? "bis" : "to"}</label>
+        <input id="filter-to" type="date" name="to" defaultValue={params.get("to") ?? ""} key={`to-${params.get("to")}`} />
+        <FilterSelect name="location" label={translate(lang, "orders.location")} options={optionsOf(orders, (o) => [o.locationId, o.locationName], params.get("location"))} />
+        <FilterSelect name="costCenter" label={de ? "Kostenstelle" : "Cost center"} options={optionsOf(orders, (o) => [o.costCenterId, o.costCenterName], params.get("costCenter"))} />
+        <FilterSelect name="buyer" label={translate(lang, "orders.buyer")} options={optionsOf(orders, (o) => [o.buyerName, o.buyerName], params.get("buyer"))} />
+      </ListToolbar>
+      <DataTable
+        id="orders"
+        label={translate(lang, "orders.title")}
+        rows={orders}
+        columns={columns}
+        rowKey={(o) => o.id}
+        rowHref={(o) => `/orders/${o.id}`}
+        preference={preference}
+        emptyText={translate(lang, "common.none")}
+        autoFocus
+        lang={lang}
+      />
     </>
   );
 }

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
+import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
 import { ListToolbar } from "~/components/ListToolbar";
-import { translate } from "~/i18n/i18n";
+import { formatDate, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listQuotes } from "~/modules/quotes/quotes.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -24,48 +25,35 @@ export async function clientLoader({ request, serverLoader }: ClientLoaderFuncti
   return readPortal("portal.quotes", () => ({ q: qOf(request) }), (quotes) => ({ quotes }), () => serverLoader<typeof loader>());
 }
 
+type QuoteRow = Awaited<ReturnType<typeof listQuotes>>[number];
+
 export default function QuotesPage() {
   const { quotes } = useLoaderData<typeof loader>();
   const lang = useLang();
+  const preference = useViewPreference("quotes");
+  const columns: Column<QuoteRow>[] = [
+    { id: "number", label: translate(lang, "invoices.number"), width: 130, sortValue: (q) => q.number, text: (q) => q.number, render: (q) => q.number },
+    { id: "date", label: translate(lang, "orders.date"), width: 100, sortValue: (q) => String(q.issueDate), text: (q) => formatDate(lang, q.issueDate), render: (q) => <DateText value={q.issueDate} /> },
+    { id: "valid", label: "Valid until", width: 100, sortValue: (q) => (q.validUntil ? String(q.validUntil) : null), text: (q) => formatDate(lang, q.validUntil), render: (q) => <DateText value={q.validUntil} /> },
+    { id: "reference", label: translate(lang, "orders.reference"), width: 160, sortValue: (q) => q.customerReference ?? "", text: (q) => q.customerReference ?? "", render: (q) => q.customerReference },
+    { id: "status", label: translate(lang, "orders.status"), width: 120, sortValue: (q) => q.status, text: (q) => q.status, render: (q) => <StatusBadge status={q.status} /> },
+    { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (q) => Number(q.grossAmount), text: (q) => `${q.grossAmount} ${q.currency}`, render: (q) => <Money amount={q.grossAmount} currency={q.currency} /> },
+  ];
   return (
     <>
       <h1>{translate(lang, "quotes.title")}</h1>
       <ListToolbar />
-      <div className="panel">
-        <table className="grid" data-testid="quotes-table">
-          <thead>
-            <tr>
-              <th>{translate(lang, "invoices.number")}</th>
-              <th>{translate(lang, "orders.date")}</th>
-              <th>Valid until</th>
-              <th>{translate(lang, "orders.reference")}</th>
-              <th>{translate(lang, "orders.status")}</th>
-              <th className="num">{translate(lang, "orders.total")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {quotes.map((q) => (
-              <tr key={q.id}>
-                <td>{q.number}</td>
-                <td>
-                  <DateText value={q.issueDate} />
-                </td>
-                <td>
-                  <DateText value={q.validUntil} />
-                </td>
-                <td>{q.customerReference}</td>
-                <td>
-                  <StatusBadge status={q.status} />
-                </td>
-                <td className="num">
-                  <Money amount={q.grossAmount} currency={q.currency} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {quotes.length === 0 ? <p className="muted" style={{ padding: 10 }}>{translate(lang, "common.none")}</p> : null}
-      </div>
+      <DataTable
+        id="quotes"
+        label={translate(lang, "quotes.title")}
+        rows={quotes}
+        columns={columns}
+        rowKey={(q) => q.id}
+        preference={preference}
+        emptyText={translate(lang, "common.none")}
+        autoFocus
+        lang={lang}
+      />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
+import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
 import { ListToolbar } from "~/components/ListToolbar";
 import { formatDateTime, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
@@ -24,44 +25,58 @@ export async function clientLoader({ request, serverLoader }: ClientLoaderFuncti
   return readPortal("portal.shipments", () => ({ q: qOf(request) }), (shipments) => ({ shipments }), () => serverLoader<typeof loader>());
 }
 
+type ShipmentRow = Awaited<ReturnType<typeof listShipments>>[number];
+
 export default function ShipmentsPage() {
   const { shipments } = useLoaderData<typeof loader>();
   const lang = useLang();
+  const preference = useViewPreference("shipments");
+  const columns: Column<ShipmentRow>[] = [
+    { id: "number", label: "#", width: 130, sortValue: (s) => s.number, text: (s) => s.number, render: (s) => <Link to={`/shipments/${s.id}`}>{s.number}</Link> },
+    { id: "order", label: translate(lang, "orders.number"), width: 130, sortValue: (s) => s.orderNumber ?? "", text: (s) => s.orderNumber ?? "", render: (s) => (s.orderId ? <Link to={`/orders/${s.orderId}`}>{s.orderNumber}</Link> : null) },
+    { id: "carrier", label: "Carrier", width: 100, sortValue: (s) => s.carrier ?? "", text: (s) => s.carrier ?? "", render: (s) => s.carrier },
+    {
+      id: "tracking",
+      label: "Tracking",
+      width: 160,
+      sortValue: (s) => s.trackingNumber ?? "",
+      text: (s) => s.trackingNumber ?? "",
+      render: (s) =>
+        s.trackingUrl ? (
+          <a href={s.trackingUrl} target="_blank" rel="noreferrer noopener">
+            {s.trackingNumber}
+          </a>
+        ) : (
+          s.trackingNumber
+        ),
+    },
+    { id: "status", label: translate(lang, "orders.status"), width: 120, sortValue: (s) => s.status, text: (s) => s.status, render: (s) => <StatusBadge status={s.status} /> },
+    { id: "shipped", label: translate(lang, "status.shipped"), width: 150, sortValue: (s) => (s.shippedAt ? String(s.shippedAt) : null), text: (s) => formatDateTime(lang, s.shippedAt), render: (s) => formatDateTime(lang, s.shippedAt) },
+    {
+      id: "eta",
+      label: `ETA / ${translate(lang, "status.delivered")}`,
+      width: 150,
+      sortValue: (s) => String(s.deliveredAt ?? s.estimatedDeliveryAt ?? "") || null,
+      text: (s) => formatDateTime(lang, s.deliveredAt ?? s.estimatedDeliveryAt),
+      render: (s) => formatDateTime(lang, s.deliveredAt ?? s.estimatedDeliveryAt),
+    },
+  ];
   return (
     <>
       <h1>{translate(lang, "shipments.title")}</h1>
       <ListToolbar />
-      <div className="panel">
-        <table className="grid" data-testid="shipments-table">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>{translate(lang, "orders.number")}</th>
-              <th>Carrier</th>
-              <th>Tracking</th>
-              <th>{translate(lang, "orders.status")}</th>
-              <th>{translate(lang, "status.shipped")}</th>
-              <th>ETA / {translate(lang, "status.delivered")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shipments.map((s) => (
-              <tr key={s.id}>
-                <td>{s.number}</td>
-                <td>{s.orderId ? <Link to={`/orders/${s.orderId}`}>{s.orderNumber}</Link> : null}</td>
-                <td>{s.carrier}</td>
-                <td>{s.trackingUrl ? <a href={s.trackingUrl} target="_blank" rel="noreferrer noopener">{s.trackingNumber}</a> : s.trackingNumber}</td>
-                <td>
-                  <StatusBadge status={s.status} />
-                </td>
-                <td>{formatDateTime(lang, s.shippedAt)}</td>
-                <td>{formatDateTime(lang, s.deliveredAt ?? s.estimatedDeliveryAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {shipments.length === 0 ? <p className="muted" style={{ padding: 10 }}>{translate(lang, "common.none")}</p> : null}
-      </div>
+      <DataTable
+        id="shipments"
+        label={translate(lang, "shipments.title")}
+        rows={shipments}
+        columns={columns}
+        rowKey={(s) => s.id}
+        rowHref={(s) => `/shipments/${s.id}`}
+        preference={preference}
+        emptyText={translate(lang, "common.none")}
+        autoFocus
+        lang={lang}
+      />
     </>
   );
 }

@@ -5,6 +5,7 @@ import type { Db } from "~/db/db.server";
 import type { Scope } from "~/modules/access/scope.server";
 import { listDocuments } from "~/modules/documents/documents.server";
 import { getInvoice, listInvoices } from "~/modules/invoices/invoices.server";
+import { INVOICE_STATES } from "~/modules/invoices/states";
 import { getOrder, listOrders } from "~/modules/orders/orders.server";
 import { activitySince, getOverview } from "~/modules/overview/overview.server";
 import { listQuotes } from "~/modules/quotes/quotes.server";
@@ -94,7 +95,7 @@ function expectSame(replica: unknown, server: unknown): void {
   expect(JSON.parse(JSON.stringify(replica))).toEqual(JSON.parse(JSON.stringify(server)));
 }
 
-const STATES = ["open", "overdue", "paid", "credit_note"] as const;
+const STATES = INVOICE_STATES;
 const ORDER_STATUSES = ["open", "confirmed", "in_production", "partially_shipped", "shipped", "completed", "cancelled", "on_hold"];
 
 /** Search texts taken from the data, plus wildcards, case and no match at all. */
@@ -145,6 +146,31 @@ describe.each([
       expectSame(c.query("portal.orders", { q, status: "completed" }), await listOrders(c.scope, { q, status: "completed" }));
     }
     expectSame(c.query("portal.orders", { limit: 5 }), await listOrders(c.scope, { limit: 5 }));
+  });
+
+  it("orders: filters by date range, location, cost center and buyer", async () => {
+    const all = await listOrders(c.scope);
+    const dates = [...new Set(all.map((o) => String(o.orderDate)))].sort();
+    const mid = dates[Math.floor(dates.length / 2)];
+    const filterSets: Parameters<typeof listOrders>[1][] = [
+      { from: mid },
+      { to: mid },
+      { from: dates[1], to: mid },
+      { from: mid, to: mid },
+      { from: "2999-01-01" },
+      { locationId: "not-a-uuid" },
+      { costCenterId: "00000000-0000-4000-8000-000000000000" },
+      { buyer: "Nobody at all" },
+    ];
+    for (const locationId of new Set(all.map((o) => o.locationId))) if (locationId) filterSets.push({ locationId }, { locationId, status: "completed", from: mid });
+    for (const costCenterId of new Set(all.map((o) => o.costCenterId))) if (costCenterId) filterSets.push({ costCenterId }, { costCenterId, to: mid });
+    for (const buyer of new Set(all.map((o) => o.buyerName))) if (buyer) filterSets.push({ buyer }, { buyer, q: "2" });
+    expect(all.some((o) => o.costCenterId), "the seed has orders with a cost center").toBe(true);
+    for (const filters of filterSets) {
+      const server = await listOrders(c.scope, filters);
+      expectSame(c.query("portal.orders", filters as never), server);
+    }
+    expect((await listOrders(c.scope, { from: mid })).every((o) => String(o.orderDate) >= mid)).toBe(true);
     if (role === "admin") {
       const subsidiary = await account(db, "10002");
       const theirs = await db.query<{ number: string }>(`SELECT number FROM sales_orders WHERE account_id = $1`, [subsidiary.id]);

@@ -1,6 +1,8 @@
 import type { DocumentRow } from "~/modules/documents/documents.server";
 import type { InvoiceDetail, InvoiceRow } from "~/modules/invoices/invoices.server";
-import type { OrderDetail, OrderRow } from "~/modules/orders/orders.server";
+import { INVOICE_STATES, type InvoiceState } from "~/modules/invoices/states";
+import type { OrderDetail, OrderFilters, OrderListRow } from "~/modules/orders/orders.server";
+import { isUuid } from "~/modules/ids";
 import type { Overview } from "~/modules/overview/overview.server";
 import type { QuoteRow } from "~/modules/quotes/quotes.server";
 import type { ShipmentRow } from "~/modules/shipments/shipments.server";
@@ -30,10 +32,10 @@ export interface ListFilters {
 
 export interface PortalQueryMap {
   "portal.overview": { params: { today: string; seesInvoices: boolean; since: string; firstVisit: boolean }; result: Overview };
-  "portal.orders": { params: ListFilters & { status?: string }; result: OrderRow[] };
+  "portal.orders": { params: ListFilters & Omit<OrderFilters, "q" | "limit">; result: OrderListRow[] };
   /** null: not in the replica (the page asks the server, which answers 404 for a foreign id). */
   "portal.order": { params: { id: string; seesInvoices: boolean }; result: OrderDetail | null };
-  "portal.invoices": { params: ListFilters & { state?: "open" | "overdue" | "paid" | "credit_note"; today: string }; result: InvoiceRow[] };
+  "portal.invoices": { params: ListFilters & { state?: InvoiceState; today: string }; result: InvoiceRow[] };
   "portal.invoice": { params: { id: string; today: string }; result: InvoiceDetail | null };
   "portal.shipments": { params: ListFilters; result: ShipmentRow[] };
   "portal.documents": { params: ListFilters & { seesInvoices: boolean }; result: DocumentRow[] };
@@ -45,7 +47,7 @@ export type PortalQueryName = keyof PortalQueryMap;
 /** The shapes each query reads: a page answers from the replica only once all of them have synced. */
 export const PORTAL_QUERY_SHAPES: Record<PortalQueryName, readonly string[]> = {
   "portal.overview": ["orders", "order_lines", "locations", "shipments", "invoices"],
-  "portal.orders": ["orders", "order_lines", "locations"],
+  "portal.orders": ["orders", "order_lines", "locations", "cost_centers"],
   "portal.order": ["orders", "locations", "order_lines", "order_milestones", "shipments", "invoices"],
   "portal.invoices": ["invoices", "orders"],
   "portal.invoice": ["invoices", "orders", "invoice_lines", "invoice_tax_breakdown", "payments"],
@@ -135,18 +137,32 @@ export function centsText(value: string | number | null): string | null {
 
 // ---- queries ----------------------------------------------------------------------------------
 
-function listOrders(driver: SqlDriver, filters: { q?: string; status?: string; limit?: number }): OrderRow[] {
+function date(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new ReplicaQueryError(`${name} must be a date (YYYY-MM-DD)`);
+  return value;
+}
+
+function listOrders(driver: SqlDriver, filters: OrderFilters): OrderListRow[] {
   const sql = new Sql();
   const where: string[] = [];
+  // Like the server: an id that is no uuid matches nothing.
+  if ((filters.locationId && !isUuid(filters.locationId)) || (filters.costCenterId && !isUuid(filters.costCenterId))) return [];
   if (filters.q) {
     const q = contains(filters.q);
     where.push(`(pg_ilike(o.number, ${sql.bind(q)}) OR pg_ilike(o.customer_reference, ${sql.bind(q)}))`);
   }
   if (filters.status) where.push(`o.status = ${sql.bind(filters.status)}`);
+  if (filters.from) where.push(`o.order_date >= ${sql.bind(filters.from)}`);
+  if (filters.to) where.push(`o.order_date <= ${sql.bind(filters.to)}`);
+  if (filters.locationId) where.push(`o.location_id = ${sql.bind(filters.locationId)}`);
+  if (filters.costCenterId) where.push(`o.cost_center_id = ${sql.bind(filters.costCenterId)}`);
+  if (filters.buyer) where.push(`o.buyer_name = ${sql.bind(filters.buyer)}`);
   const rows = driver.selectObjects<Row>(
     `SELECT o.id, o.number, o.customer_reference, o.order_date, o.status, o.currency, o.gross_amount, l.name AS location_name, o.buyer_name,
-            (SELECT count(*) FROM sales_order_lines x WHERE x.sales_order_id = o.id) AS line_count
-       FROM sales_orders o LEFT JOIN locations l ON l.id = o.location_id
+            (SELECT count(*) FROM sales_order_lines x WHERE x.sales_order_id = o.id) AS line_count,
+            o.location_id, o.cost_center_id, cc.name AS cost_center_name
+       FROM sales_orders o LEFT JOIN locations l ON l.id = o.location_id LEFT JOIN cost_centers cc ON cc.id = o.cost_center_id
       ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY o.order_date DESC NULLS FIRST, o.number DESC NULLS FIRST LIMIT ${sql.bind(filters.limit ?? 500)}`,
     sql.params,
@@ -155,10 +171,10 @@ function listOrders(driver: SqlDriver, filters: { q?: string; status?: string; l
     id: txt(r.id), number: txt(r.number), customerReference: str(r.customer_reference), orderDate: txt(r.order_date),
     status: txt(r.status), currency: txt(r.currency), grossAmount: txt(r.gross_amount), locationName: str(r.location_name),
     buyerName: str(r.buyer_name), lineCount: Number(r.line_count),
+    locationId: str(r.location_id), costCenterId: str(r.cost_center_id), costCenterName: str(r.cost_center_name),
   }));
 }
 
-type InvoiceState = PortalQueryMap["portal.invoices"]["params"]["state"];
 
 const overdueSql = (sql: Sql, today: string) => `(i.status IN ${UNPAID} AND i.due_date < ${sql.bind(today)})`;
 
@@ -180,6 +196,7 @@ function listInvoices(driver: SqlDriver, filters: { q?: string; state?: InvoiceS
     where.push(`(pg_ilike(i.number, ${sql.bind(q)}) OR pg_ilike(o.number, ${sql.bind(q)}))`);
   }
   if (filters.state === "open") where.push(`i.kind = 'invoice' AND i.status IN ${UNPAID}`);
+  if (filters.state === "partially_paid") where.push(`i.kind = 'invoice' AND i.status = 'partially_paid'`);
   if (filters.state === "overdue") where.push(`i.kind = 'invoice' AND ${overdueSql(sql, filters.today)}`);
   if (filters.state === "paid") where.push(`i.status = 'paid'`);
   if (filters.state === "credit_note") where.push(`i.kind = 'credit_note'`);
@@ -355,13 +372,16 @@ function listQuotes(driver: SqlDriver, filters: ListFilters): QuoteRow[] {
 
 type Handlers = { [N in PortalQueryName]: (driver: SqlDriver, params: PortalQueryMap[N]["params"]) => PortalQueryMap[N]["result"] };
 
-const INVOICE_STATES = ["open", "overdue", "paid", "credit_note"] as const;
 
 /** Registered in queries.ts; every handler checks its parameters (they come from the page). */
 export const PORTAL_HANDLERS: Handlers = {
   "portal.overview": (driver, p) =>
     overview(driver, { today: day(p.today), seesInvoices: flag(p.seesInvoices, "seesInvoices"), since: String(p.since), firstVisit: flag(p.firstVisit, "firstVisit") }),
-  "portal.orders": (driver, p) => listOrders(driver, { q: text(p.q, "q"), status: text(p.status, "status"), limit: limit(p.limit) }),
+  "portal.orders": (driver, p) =>
+    listOrders(driver, {
+      q: text(p.q, "q"), status: text(p.status, "status"), from: date(p.from, "from"), to: date(p.to, "to"),
+      locationId: text(p.locationId, "locationId"), costCenterId: text(p.costCenterId, "costCenterId"), buyer: text(p.buyer, "buyer"), limit: limit(p.limit),
+    }),
   "portal.order": (driver, p) => order(driver, { id: id(p.id), seesInvoices: flag(p.seesInvoices, "seesInvoices") }),
   "portal.invoices": (driver, p) => {
     const state = text(p.state, "state");

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { getDb } from "~/db/connection.server";
 import type { Scope } from "~/modules/access/scope.server";
 import { listInvoices } from "~/modules/invoices/invoices.server";
+import { INVOICE_STATES } from "~/modules/invoices/states";
 import { listOrders } from "~/modules/orders/orders.server";
 import { listQuotes } from "~/modules/quotes/quotes.server";
 import { listShipments } from "~/modules/shipments/shipments.server";
@@ -20,7 +21,7 @@ export const EXPORT_LIMIT = 10_000;
 export const ExportQuerySchema = z.object({
   list: z.enum(["invoices", "documents", "orders", "shipments", "quotes"]),
   q: z.string().max(100).optional(),
-  state: z.enum(["open", "overdue", "paid", "credit_note"]).optional(),
+  state: z.enum(INVOICE_STATES).optional(),
   status: z.string().max(40).optional(),
 });
 export type ExportQuery = z.infer<typeof ExportQuerySchema>;

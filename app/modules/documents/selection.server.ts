@@ -1,3 +1,4 @@
+import { INVOICE_STATES, type InvoiceState } from "~/modules/invoices/states";
 import type { Scope } from "~/modules/access/scope.server";
 import { listInvoices } from "~/modules/invoices/invoices.server";
 import { MAX_BULK_DOCUMENTS } from "./bulk-zip.server";
@@ -14,8 +15,7 @@ export async function selectionFromList(scope: Scope, form: FormData): Promise<s
   const limit = MAX_BULK_DOCUMENTS + 1;
   if (list === "invoices") {
     const state = String(form.get("state") ?? "");
-    const states = ["open", "overdue", "paid", "credit_note"] as const;
-    const rows = await listInvoices(scope, { q, limit, state: (states as readonly string[]).includes(state) ? (state as (typeof states)[number]) : undefined });
+    const rows = await listInvoices(scope, { q, limit, state: (INVOICE_STATES as readonly string[]).includes(state) ? (state as InvoiceState) : undefined });
     return rows.map((r) => `${r.kind}:${r.id}`);
   }
   if (list === "documents") {

@@ -18,11 +18,14 @@ export interface InvoiceRow {
   orderNumber: string | null;
 }
 
+import type { InvoiceState } from "./states";
+export type { InvoiceState } from "./states";
+
 const OVERDUE_SQL = `(i.status IN ('open','partially_paid') AND i.due_date < current_date)`;
 
 export async function listInvoices(
   scope: Scope,
-  filters: { q?: string; state?: "open" | "overdue" | "paid" | "credit_note"; limit?: number } = {},
+  filters: { q?: string; state?: InvoiceState; limit?: number } = {},
 ): Promise<InvoiceRow[]> {
   if (!contactCan(scope.role, "invoices.read")) return [];
   const db = await getDb();
@@ -38,6 +41,7 @@ export async function listInvoices(
     sql += ` AND (i.number ILIKE $${params.length} OR o.number ILIKE $${params.length})`;
   }
   if (filters.state === "open") sql += ` AND i.kind = 'invoice' AND i.status IN ('open','partially_paid')`;
+  if (filters.state === "partially_paid") sql += ` AND i.kind = 'invoice' AND i.status = 'partially_paid'`;
   if (filters.state === "overdue") sql += ` AND i.kind = 'invoice' AND ${OVERDUE_SQL}`;
   if (filters.state === "paid") sql += ` AND i.status = 'paid'`;
   if (filters.state === "credit_note") sql += ` AND i.kind = 'credit_note'`;

@@ -16,20 +16,35 @@ export interface OrderRow {
   lineCount: number;
 }
 
+/** A list row also carries what the list filters by. */
+export interface OrderListRow extends OrderRow {
+  locationId: string | null;
+  costCenterId: string | null;
+  costCenterName: string | null;
+}
+
 export interface OrderFilters {
   q?: string;
   status?: string;
+  /** Order dates from / to, inclusive (YYYY-MM-DD). */
+  from?: string;
+  to?: string;
+  locationId?: string;
+  costCenterId?: string;
+  /** The buyer's name, exactly. */
+  buyer?: string;
   limit?: number;
 }
 
-export async function listOrders(scope: Scope, filters: OrderFilters = {}): Promise<OrderRow[]> {
+export async function listOrders(scope: Scope, filters: OrderFilters = {}): Promise<OrderListRow[]> {
   const db = await getDb();
   const where = scopeFilter(scope, "o", 1);
   const params = [...where.params];
   let sql = `SELECT o.id, o.number, o.customer_reference AS "customerReference", o.order_date AS "orderDate", o.status,
                     o.currency, o.gross_amount AS "grossAmount", l.name AS "locationName", o.buyer_name AS "buyerName",
-                    (SELECT count(*) FROM sales_order_lines x WHERE x.sales_order_id = o.id) AS "lineCount"
-               FROM sales_orders o LEFT JOIN locations l ON l.id = o.location_id
+                    (SELECT count(*) FROM sales_order_lines x WHERE x.sales_order_id = o.id) AS "lineCount",
+                    o.location_id AS "locationId", o.cost_center_id AS "costCenterId", cc.name AS "costCenterName"
+               FROM sales_orders o LEFT JOIN locations l ON l.id = o.location_id LEFT JOIN cost_centers cc ON cc.id = o.cost_center_id
               WHERE ${where.sql}`;
   if (filters.q) {
     params.push(`%${filters.q}%`);
@@ -39,9 +54,31 @@ export async function listOrders(scope: Scope, filters: OrderFilters = {}): Prom
     params.push(filters.status);
     sql += ` AND o.status = $${params.length}`;
   }
+  if (filters.from) {
+    params.push(filters.from);
+    sql += ` AND o.order_date >= $${params.length}::date`;
+  }
+  if (filters.to) {
+    params.push(filters.to);
+    sql += ` AND o.order_date <= $${params.length}::date`;
+  }
+  if (filters.locationId) {
+    if (!isUuid(filters.locationId)) return [];
+    params.push(filters.locationId);
+    sql += ` AND o.location_id = $${params.length}`;
+  }
+  if (filters.costCenterId) {
+    if (!isUuid(filters.costCenterId)) return [];
+    params.push(filters.costCenterId);
+    sql += ` AND o.cost_center_id = $${params.length}`;
+  }
+  if (filters.buyer) {
+    params.push(filters.buyer);
+    sql += ` AND o.buyer_name = $${params.length}`;
+  }
   params.push(filters.limit ?? 500);
   sql += ` ORDER BY o.order_date DESC, o.number DESC LIMIT $${params.length}`;
-  return (await db.query<OrderRow>(sql, params)).rows;
+  return (await db.query<OrderListRow>(sql, params)).rows;
 }
 
 export interface OrderDetail extends OrderRow {

@@ -3,8 +3,9 @@ import { useEffect, useRef, useState } from "react";
 import { EINVOICE_FORMATS, FORMAT_INFO } from "~/modules/einvoice/model";
 
 /**
- * Bulk download for a list: rows carry `<input type="checkbox" form="bulk-download" name="ids">`,
- * this bar holds the form. "Download selected" posts the ticked rows, "Download all results" posts
+ * Bulk download for a list: the list's DataTable keeps the selection (also of rows scrolled out
+ * of the virtualized window) and passes it here as `selected` ("kind:id" values); the form posts
+ * them as hidden `ids` inputs. "Download selected" posts the selected rows, "Download all results" posts
  * the list's search (list, q, state) and the server selects the same rows. The browser saves the
  * streamed ZIP itself (a plain form post: works without JavaScript); with JavaScript the bar polls
  * the job's progress. "CSV" exports the list as shown.
@@ -12,28 +13,14 @@ import { EINVOICE_FORMATS, FORMAT_INFO } from "~/modules/einvoice/model";
 
 export const BULK_FORM_ID = "bulk-download";
 
-export function BulkDownload({ list, lang, einvoices = true }: { list: "invoices" | "documents"; lang: "en" | "de"; einvoices?: boolean }) {
+export function BulkDownload({ list, lang, selected, einvoices = true }: { list: "invoices" | "documents"; lang: "en" | "de"; selected: readonly string[]; einvoices?: boolean }) {
   const [params] = useSearchParams();
-  const [selected, setSelected] = useState(0);
   const [progress, setProgress] = useState<{ done: number; total: number; finished: boolean } | null>(null);
   const jobRef = useRef<HTMLInputElement>(null);
   const timer = useRef<ReturnType<typeof setInterval> | undefined>(undefined);
   const de = lang === "de";
 
-  useEffect(() => {
-    const count = () => setSelected(document.querySelectorAll(`input[form="${BULK_FORM_ID}"][name="ids"]:checked`).length);
-    document.addEventListener("change", count);
-    count();
-    return () => {
-      document.removeEventListener("change", count);
-      clearInterval(timer.current);
-    };
-  }, []);
-
-  function toggleAll(checked: boolean) {
-    document.querySelectorAll<HTMLInputElement>(`input[form="${BULK_FORM_ID}"][name="ids"]`).forEach((box) => (box.checked = checked));
-    setSelected(checked ? document.querySelectorAll(`input[form="${BULK_FORM_ID}"][name="ids"]`).length : 0);
-  }
+  useEffect(() => () => clearInterval(timer.current), []);
 
   function onSubmit() {
     const job = `job-${crypto.randomUUID()}`;
@@ -55,9 +42,9 @@ export function BulkDownload({ list, lang, einvoices = true }: { list: "invoices
   return (
     <form id={BULK_FORM_ID} method="post" action="/documents/download" className="toolbar" onSubmit={onSubmit} data-testid="bulk-download">
       <input type="hidden" name="job" ref={jobRef} />
-      <label>
-        <input type="checkbox" onChange={(e) => toggleAll(e.currentTarget.checked)} data-testid="select-all" /> {de ? "Alle auf der Seite" : "All on this page"}
-      </label>
+      {selected.map((value) => (
+        <input key={value} type="hidden" name="ids" value={value} />
+      ))}
       {einvoices ? (
         <>
           <label htmlFor="bulk-include" className="sr-only">
@@ -80,8 +67,8 @@ export function BulkDownload({ list, lang, einvoices = true }: { list: "invoices
           </select>
         </>
       ) : null}
-      <button type="submit" disabled={selected === 0} data-testid="download-selected">
-        {de ? `Auswahl als ZIP (${selected})` : `Download selected as ZIP (${selected})`}
+      <button type="submit" disabled={selected.length === 0} data-testid="download-selected">
+        {de ? `Auswahl als ZIP (${selected.length})` : `Download selected as ZIP (${selected.length})`}
       </button>
       <button type="submit" name="list" value={list} data-testid="download-all">
         {de ? "Alle Ergebnisse als ZIP" : "All results as ZIP"}
@@ -98,9 +85,4 @@ export function BulkDownload({ list, lang, einvoices = true }: { list: "invoices
       ) : null}
     </form>
   );
-}
-
-/** The row checkbox that belongs to the bulk form. */
-export function SelectBox({ value, label }: { value: string; label: string }) {
-  return <input type="checkbox" form={BULK_FORM_ID} name="ids" value={value} aria-label={label} />;
 }

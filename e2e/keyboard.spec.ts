@@ -1,0 +1,76 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { DEMO_PASSWORD, screenshots, signIn } from "./support/fixtures";
+
+/** Presses `key` until `target` has the focus (at most `max` times): Tab-walking, no mouse. */
+async function pressUntilFocused(page: Page, key: string, target: Locator, max = 40) {
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press(key);
+  }
+  await expect(target).toBeFocused();
+}
+
+test("keyboard only: find an overdue invoice and download its PDF", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto("/login");
+  await page.getByLabel(/^(Email|E-Mail)$/).focus();
+  await page.keyboard.type("finance@kessler.example");
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel(/^(Password|Passwort)$/)).toBeFocused();
+  await page.keyboard.type(DEMO_PASSWORD);
+  await page.keyboard.press("Enter");
+  await expect(page).not.toHaveURL(/\/login/);
+
+  await page.keyboard.press("g");
+  await page.keyboard.press("i");
+  await expect(page).toHaveURL(/\/invoices$/);
+  const table = page.getByTestId("invoices-table");
+  await expect(table).toBeFocused();
+
+  // Back from the table to the state filter, pick "overdue", Tab to the search button, Enter.
+  const state = page.locator("#list-state");
+  await pressUntilFocused(page, "Shift+Tab", state);
+  for (let i = 0; i < 6 && (await state.inputValue()) !== "overdue"; i++) await page.keyboard.press("ArrowDown");
+  await expect(state).toHaveValue("overdue");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/state=overdue/);
+  await expect(table).toBeFocused();
+  const rows = table.locator("tbody tr");
+  await expect(rows.first()).toBeVisible();
+  expect(await table.locator("tbody tr td:nth-child(4)").allTextContents()).toEqual(
+    expect.arrayContaining([expect.stringMatching(/overdue|überfällig/)]),
+  );
+
+  await page.keyboard.press("j");
+  await page.keyboard.press("k");
+  const number = (await rows.first().locator("td").first().locator("a").textContent())!;
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/invoices\/[0-9a-f-]{36}$/);
+  await expect(page.locator("h1")).toContainText(number);
+
+  const pdf = page.getByTestId("pdf-download");
+  await pressUntilFocused(page, "Tab", pdf, 80);
+  const download = page.waitForEvent("download");
+  await page.keyboard.press("Enter");
+  const saved = await download;
+  // The browser hands a download no response object: ask the same URL for its content type.
+  const head = await page.request.get(saved.url());
+  expect(head.headers()["content-type"]).toBe("application/pdf");
+  expect(head.headers()["content-disposition"]).toMatch(/^attachment;/);
+  expect(saved.suggestedFilename()).toMatch(new RegExp(`^${number.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}.*\\.pdf$`));
+});
+
+test("the lists are accessible and look right at desktop and phone width", async ({ page }) => {
+  test.setTimeout(240_000); // axe walks every row (up to 300) of each list on a loaded machine
+  await signIn(page, "admin@kessler.example");
+  for (const list of ["orders", "invoices", "shipments", "documents", "quotes"]) {
+    await page.goto(`/${list}`);
+    await expect(page.getByTestId(`${list}-table`)).toBeFocused();
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(serious.map((v) => `${list}: ${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(" ")})`)).toEqual([]);
+    await screenshots(page, `list-${list}`);
+  }
+});
