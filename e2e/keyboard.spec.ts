@@ -22,9 +22,12 @@ test("keyboard only: find an overdue invoice and download its PDF", async ({ pag
   await page.keyboard.press("Enter");
   await expect(page).not.toHaveURL(/\/login/);
 
-  await page.keyboard.press("g");
-  await page.keyboard.press("i");
-  await expect(page).toHaveURL(/\/invoices$/);
+  // The shortcuts listen once the page is hydrated; until then a key press does nothing.
+  await expect(async () => {
+    await page.keyboard.press("g");
+    await page.keyboard.press("i");
+    await expect(page).toHaveURL(/\/invoices$/, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
   const table = page.getByTestId("invoices-table");
   await expect(table).toBeFocused();
 

@@ -46,9 +46,12 @@ test("admin pages are accessible for staff", async ({ page }) => {
 
 test("g then a letter jumps between sections without the mouse", async ({ page }) => {
   await signIn(page, "buyer@kessler.example");
-  await page.keyboard.press("g");
-  await page.keyboard.press("i");
-  await expect(page).toHaveURL(/\/invoices$/);
+  // The shortcuts listen once the page is hydrated; until then a key press does nothing.
+  await expect(async () => {
+    await page.keyboard.press("g");
+    await page.keyboard.press("i");
+    await expect(page).toHaveURL(/\/invoices$/, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
   await page.keyboard.press("g");
   await page.keyboard.press("r");
   await expect(page).toHaveURL(/\/orders$/);
