@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "public/build/", "node_modules/", ".data/", "test-results/", "playwright-report/", "e2e/.artifacts/", "bench/results/"] },
+  { ignores: ["build/", "public/build/", "public/replica/", "node_modules/", ".data/", "test-results/", "playwright-report/", "e2e/.artifacts/", "bench/results/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

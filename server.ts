@@ -10,9 +10,9 @@ const buildPath = path.resolve("build/index.js");
 const build = (await import(pathToFileURL(buildPath).href).catch((error: Error) => {
   console.error(`Cannot load the server build at ${buildPath} (${error.message}). Run \`npm run build\` first.`);
   process.exit(1);
-})) as ServerBuild & { entry: { module: { bootPortal: () => Promise<unknown> } } };
+})) as ServerBuild & { entry: { module: { bootPortal: () => Promise<{ stop: () => Promise<void> }> } } };
 
-await build.entry.module.bootPortal();
+const { stop: stopBackground } = await build.entry.module.bootPortal();
 
 const app = express();
 app.disable("x-powered-by");
@@ -49,5 +49,9 @@ const server = app.listen(port, () => {
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    void stopBackground().finally(() => server.close(() => process.exit(0)));
+    // Long-polls keep connections open; do not wait for them longer than a moment.
+    setTimeout(() => process.exit(0), 2_000).unref();
+  });
 }

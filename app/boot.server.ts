@@ -1,12 +1,13 @@
 import { getConfig } from "./config.server";
 import { getDb } from "./db/connection.server";
+import { startErpBackground } from "./modules/erp/background.server";
 import { DEMO_LOGINS, DEMO_PASSWORD, isSeeded, seedDemo } from "../db/seed/seed";
 
 /**
  * Runs once before the HTTP server listens: opens and migrates the database, seeds the demo data
  * where configured, and prints how to sign in.
  */
-export async function bootPortal(): Promise<{ seeded: boolean }> {
+export async function bootPortal(): Promise<{ seeded: boolean; stop: () => Promise<void> }> {
   const config = getConfig();
   const db = await getDb();
   const seedWanted = config.SEED_DEMO === "always" || (config.SEED_DEMO === "auto" && db.kind === "pglite");
@@ -19,7 +20,9 @@ export async function bootPortal(): Promise<{ seeded: boolean }> {
     seeded = true;
   }
   if (await isSeeded(db)) printDemoLogins(config.publicUrl);
-  return { seeded };
+  // Scheduled SQL pulls and webhook delivery to the ERP.
+  const stop = await startErpBackground();
+  return { seeded, stop };
 }
 
 function printDemoLogins(publicUrl: string) {

@@ -14,6 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     can: {
       outbox: staffCan(user.staffRole, "outbox.read"),
       signups: staffCan(user.staffRole, "signups.decide"),
+      erp: staffCan(user.staffRole, "erp.manage"),
     },
   };
 }
@@ -34,6 +35,16 @@ export default function AdminShell() {
           <NavLink to="/admin/documents">Documents</NavLink>
           {can.signups ? <NavLink to="/admin/signups">Access requests</NavLink> : null}
           {can.outbox ? <NavLink to="/admin/outbox">Outbox</NavLink> : null}
+          {can.erp ? (
+            <>
+              <NavLink to="/admin/erp/runs">ERP import runs</NavLink>
+              <NavLink to="/admin/erp/rejected">ERP dead letter</NavLink>
+              <NavLink to="/admin/erp/upload">ERP CSV upload</NavLink>
+              <NavLink to="/admin/erp/sources">ERP SQL sources</NavLink>
+              <NavLink to="/admin/erp/keys">ERP API keys</NavLink>
+              <NavLink to="/admin/erp/webhooks">ERP webhooks</NavLink>
+            </>
+          ) : null}
         </nav>
         <div className="foot">
           <div>{user.name}</div>
