@@ -2,7 +2,7 @@ import { Document, Text, View } from "@react-pdf/renderer";
 import { formatMoney, formatNumber } from "~/i18n/i18n";
 import { docLabel } from "~/modules/documents/labels";
 import type { SellerProfile } from "~/modules/einvoice/load.server";
-import { AddressBlock, DocumentPage, Facts, TableHeader, TableRows, dateText, makeStyles, paginateRows, textLines, type Column, type Lang } from "./layout";
+import { DocumentPage, Facts, TableHeader, TableRows, dateText, makeStyles, paginateRows, textLines, type Column, type Lang, BuyerAddressBlock, type BuyerAddress } from "./layout";
 
 /** Order confirmation and quote: priced lines with discounts, net / VAT / gross totals. */
 
@@ -26,7 +26,7 @@ export interface CommercialPdfData {
   number: string;
   issueDate: string;
   accountNumber: string;
-  buyer: { name: string; street: string | null; postalCode: string | null; city: string | null; countryCode: string };
+  buyer: BuyerAddress;
   currency: string;
   customerReference: string | null;
   orderNumber: string | null;
@@ -85,7 +85,6 @@ export function CommercialPdf({ data }: { data: CommercialPdfData }) {
       {data.kind === "quote" ? <Text style={styles.section}>{docLabel(lang, "quoteNote")}</Text> : null}
     </View>
   );
-  const b = data.buyer;
   return (
     <Document title={`${title} ${data.number}`} author={seller.party.name ?? ""} pdfVersion="1.7">
       {pages.map((rows, i) => (
@@ -93,7 +92,7 @@ export function CommercialPdf({ data }: { data: CommercialPdfData }) {
           {i === 0 ? (
             <>
               <View style={styles.addressRow}>
-                <AddressBlock seller={seller} styles={styles} lines={[b.name, b.street, `${b.postalCode ?? ""} ${b.city ?? ""}`.trim()]} />
+                <BuyerAddressBlock seller={seller} buyer={data.buyer} styles={styles} />
                 <Facts
                   styles={styles}
                   rows={[

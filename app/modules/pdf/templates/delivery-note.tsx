@@ -2,7 +2,7 @@ import { Document, Text, View } from "@react-pdf/renderer";
 import { formatNumber } from "~/i18n/i18n";
 import { docLabel } from "~/modules/documents/labels";
 import type { SellerProfile } from "~/modules/einvoice/load.server";
-import { AddressBlock, DocumentPage, Facts, TableHeader, TableRows, dateText, makeStyles, paginateRows, textLines, type Column, type Lang } from "./layout";
+import { DocumentPage, Facts, TableHeader, TableRows, dateText, makeStyles, paginateRows, textLines, type Column, type Lang, BuyerAddressBlock, type BuyerAddress } from "./layout";
 
 /** Delivery note: what was shipped now and what is backordered, per line; no prices. */
 
@@ -22,7 +22,7 @@ export interface DeliveryNotePdfData {
   number: string;
   issueDate: string;
   accountNumber: string;
-  buyer: { name: string; street: string | null; postalCode: string | null; city: string | null; countryCode: string };
+  buyer: BuyerAddress;
   shipTo: string | null;
   orderNumber: string | null;
   customerReference: string | null;
@@ -55,7 +55,6 @@ export function DeliveryNotePdf({ data }: { data: DeliveryNotePdfData }) {
       {data.note ? <Text style={styles.small}>{data.note}</Text> : null}
     </View>
   );
-  const b = data.buyer;
   return (
     <Document title={`${title} ${data.number}`} author={seller.party.name ?? ""} pdfVersion="1.7">
       {pages.map((rows, i) => (
@@ -63,7 +62,7 @@ export function DeliveryNotePdf({ data }: { data: DeliveryNotePdfData }) {
           {i === 0 ? (
             <>
               <View style={styles.addressRow}>
-                <AddressBlock seller={seller} styles={styles} lines={[b.name, b.street, `${b.postalCode ?? ""} ${b.city ?? ""}`.trim()]} />
+                <BuyerAddressBlock seller={seller} buyer={data.buyer} styles={styles} />
                 <Facts
                   styles={styles}
                   rows={[

@@ -84,6 +84,20 @@ export function AddressBlock({ seller, lines, styles }: { seller: SellerProfile;
   );
 }
 
+/** The customer as the three document templates address it. */
+export interface BuyerAddress {
+  name: string;
+  street: string | null;
+  postalCode: string | null;
+  city: string | null;
+  countryCode: string;
+}
+
+/** The window address of a customer document: the seller's return line, then the buyer. */
+export function BuyerAddressBlock({ seller, buyer, styles }: { seller: SellerProfile; buyer: BuyerAddress; styles: Styles }) {
+  return <AddressBlock seller={seller} styles={styles} lines={[buyer.name, buyer.street, `${buyer.postalCode ?? ""} ${buyer.city ?? ""}`.trim()]} />;
+}
+
 export function Facts({ rows, styles }: { rows: [string, string | null | undefined][]; styles: Styles }) {
   return (
     <View style={styles.facts}>

@@ -2,7 +2,7 @@ import { Document, Text, View } from "@react-pdf/renderer";
 import { formatMoney } from "~/i18n/i18n";
 import { docLabel } from "~/modules/documents/labels";
 import type { SellerProfile } from "~/modules/einvoice/load.server";
-import { AddressBlock, DocumentPage, Facts, TableHeader, TableRows, dateText, makeStyles, paginateRows, type Column, type Lang } from "./layout";
+import { DocumentPage, Facts, TableHeader, TableRows, dateText, makeStyles, paginateRows, type Column, type Lang, BuyerAddressBlock, type BuyerAddress } from "./layout";
 
 /** Statement of account for a date range: opening balance, movements, closing balance, aging. */
 
@@ -29,7 +29,7 @@ export interface StatementPdfData {
   lang: Lang;
   seller: SellerProfile;
   accountNumber: string;
-  buyer: { name: string; street: string | null; postalCode: string | null; city: string | null; countryCode: string };
+  buyer: BuyerAddress;
   currency: string;
   from: string;
   to: string;
@@ -82,7 +82,6 @@ export function StatementPdf({ data }: { data: StatementPdfData }) {
       </View>
     </View>
   );
-  const b = data.buyer;
   return (
     <Document title={`${title} ${data.accountNumber}`} author={seller.party.name ?? ""} pdfVersion="1.7">
       {pages.map((rows, i) => (
@@ -90,7 +89,7 @@ export function StatementPdf({ data }: { data: StatementPdfData }) {
           {i === 0 ? (
             <>
               <View style={styles.addressRow}>
-                <AddressBlock seller={seller} styles={styles} lines={[b.name, b.street, `${b.postalCode ?? ""} ${b.city ?? ""}`.trim()]} />
+                <BuyerAddressBlock seller={seller} buyer={data.buyer} styles={styles} />
                 <Facts styles={styles} rows={[[docLabel(lang, "customerNumber"), data.accountNumber], [docLabel(lang, "date"), dateText(lang, data.to)]]} />
               </View>
               <Text style={styles.title}>{title}</Text>
