@@ -32,6 +32,11 @@ const SYNC_SIZES = QUICK
       { documents: 10_000, runs: 3 },
       { documents: 100_000, runs: 2 },
     ];
+// BENCH_SYNC_PARTS=initial or =live runs one half (for working on it); only a full run records results.
+const PARTS = new Set((process.env.BENCH_SYNC_PARTS ?? "initial,live").split(",").map((p) => p.trim()));
+const PARTIAL = !(PARTS.has("initial") && PARTS.has("live"));
+// BENCH_SYNC_DOCS=100000 limits the initial sync to the given sizes (also a partial run).
+const ONLY_DOCS = process.env.BENCH_SYNC_DOCS ? process.env.BENCH_SYNC_DOCS.split(",").map(Number) : null;
 const EXPORT_RUNS = 3;
 const LIVE = QUICK
   ? [
@@ -96,7 +101,7 @@ export default async function syncBench(): Promise<void> {
     const { accountId, selects } = await shapeSelects(db, "buyer@kessler.example", ACCOUNT);
 
     // (a) initial sync
-    for (const { documents, runs } of SYNC_SIZES) {
+    for (const { documents, runs } of PARTS.has("initial") ? SYNC_SIZES.filter((s) => !ONLY_DOCS || ONLY_DOCS.includes(s.documents)) : []) {
       await scaleTo(db, ACCOUNT, documents);
       const firstRequestMs = await warmEngine(portal.baseUrl, kessler, db);
       log(`  shape engine: first request after the bulk write ${Math.round(firstRequestMs)} ms; change log fully sequenced`);
@@ -150,7 +155,7 @@ export default async function syncBench(): Promise<void> {
     if (!target[0]) throw new Error("no order of account 10004 (Nordhavn) in the seed");
     const { rows: orderCount } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales_orders WHERE account_id = $1`, [target[0].account_id]);
     log(`live latency on /sync/shapes/orders of account 10004 (${orderCount[0].n} orders per snapshot)`);
-    for (const { clients, rounds } of LIVE) {
+    for (const { clients, rounds } of PARTS.has("live") ? LIVE : []) {
       live = await openLiveClients({
         url: `${portal.baseUrl}/sync/shapes/orders`,
         params: { account: target[0].account_id },
@@ -205,7 +210,7 @@ export default async function syncBench(): Promise<void> {
       results.push({ case: `${label}: portal CPU per commit (commit → last delivery)`, metric: "mean", unit: "ms", value: round(serverCpu / rounds), samples: rounds });
       if (missed > 0) results.push({ case: `${label}: deliveries not seen within 30 s`, metric: "count", unit: "deliveries", value: missed, samples: clients * rounds });
     }
-    if (QUICK) console.table(results); // a smoke run leaves bench/results/sync.json alone
+    if (QUICK || PARTIAL || ONLY_DOCS) console.table(results); // a smoke or partial run leaves bench/results/sync.json alone
     else recordBench("sync", results);
   } finally {
     await live?.close().catch(() => undefined);
