@@ -2,6 +2,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import morgan from "morgan";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -10,13 +11,32 @@ const buildPath = path.resolve("build/index.js");
 const build = (await import(pathToFileURL(buildPath).href).catch((error: Error) => {
   console.error(`Cannot load the server build at ${buildPath} (${error.message}). Run \`npm run build\` first.`);
   process.exit(1);
-})) as ServerBuild & { entry: { module: { bootPortal: () => Promise<{ stop: () => Promise<void> }> } } };
+})) as ServerBuild & {
+  entry: {
+    module: {
+      bootPortal: () => Promise<{ stop: () => Promise<void> }>;
+      serveShapeHttp: (req: IncomingMessage, res: ServerResponse, shapeName: string) => Promise<boolean>;
+    };
+  };
+};
 
 const { stop: stopBackground } = await build.entry.module.bootPortal();
 
 const app = express();
 app.disable("x-powered-by");
 if (process.env.TRUST_PROXY === "true") app.set("trust proxy", true);
+// The shape gateway's fast path, before compression, static files, logging and Remix: live
+// clients reconnect after every change, so this is most of the portal's requests. It answers GET
+// with the built-in engine and passes the rest (ELECTRIC_URL proxying, other methods) to the
+// Remix route app/routes/sync.shapes.$name.ts (electric/server/gateway.server.ts).
+app.get("/sync/shapes/:name", (req, res, next) => {
+  build.entry.module.serveShapeHttp(req, res, req.params.name).then(
+    (handled) => {
+      if (!handled) next();
+    },
+    (error: unknown) => next(error),
+  );
+});
 // Shape responses stay uncompressed: long-poll answers are tiny and frequent (compressing them was
 // the engine's largest CPU cost with 1,000 live clients, bench/sync.bench.ts), and server-sent
 // events must reach the browser message by message.

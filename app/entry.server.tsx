@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
 export { bootPortal } from "./boot.server";
+export { serveShapeHttp } from "../electric/server/gateway.server";
 
 const ABORT_DELAY = 5_000;
 

@@ -2,9 +2,12 @@ import type { Db, Queryable } from "~/db/db.server";
 import { readSequencer } from "./sequencer.server";
 import type { ShapeRequestDefinition } from "./shape-definition.server";
 import {
+  assertIdentifier,
   conditionsSql,
   ELECTRIC_SESSION_SETTINGS_SQL,
   qualifiedTable,
+  quoteIdent,
+  requireColumn,
   rowJsonSql,
   rowKeySql,
   type TableSchema,
@@ -146,4 +149,169 @@ export function toMessages(table: string, rows: readonly LogRow[]): string[] {
 
 export async function currentHead(db: Queryable): Promise<number> {
   return (await readSequencer(db)).head;
+}
+
+/*
+ * The shared read of live long-polls (live-hub.server.ts): one query per table and position range
+ * returns every entry with the values all waiting definitions need, and each definition is
+ * filtered in memory. Conditions are compared as canonical text (each value cast to the column's
+ * type and back, in Postgres), which is the type's equality only for the types below; a
+ * definition with another condition type is left to readChanges().
+ */
+const TEXT_EQUALITY_TYPES = new Set(["uuid", "bool", "int2", "int4", "int8", "text", "varchar", "bpchar", "date"]);
+
+export function canFilterInMemory(definition: ShapeRequestDefinition, schema: TableSchema): boolean {
+  return definition.conditions.every((condition) => {
+    const column = schema.columns.get(condition.column);
+    return column !== undefined && column.dims === 0 && TEXT_EQUALITY_TYPES.has(column.typname);
+  });
+}
+
+/** A definition's condition values as Postgres prints them after a cast to the column's type. */
+export type CanonicalConditions = { column: string; values: ReadonlySet<string> }[];
+
+export async function canonicalConditions(db: Queryable, definition: ShapeRequestDefinition, schema: TableSchema): Promise<CanonicalConditions> {
+  const result: CanonicalConditions = [];
+  for (const condition of definition.conditions) {
+    const column = requireColumn(schema, condition.column);
+    const { rows } = await db.query<{ values: string[] | null }>(`SELECT ($1::text[]::${column.castType}[])::text[] AS values`, [
+      [...condition.values],
+    ]);
+    result.push({ column: condition.column, values: new Set(rows[0].values ?? []) });
+  }
+  return result;
+}
+
+interface TableLogRow {
+  position: number;
+  txPosition: number;
+  txid: string;
+  operation: LogRow["operation"];
+  /** JSON text { column: output-format text } of the new / old row (null when absent). */
+  newValues: string | null;
+  oldValues: string | null;
+  /** JSON text { condition column: typed value::text }. */
+  newConditions: string | null;
+  oldConditions: string | null;
+}
+
+export interface TableLogEntry {
+  position: number;
+  txPosition: number;
+  txid: string;
+  operation: LogRow["operation"];
+  newValues: Record<string, string | null> | null;
+  oldValues: Record<string, string | null> | null;
+  newConditions: Record<string, string | null> | null;
+  oldConditions: Record<string, string | null> | null;
+}
+
+export type TableLogRead =
+  | { kind: "entries"; head: number; compactedThrough: number; entries: TableLogEntry[]; from: number }
+  /** More than `limit` entries after `from`: the waiters read their own chunks (readChanges). */
+  | { kind: "overflow"; head: number; compactedThrough: number; from: number };
+
+/**
+ * All entries of `table` after `fromPosition` with the `columns` (output format) and the
+ * `conditionColumns` (canonical text) of new and old row, plus head and compaction horizon, in one
+ * REPEATABLE READ snapshot.
+ */
+export async function readTableLog(
+  db: Db,
+  schema: TableSchema,
+  options: { fromPosition: number; columns: readonly string[]; conditionColumns: readonly string[]; limit: number },
+): Promise<TableLogRead> {
+  const table = qualifiedTable(schema.table);
+  const { columns, conditionColumns, fromPosition, limit } = options;
+  const conditionJson = (alias: string) =>
+    `json_object(ARRAY[${conditionColumns.map((c) => `'${assertIdentifier(c)}'`).join(", ")}]::text[], ` +
+    `ARRAY[${conditionColumns.map((c) => `${alias}.${quoteIdent(c)}::text`).join(", ")}]::text[])::text`;
+  const sql = `
+    SELECT l.position, l.tx_position AS "txPosition", (l.xid::xid)::text AS txid, l.operation,
+           CASE WHEN l.new_row IS NOT NULL THEN ${rowJsonSql("n", schema, columns)} END AS "newValues",
+           CASE WHEN l.old_row IS NOT NULL THEN ${rowJsonSql("o", schema, columns)} END AS "oldValues",
+           CASE WHEN l.new_row IS NOT NULL THEN ${conditionJson("n")} END AS "newConditions",
+           CASE WHEN l.old_row IS NOT NULL THEN ${conditionJson("o")} END AS "oldConditions"
+      FROM sync_change_log l
+      LEFT JOIN LATERAL jsonb_populate_record(NULL::${table}, l.new_row) n ON true
+      LEFT JOIN LATERAL jsonb_populate_record(NULL::${table}, l.old_row) o ON true
+     WHERE l.table_name = $1 AND l.position > $2 AND l.position <= $3
+     ORDER BY l.position
+     LIMIT $4`;
+  return db.transaction(async (tx) => {
+    await tx.query(`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
+    const { head, compactedThrough } = (
+      await tx.query<{ head: number; compactedThrough: number }>(
+        `SELECT s.head, s.compacted_through AS "compactedThrough" FROM sync_sequencer s, (${ELECTRIC_SESSION_SETTINGS_SQL}) settings WHERE s.id = 1`,
+      )
+    ).rows[0];
+    if (fromPosition >= head) return { kind: "entries", head, compactedThrough, entries: [], from: fromPosition };
+    const { rows } = await tx.query<TableLogRow>(sql, [schema.table, fromPosition, head, limit + 1]);
+    if (rows.length > limit) return { kind: "overflow", head, compactedThrough, from: fromPosition };
+    const parse = (text: string | null) => (text === null ? null : (JSON.parse(text) as Record<string, string | null>));
+    const entries = rows.map((row) => ({
+      position: row.position,
+      txPosition: row.txPosition,
+      txid: row.txid,
+      operation: row.operation,
+      newValues: parse(row.newValues),
+      oldValues: parse(row.oldValues),
+      newConditions: parse(row.newConditions),
+      oldConditions: parse(row.oldConditions),
+    }));
+    return { kind: "entries", head, compactedThrough, entries, from: fromPosition };
+  });
+}
+
+/**
+ * One definition's change messages from shared entries (those after `afterPosition`), exactly as
+ * readChanges() + toMessages() would produce them: the same in/out tests, keys and projections.
+ */
+export function messagesFromEntries(
+  definition: ShapeRequestDefinition,
+  conditions: CanonicalConditions,
+  entries: readonly TableLogEntry[],
+  afterPosition: number,
+): string[] {
+  const matches = (values: Record<string, string | null> | null) =>
+    values !== null && conditions.every((c) => values[c.column] !== null && c.values.has(values[c.column] as string));
+  const project = (values: Record<string, string | null> | null, columns: readonly string[]) => {
+    if (values === null) return null;
+    const projected: Record<string, string | null> = {};
+    for (const column of columns) projected[column] = values[column] ?? null;
+    return JSON.stringify(projected);
+  };
+  const rows: LogRow[] = [];
+  for (const entry of entries) {
+    if (entry.position <= afterPosition || entry.operation === "truncate") continue;
+    const newIn = matches(entry.newConditions);
+    const oldIn = matches(entry.oldConditions);
+    if (!newIn && !oldIn) continue;
+    rows.push({
+      position: entry.position,
+      txPosition: entry.txPosition,
+      txid: entry.txid,
+      operation: entry.operation,
+      newIn,
+      oldIn,
+      newValue: project(entry.newValues, definition.columns),
+      oldValue: project(entry.oldValues, definition.columns),
+      newKey: rowKey(definition, entry.newValues),
+      oldKey: rowKey(definition, entry.oldValues),
+      oldPk: project(entry.oldValues, definition.primaryKey),
+    });
+  }
+  return toMessages(definition.table, rows);
+}
+
+/** rowKeySql in JS: "public"."table"/"pk1"/"pk2", '/' doubled; null when a key value is null. */
+function rowKey(definition: ShapeRequestDefinition, values: Record<string, string | null> | null): string | null {
+  if (values === null) return null;
+  let key = `"public"."${definition.table}"`;
+  for (const column of definition.primaryKey) {
+    const value = values[column];
+    if (value === null || value === undefined) return null;
+    key += `/"${value.replaceAll("/", "//")}"`;
+  }
+  return key;
 }

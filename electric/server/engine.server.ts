@@ -1,6 +1,7 @@
 import type { Db } from "~/db/db.server";
 import { readChanges, type ChangeRead } from "./change-reader.server";
 import { HandleStore, mintHandle, recordHandle } from "./handles.server";
+import { LiveHub } from "./live-hub.server";
 import { LiveNotifier } from "./live-notifier.server";
 import {
   badRequest,
@@ -8,8 +9,11 @@ import {
   mustRefetch,
   nextCursor,
   parseShapeParams,
+  shapeReply,
   shapeResponse,
+  toResponse,
   type ShapeParams,
+  type ShapeReply,
 } from "./protocol.server";
 import { compactChangeLog, readSequencer, Sequencer, type CompactionResult, type StampResult } from "./sequencer.server";
 import { checkDefinitionAgainstSchema, definitionHash, type ShapeRequestDefinition } from "./shape-definition.server";
@@ -50,6 +54,7 @@ const DEFAULTS: Required<ShapeEngineOptions> = {
 export class ShapeEngine {
   readonly options: Required<ShapeEngineOptions>;
   readonly notifier = new LiveNotifier();
+  readonly #hub: LiveHub;
   readonly #sequencer: Sequencer;
   readonly #handles: HandleStore;
   readonly #schemas = new Map<string, Promise<TableSchema>>();
@@ -64,16 +69,17 @@ export class ShapeEngine {
     this.options = { ...DEFAULTS, ...options };
     this.#sequencer = new Sequencer(db, (result) => this.#onStamped(result));
     this.#handles = new HandleStore(db);
+    this.#hub = new LiveHub(db, { maxEntries: this.options.chunkEntries, catchUp: () => this.#sequencer.catchUp() });
   }
 
   static async start(db: Db, options: ShapeEngineOptions = {}): Promise<ShapeEngine> {
     const engine = new ShapeEngine(db, options);
     await readSequencer(db); // fails loudly without migration 002
     const unlistenChanges = await db.listen("sync_changes", () => void engine.#catchUpQuietly());
-    const unlistenSequenced = await db.listen("sync_sequenced", (payload) => engine.notifier.changed(payload.split(",")));
+    const unlistenSequenced = await db.listen("sync_sequenced", (payload) => engine.#changed(payload.split(",")));
     engine.#cleanups.push(unlistenChanges, unlistenSequenced);
     const poll = setInterval(() => {
-      if (engine.notifier.waiting > 0) void engine.#catchUpQuietly();
+      if (engine.notifier.waiting > 0 || engine.#hub.waiting > 0) void engine.#catchUpQuietly().then(() => engine.#hub.refresh());
     }, engine.options.pollMs);
     poll.unref();
     engine.#cleanups.push(() => clearInterval(poll));
@@ -92,7 +98,12 @@ export class ShapeEngine {
     if (request.method !== "GET") {
       return new Response(JSON.stringify({ message: "Method not allowed" }), { status: 405, headers: { ...BASE_HEADERS, allow: "GET" } });
     }
-    const parsed = parseShapeParams(new URL(request.url).searchParams);
+    return toResponse(await this.serve(new URL(request.url).searchParams, definition, request.signal));
+  }
+
+  /** The answer to a GET with these query parameters, without fetch Request/Response objects. */
+  async serve(search: URLSearchParams, definition: ShapeRequestDefinition, signal: AbortSignal): Promise<ShapeReply> {
+    const parsed = parseShapeParams(search);
     if (!parsed.ok) return badRequest(parsed.errors);
     const params = parsed.params;
     const schema = await this.#tableSchema(definition.table);
@@ -119,9 +130,9 @@ export class ShapeEngine {
       return mustRefetch(mintHandle(hash));
     }
     if (params.sse) {
-      return serveSse(this, { definition, schema, handle: known.handle, hash, from: params.offset.position, cursor: params.cursor }, request.signal);
+      return serveSse(this, { definition, schema, handle: known.handle, hash, from: params.offset.position, cursor: params.cursor }, signal);
     }
-    return this.#serveChanges(definition, schema, known.handle, hash, params, params.offset.position, request.signal);
+    return this.#serveChanges(definition, schema, known.handle, hash, params, params.offset.position, signal);
   }
 
   async #serveChanges(
@@ -132,9 +143,20 @@ export class ShapeEngine {
     params: ShapeParams,
     from: number,
     signal: AbortSignal,
-  ): Promise<Response> {
+  ): Promise<ShapeReply> {
     const deadline = Date.now() + (params.live ? this.options.longPollMs : 0);
     let position = from;
+    if (params.live && this.#hub.accepts(definition, schema)) {
+      const cursor = () => nextCursor(params.cursor, this.options.longPollMs / 1000);
+      const live = await this.#hub.wait({ definition, schema, hash, position }, this.options.longPollMs, signal);
+      if (live.kind === "changes") {
+        return shapeReply({ handle, offsetPosition: live.offsetPosition, body: live.body, upToDateAt: live.offsetPosition, schema: null, cursor: cursor() });
+      }
+      if (live.kind === "idle") {
+        return shapeResponse({ handle, offsetPosition: live.offsetPosition, messages: [], upToDateAt: live.offsetPosition, schema: null, cursor: cursor() });
+      }
+      position = live.position; // fallback: this request reads its own chunks below
+    }
     for (;;) {
       const since = this.notifier.version;
       const read = await this.readSince(definition, schema, hash, position);
@@ -177,7 +199,7 @@ export class ShapeEngine {
   }
 
   /** offset=now: a handle positioned at the head, no rows (the client wants only what follows). */
-  async #serveNow(definition: ShapeRequestDefinition, schema: TableSchema, hash: string): Promise<Response> {
+  async #serveNow(definition: ShapeRequestDefinition, schema: TableSchema, hash: string): Promise<ShapeReply> {
     await this.#sequencer.catchUp();
     const handle = mintHandle(hash);
     const { head } = await readSequencer(this.db);
@@ -208,6 +230,7 @@ export class ShapeEngine {
     if (this.#closed) return;
     this.#closed = true;
     this.notifier.close();
+    this.#hub.close();
     for (const cleanup of this.#cleanups.splice(0)) await cleanup();
   }
 
@@ -222,7 +245,12 @@ export class ShapeEngine {
   }
 
   #onStamped(result: StampResult): void {
-    if (result.tables.length > 0) this.notifier.changed(result.tables);
+    if (result.tables.length > 0) this.#changed(result.tables);
+  }
+
+  #changed(tables: readonly string[]): void {
+    this.notifier.changed(tables);
+    this.#hub.changed(tables);
   }
 
   async #catchUpQuietly(): Promise<void> {

@@ -97,16 +97,31 @@ export function jsonArray(messages: readonly string[]): string {
   return `[${messages.join(",")}]`;
 }
 
-export function badRequest(errors: Record<string, string[]>): Response {
-  return new Response(JSON.stringify({ message: "Invalid request", errors }), { status: 400, headers: BASE_HEADERS });
+/**
+ * A shape answer before it becomes a fetch Response or is written to a node:http response: the
+ * Remix route and the tests take `toResponse()`, the Express fast path writes it directly (no
+ * Request/Response objects per long-poll). A live body is shared by every waiter of one shape
+ * definition at one offset, so it is encoded once.
+ */
+export interface ShapeReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Uint8Array | ReadableStream<Uint8Array>;
 }
 
+export function toResponse(reply: ShapeReply): Response {
+  return new Response(reply.body as BodyInit, { status: reply.status, headers: reply.headers });
+}
+
+export function badRequest(errors: Record<string, string[]>): ShapeReply {
+  return { status: 400, headers: BASE_HEADERS, body: JSON.stringify({ message: "Invalid request", errors }) };
+}
+
+const MUST_REFETCH_BODY = `[{"headers":{"control":"must-refetch"}}]`;
+
 /** 409 with a never-seen handle: the client drops its rows and starts again at offset -1. */
-export function mustRefetch(newHandle: string): Response {
-  return new Response(`[{"headers":{"control":"must-refetch"}}]`, {
-    status: 409,
-    headers: { ...BASE_HEADERS, "electric-handle": newHandle },
-  });
+export function mustRefetch(newHandle: string): ShapeReply {
+  return { status: 409, headers: { ...BASE_HEADERS, "electric-handle": newHandle }, body: MUST_REFETCH_BODY };
 }
 
 export interface ShapeResponseParts {
@@ -120,7 +135,13 @@ export interface ShapeResponseParts {
   cursor: string | null;
 }
 
-export function shapeResponse(parts: ShapeResponseParts): Response {
+export function shapeResponse(parts: ShapeResponseParts): ShapeReply {
+  const messages = parts.upToDateAt === null ? parts.messages : [...parts.messages, upToDateMessage(parts.upToDateAt)];
+  return shapeReply({ ...parts, body: jsonArray(messages) });
+}
+
+/** The envelope around a body built elsewhere (a live body shared by many requests). */
+export function shapeReply(parts: Omit<ShapeResponseParts, "messages"> & { body: string | Uint8Array }): ShapeReply {
   const headers: Record<string, string> = {
     ...BASE_HEADERS,
     "electric-handle": parts.handle,
@@ -128,10 +149,6 @@ export function shapeResponse(parts: ShapeResponseParts): Response {
   };
   if (parts.schema) headers["electric-schema"] = JSON.stringify(parts.schema);
   if (parts.cursor !== null) headers["electric-cursor"] = parts.cursor;
-  const messages = [...parts.messages];
-  if (parts.upToDateAt !== null) {
-    headers["electric-up-to-date"] = "";
-    messages.push(upToDateMessage(parts.upToDateAt));
-  }
-  return new Response(jsonArray(messages), { status: 200, headers });
+  if (parts.upToDateAt !== null) headers["electric-up-to-date"] = "";
+  return { status: 200, headers, body: parts.body };
 }

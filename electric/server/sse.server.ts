@@ -1,7 +1,7 @@
 import type { ChangeRead } from "./change-reader.server";
 import type { ShapeEngine } from "./engine.server";
 import { mintHandle } from "./handles.server";
-import { BASE_HEADERS, formatOffset, mustRefetch, nextCursor, upToDateMessage } from "./protocol.server";
+import { BASE_HEADERS, formatOffset, mustRefetch, nextCursor, upToDateMessage, type ShapeReply } from "./protocol.server";
 import type { ShapeRequestDefinition } from "./shape-definition.server";
 import type { TableSchema } from "./table-schema.server";
 
@@ -23,7 +23,7 @@ export interface SseContext {
  * The stream closes after `sseMs`; a shape that must be refetched simply ends it, and the next
  * request gets the 409.
  */
-export async function serveSse(engine: ShapeEngine, context: SseContext, signal: AbortSignal): Promise<Response> {
+export async function serveSse(engine: ShapeEngine, context: SseContext, signal: AbortSignal): Promise<ShapeReply> {
   const { definition, schema } = context;
   let position = context.from;
   // Noted before each read: a change that lands between the read and the wait still wakes it.
@@ -65,8 +65,9 @@ export async function serveSse(engine: ShapeEngine, context: SseContext, signal:
       cancelled = true;
     },
   });
-  return new Response(body, {
+  return {
     status: 200,
+    body,
     headers: {
       ...BASE_HEADERS,
       "content-type": "text/event-stream",
@@ -75,5 +76,5 @@ export async function serveSse(engine: ShapeEngine, context: SseContext, signal:
       "electric-cursor": nextCursor(context.cursor, engine.options.longPollMs / 1000),
       "x-accel-buffering": "no",
     },
-  });
+  };
 }

@@ -1,6 +1,7 @@
 import { createCookie, redirect } from "@remix-run/node";
 import { getConfig } from "~/config.server";
 import { getDb } from "~/db/connection.server";
+import { announceSessionChange } from "./session-events.server";
 import { createToken, hashToken } from "./tokens.server";
 
 const SESSION_TTL_DAYS = 14;
@@ -87,6 +88,7 @@ async function readSessionToken(request: Request): Promise<string | null> {
 export async function setActiveAccount(sessionId: string, accountId: string): Promise<void> {
   const db = await getDb();
   await db.query(`UPDATE sessions SET active_account_id = $2 WHERE id = $1`, [sessionId, accountId]);
+  announceSessionChange({ sessionId });
 }
 
 /** Ends this session and returns the headers that clear its cookie. */
@@ -95,6 +97,7 @@ export async function destroyUserSession(request: Request): Promise<Headers> {
   if (token) {
     const db = await getDb();
     await db.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [hashToken(token)]);
+    announceSessionChange({ sessionId: hashToken(token) });
   }
   return new Headers({ "Set-Cookie": await sessionCookie().serialize("", { maxAge: 0 }) });
 }
@@ -102,6 +105,7 @@ export async function destroyUserSession(request: Request): Promise<Headers> {
 export async function revokeAllSessions(userId: string): Promise<void> {
   const db = await getDb();
   await db.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+  announceSessionChange({ userId });
 }
 
 /** Redirects to the login page, remembering where the user wanted to go. */
