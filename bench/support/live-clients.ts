@@ -2,13 +2,23 @@ import { isChangeMessage, isControlMessage, ShapeStream, type Row } from "@elect
 // undici is not a direct dependency: it comes with @remix-run/node. Its own fetch + Agent, because
 // Node's bundled undici does not export Agent and mixing versions of the two is not guaranteed.
 import { Agent, fetch as undiciFetch } from "undici";
+import { fork, type ChildProcess } from "node:child_process";
 import { setMaxListeners } from "node:events";
+import { fileURLToPath } from "node:url";
 import { log } from "./portal";
 
 /**
- * N live `@electric-sql/client` ShapeStreams in this process against the portal's gateway, all with
- * one contact's session cookie; each records when it first sees a given value in a given row.
+ * N live `@electric-sql/client` ShapeStreams against the portal's gateway, all with one contact's
+ * session cookie; each records when it first sees a given value in a given row.
+ *
+ * The streams run in child processes of at most STREAMS_PER_PROCESS each (so 1 000 clients are two
+ * processes): one Node process spends about 1 ms of CPU per stream and change (undici fetch, the
+ * client's state machine, GC), so 1 000 streams in the benchmark's own process measured mostly
+ * that process's queue (~1 s per commit), not the portal. Receive times travel as wall-clock
+ * (performance.timeOrigin + now()) and are mapped back to this process's performance.now().
  */
+const STREAMS_PER_PROCESS = 500;
+const CHILD_FLAG = "LL_LIVE_CLIENTS_CHILD";
 
 const asText = (value: string) => value;
 const TEXT_PARSER = { int2: asText, int4: asText, int8: asText, bool: asText, float4: asText, float8: asText, json: asText, jsonb: asText };
@@ -28,6 +38,8 @@ interface Client {
   upToDate: boolean;
   /** When this client saw the current watch's value. */
   seenAt: number | null;
+  /** The last change message and when it came: a watch armed just after the change still counts it. */
+  last: { value: Record<string, unknown>; at: number } | null;
   error: string | null;
 }
 
@@ -38,14 +50,90 @@ interface Watch {
   check(): void;
 }
 
-export async function openLiveClients(options: {
+export interface LiveClientOptions {
   url: string;
   params: { account: string };
   cookie: string;
   count: number;
   /** How many streams take their snapshot at the same time while starting. */
   startBatch?: number;
-}): Promise<LiveClients> {
+}
+
+type ToChild = { type: "start"; options: LiveClientOptions } | { type: "watch"; rowId: string; column: string; value: string; timeoutMs: number } | { type: "close" };
+type FromChild = { type: "started" } | { type: "seen"; times: (number | null)[]; errors: string[] } | { type: "closed" };
+
+export async function openLiveClients(options: LiveClientOptions): Promise<LiveClients> {
+  const started = performance.now();
+  const processes = Math.max(1, Math.ceil(options.count / STREAMS_PER_PROCESS));
+  const children = await Promise.all(
+    Array.from({ length: processes }, (_, i) => {
+      const share = Math.floor(options.count / processes) + (i < options.count % processes ? 1 : 0);
+      return startChild({ ...options, count: share });
+    }),
+  );
+  let errors: string[] = [];
+  const collect = async (message: ToChild, wanted: FromChild["type"]) =>
+    Promise.all(children.map((child) => child.request(message, wanted)));
+  const firstErrors = (await collect({ type: "watch", rowId: "", column: "", value: "", timeoutMs: 0 }, "seen")).flatMap((m) => (m.type === "seen" ? m.errors : []));
+  log(`  ${options.count} live clients in ${processes} process(es) up to date in ${Math.round(performance.now() - started)} ms${firstErrors.length ? `, ${firstErrors.length} failed: ${firstErrors[0]}` : ""}`);
+  return {
+    size: options.count,
+    async watch(rowId, column, value, timeoutMs) {
+      const answers = await collect({ type: "watch", rowId, column, value, timeoutMs }, "seen");
+      errors = answers.flatMap((m) => (m.type === "seen" ? m.errors : []));
+      // Wall clock → this process's performance.now().
+      return answers.flatMap((m) => (m.type === "seen" ? m.times : [])).map((t) => (t === null ? null : t - performance.timeOrigin));
+    },
+    errors: () => errors,
+    async close() {
+      await Promise.all(children.map((child) => child.close()));
+    },
+  };
+}
+
+interface Child {
+  request(message: ToChild, wanted: FromChild["type"]): Promise<FromChild>;
+  close(): Promise<void>;
+}
+
+async function startChild(options: LiveClientOptions): Promise<Child> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
+    // A larger young generation: the streams allocate a lot of short-lived objects per response.
+    execArgv: ["--import", "tsx", "--max-semi-space-size=32"],
+    env: { ...process.env, [CHILD_FLAG]: "1" },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let pending: { wanted: FromChild["type"]; resolve: (m: FromChild) => void; reject: (e: Error) => void } | null = null;
+  child.on("message", (message: FromChild) => {
+    if (pending && message.type === pending.wanted) {
+      const { resolve } = pending;
+      pending = null;
+      resolve(message);
+    }
+  });
+  void exited.then(() => pending?.reject(new Error("live-clients child exited")));
+  const request = (message: ToChild, wanted: FromChild["type"]) =>
+    new Promise<FromChild>((resolve, reject) => {
+      pending = { wanted, resolve, reject };
+      child.send(message);
+    });
+  await request({ type: "start", options }, "started");
+  return {
+    request,
+    async close() {
+      if (child.exitCode === null) {
+        child.send({ type: "close" } satisfies ToChild);
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** The streams of one process (runs in the children). */
+async function openLocalClients(options: LiveClientOptions): Promise<LiveClients> {
   // One long-poll per client: far more connections per origin than any default pool would allow.
   const agent = new Agent({ connections: options.count + 50, pipelining: 1, headersTimeout: 90_000, bodyTimeout: 90_000, keepAliveTimeout: 30_000 });
   const fetchClient = ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
@@ -54,11 +142,10 @@ export async function openLiveClients(options: {
   setMaxListeners(0, abort.signal); // every stream listens to it
   const clients: Client[] = [];
   let watch: Watch | null = null;
-  const started = performance.now();
 
   const startOne = () =>
     new Promise<void>((resolve) => {
-      const client: Client = { upToDate: false, seenAt: null, error: null };
+      const client: Client = { upToDate: false, seenAt: null, last: null, error: null };
       clients.push(client);
       const stream = new ShapeStream<Row>({
         url: options.url,
@@ -80,6 +167,7 @@ export async function openLiveClients(options: {
           for (const message of messages) {
             if (isChangeMessage(message)) {
               const value = message.value as Record<string, unknown>;
+              client.last = { value, at: now };
               if (watch && client.seenAt === null && String(value.id) === watch.rowId && value[watch.column] === watch.value) {
                 client.seenAt = now;
                 watch.check();
@@ -101,15 +189,14 @@ export async function openLiveClients(options: {
   for (let i = 0; i < options.count; i += batch) {
     await Promise.all(Array.from({ length: Math.min(batch, options.count - i) }, startOne));
   }
-  const failed = clients.filter((c) => c.error);
-  log(`  ${options.count} live clients up to date in ${Math.round(performance.now() - started)} ms${failed.length ? `, ${failed.length} failed: ${failed[0].error}` : ""}`);
 
   return {
     size: clients.length,
     watch(rowId, column, value, timeoutMs) {
-      for (const client of clients) client.seenAt = null;
+      const matches = (row: Record<string, unknown>) => String(row.id) === rowId && row[column] === value;
+      for (const client of clients) client.seenAt = client.last && matches(client.last.value) ? client.last.at : null;
       return new Promise((resolve) => {
-        let pending = clients.filter((c) => !c.error).length;
+        let pending = clients.filter((c) => !c.error && c.seenAt === null).length;
         const finish = () => {
           clearTimeout(timer);
           watch = null;
@@ -132,4 +219,24 @@ export async function openLiveClients(options: {
       await agent.close().catch(() => undefined);
     },
   };
+}
+
+if (process.env[CHILD_FLAG] === "1" && process.send) {
+  let local: LiveClients | null = null;
+  const send = (message: FromChild) => process.send!(message);
+  process.on("message", (message: ToChild) => {
+    void (async () => {
+      if (message.type === "start") {
+        local = await openLocalClients(message.options);
+        send({ type: "started" });
+      } else if (message.type === "watch" && local) {
+        const times = message.timeoutMs > 0 ? await local.watch(message.rowId, message.column, message.value, message.timeoutMs) : [];
+        // performance.now() → wall clock, comparable across processes.
+        send({ type: "seen", times: times.map((t) => (t === null ? null : t + performance.timeOrigin)), errors: local.errors() });
+      } else if (message.type === "close") {
+        await local?.close();
+        process.exit(0);
+      }
+    })();
+  });
 }

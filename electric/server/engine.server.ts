@@ -221,6 +221,11 @@ export class ShapeEngine {
     return result;
   }
 
+  /** Held long-polls in the shared live path, and the change-log reads it made for them. */
+  get liveStats(): { waiting: number; sharedReads: number } {
+    return { waiting: this.#hub.waiting, sharedReads: this.#hub.reads };
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

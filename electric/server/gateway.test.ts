@@ -1,8 +1,12 @@
 import { createRequestHandler } from "@remix-run/node";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/connection.server";
 import type { Db } from "~/db/db.server";
 import { loadBuild, signIn } from "../../test/support/portal";
+import { destroyUserSession } from "~/modules/auth/session.server";
+import { serveShapeHttp } from "./gateway.server";
 import { startHttpServer, type RunningServer } from "./node-http.server";
 import { account, contactScope, insertOrder, openStream, type AccountFixture } from "./testing/fixtures";
 import { ShapeCollector } from "./testing/shape-collector";
@@ -163,6 +167,41 @@ describe("shape gateway", () => {
       delete process.env.ELECTRIC_URL;
       delete process.env.ELECTRIC_SECRET;
       await electric.close();
+    }
+  });
+
+  it("serves the engine on node:http objects (the Express fast path) and answers a held long-poll again at logout: 401", async () => {
+    const fast = createServer((req, res) => {
+      void serveShapeHttp(req, res, "orders").then((handled) => {
+        if (!handled) res.writeHead(501).end(); // server.ts hands these to the Remix route
+      });
+    });
+    await new Promise<void>((resolve) => fast.listen(0, "127.0.0.1", () => resolve()));
+    const base = `http://127.0.0.1:${(fast.address() as AddressInfo).port}/sync/shapes/orders`;
+    try {
+      const cookie = await signIn("buyer@nordhavn.example");
+      const snapshot = await fetch(`${base}?offset=-1&account=${nordhavn.id}`, { headers: { cookie } });
+      expect(snapshot.status).toBe(200);
+      expect(snapshot.headers.get("electric-schema")).toBeTruthy();
+      expect(Number(snapshot.headers.get("content-length"))).toBeGreaterThan(0);
+      const rows = ((await snapshot.json()) as { value?: { account_id: string } }[]).filter((m) => m.value);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((m) => m.value!.account_id === nordhavn.id)).toBe(true);
+      expect((await fetch(`${base}?offset=-1`, {})).status).toBe(401);
+      expect((await fetch(`${base}?offset=-1`, { method: "POST", headers: { cookie } })).status).toBe(501);
+
+      const handle = snapshot.headers.get("electric-handle")!;
+      const offset = snapshot.headers.get("electric-offset")!;
+      const startedAt = Date.now();
+      const held = fetch(`${base}?offset=${offset}&handle=${handle}&live=true&cursor=`, { headers: { cookie } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await destroyUserSession(new Request("http://portal.test/logout", { headers: { cookie } }));
+      const answer = await held;
+      expect(answer.status).toBe(401);
+      expect(Date.now() - startedAt).toBeLessThan(5_000); // not the 20 s hold
+    } finally {
+      fast.closeAllConnections();
+      await new Promise((resolve) => fast.close(resolve));
     }
   });
 });

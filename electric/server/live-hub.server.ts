@@ -70,6 +70,7 @@ export class LiveHub {
   readonly #tables = new Map<string, TableState>();
   readonly #conditions = new Map<string, Promise<CanonicalConditions>>();
   #waiting = 0;
+  #reads = 0;
   #closed = false;
 
   constructor(
@@ -79,6 +80,11 @@ export class LiveHub {
 
   get waiting(): number {
     return this.#waiting;
+  }
+
+  /** Shared change-log reads so far (the benchmark and tests watch it). */
+  get reads(): number {
+    return this.#reads;
   }
 
   accepts(definition: ShapeRequestDefinition, schema: TableSchema): boolean {
@@ -246,6 +252,7 @@ export class LiveHub {
       for (const condition of definition.conditions) conditionColumns.add(condition.column);
     }
     const from = Math.min(...groups.map((g) => g.position));
+    this.#reads += 1;
     const read = await readTableLog(this.db, state.schema, {
       fromPosition: from,
       columns: [...columns],

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "~/db/connection.server";
+import type { Db } from "~/db/db.server";
+import { onSessionChange } from "~/modules/auth/session-events.server";
+import { destroyUserSession, revokeAllSessions, setActiveAccount } from "~/modules/auth/session.server";
+import { signIn } from "../../../test/support/portal";
+import { loadSyncAccess, SyncAccessCache, type SyncAccess } from "./sync-access.server";
+
+/**
+ * The shape gateway's session → scope cache: cached within the TTL, dropped at once by the
+ * session functions, revalidated after the TTL (also for requests that are only held), and a
+ * change of access revokes what the old entry granted.
+ */
+
+let db: Db;
+let loads = 0;
+let cache: SyncAccessCache;
+let unsubscribe: () => void;
+const TTL_MS = 300;
+
+beforeAll(async () => {
+  db = await getDb();
+  cache = new SyncAccessCache(async (cookie) => {
+    loads += 1;
+    return loadSyncAccess(cookie);
+  }, TTL_MS);
+  unsubscribe = onSessionChange((change) => cache.invalidate(change));
+});
+
+afterAll(() => {
+  unsubscribe();
+  cache.clear();
+});
+
+const kind = (access: SyncAccess) => access.kind;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("sync access cache", () => {
+  it("loads a session once per TTL, then revalidates and keeps the grant when nothing changed", async () => {
+    const cookie = await signIn("buyer@kessler.example");
+    const before = loads;
+    const first = await cache.get(cookie);
+    const second = await cache.get(cookie);
+    expect(kind(first.access)).toBe("contact");
+    expect(second.access).toBe(first.access);
+    expect(loads - before).toBe(1);
+    await sleep(TTL_MS + 50);
+    const third = await cache.get(cookie);
+    expect(loads - before).toBe(2);
+    expect(third.revoked).toBe(first.revoked); // unchanged access: held requests keep going
+    expect(first.revoked.aborted).toBe(false);
+    for (const grant of [first, second, third]) grant.release();
+  });
+
+  it("drops a session at once on logout and on sign-out-everywhere, revoking held grants", async () => {
+    const cookie = await signIn("finance@kessler.example");
+    const held = await cache.get(cookie);
+    await destroyUserSession(new Request("http://portal.test/logout", { headers: { cookie } }));
+    expect(held.revoked.aborted).toBe(true);
+    expect(kind((await cache.get(cookie)).access)).toBe("signed-out");
+
+    const other = await signIn("viewer@kessler.example");
+    const grant = await cache.get(other);
+    const access = grant.access;
+    if (access.kind !== "contact") throw new Error("expected a contact");
+    await revokeAllSessions(access.user.id);
+    expect(grant.revoked.aborted).toBe(true);
+    expect(kind((await cache.get(other)).access)).toBe("signed-out");
+  });
+
+  it("drops a session when its active account is switched", async () => {
+    const cookie = await signIn("buyer@kessler.example");
+    const grant = await cache.get(cookie);
+    if (grant.access.kind !== "contact") throw new Error("expected a contact");
+    await setActiveAccount(grant.access.user.sessionId, grant.access.scope.accountId);
+    expect(grant.revoked.aborted).toBe(true);
+  });
+
+  it("revokes a held grant within the TTL when a membership is removed behind its back, and answers no-account", async () => {
+    const cookie = await signIn("buyer@nordhavn.example");
+    const held = await cache.get(cookie); // not released: a held long-poll
+    expect(kind(held.access)).toBe("contact");
+    await db.query(`DELETE FROM memberships WHERE user_id = (SELECT id FROM users WHERE email = 'buyer@nordhavn.example')`);
+    const removedAt = Date.now();
+    await new Promise<void>((resolve) => held.revoked.addEventListener("abort", () => resolve(), { once: true }));
+    expect(Date.now() - removedAt).toBeLessThan(TTL_MS + 1_500);
+    expect(kind((await cache.get(cookie)).access)).toBe("no-account");
+    held.release();
+  });
+
+  it("revokes a disabled contact's grant within the TTL even without a session function", async () => {
+    const cookie = await signIn("buyer@kessler.example");
+    const held = await cache.get(cookie);
+    await db.query(`UPDATE users SET status = 'disabled' WHERE email = 'buyer@kessler.example'`);
+    try {
+      await new Promise<void>((resolve) => held.revoked.addEventListener("abort", () => resolve(), { once: true }));
+      expect(kind((await cache.get(cookie)).access)).toBe("signed-out");
+    } finally {
+      await db.query(`UPDATE users SET status = 'active' WHERE email = 'buyer@kessler.example'`);
+      held.release();
+    }
+  });
+});
