@@ -238,10 +238,13 @@ export class LiveHub {
   }
 
   async #readOnce(state: TableState): Promise<void> {
+    if (state.groups.size === 0) return;
+    await this.options.catchUp();
+    // Notifications up to here (this catch-up's own among them) are covered by the read below.
+    state.again = false;
+    const generation = state.generation;
     const groups = this.#allGroups(state);
     if (groups.length === 0) return;
-    const generation = state.generation;
-    await this.options.catchUp();
     const definitions = new Map(groups.map((g) => [g.hash, g.definition]));
     const conditions = new Map<string, CanonicalConditions>();
     for (const [hash, definition] of definitions) conditions.set(hash, await this.#canonical(hash, definition, state.schema));
