@@ -1,11 +1,6 @@
-import { mkdtemp, readdir, rm, symlink } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresDb, type Db } from "../app/db/db.server";
-import { MIGRATIONS_DIR, migrateDatabase } from "../app/db/migrate.server";
-import { databaseUrl, testServerUrl } from "../test/support/databases";
+import { createDatabaseMigratedThrough } from "../app/modules/erp/testing/migrated-through";
 
 /**
  * Migration 040 replaced 002's row-level change capture with statement-level triggers. The log the
@@ -54,22 +49,6 @@ const STATEMENTS = [
   `DELETE FROM locations WHERE account_id IN ('${A1}', '${A3}')`,
 ];
 
-async function migratedDatabase(admin: pg.Client, name: string, through?: string): Promise<Db> {
-  await admin.query(`CREATE DATABASE ${name}`);
-  const db = createPostgresDb(databaseUrl(testServerUrl(), name), { max: 2 });
-  let dir = MIGRATIONS_DIR;
-  if (through) {
-    dir = await mkdtemp(path.join(os.tmpdir(), "ll-migrations-"));
-    for (const file of await readdir(MIGRATIONS_DIR)) if (file <= through) await symlink(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
-  }
-  try {
-    await migrateDatabase(db, dir);
-  } finally {
-    if (through) await rm(dir, { recursive: true, force: true });
-  }
-  return db;
-}
-
 /** Runs STATEMENTS in one transaction and reads what the capture wrote; `now` stands for the transaction's timestamp. */
 async function capture(url: string): Promise<Captured> {
   const client = new pg.Client({ connectionString: url });
@@ -105,30 +84,25 @@ async function capture(url: string): Promise<Captured> {
 }
 
 describe("statement-level change capture (040) writes the log 002's row triggers wrote", () => {
-  const suffix = Math.random().toString(16).slice(2, 10);
-  const names = { before: `ll_t_capture_before_${suffix}`, after: `ll_t_capture_after_${suffix}` };
-  let admin: pg.Client;
+  let databases: Awaited<ReturnType<typeof createDatabaseMigratedThrough>>[] = [];
+  const names = { before: "", after: "" };
   let before: Captured;
   let after: Captured;
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: testServerUrl() });
-    await admin.connect();
-    const rowTriggers = await migratedDatabase(admin, names.before, "031-previous-login.sql");
-    const statementTriggers = await migratedDatabase(admin, names.after);
-    await Promise.all([rowTriggers.close(), statementTriggers.close()]);
-    before = await capture(databaseUrl(testServerUrl(), names.before));
-    after = await capture(databaseUrl(testServerUrl(), names.after));
+    databases = await Promise.all([createDatabaseMigratedThrough("capture_before", "031-previous-login.sql"), createDatabaseMigratedThrough("capture_after")]);
+    [names.before, names.after] = databases.map((d) => d.name);
+    before = await capture(databases[0].url);
+    after = await capture(databases[1].url);
   });
 
   afterAll(async () => {
-    for (const name of Object.values(names)) await admin?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin?.end();
+    for (const database of databases) await database.drop();
   });
 
   it("the database under test really has statement triggers, and the reference row triggers", async () => {
     const kinds = async (name: string) => {
-      const client = new pg.Client({ connectionString: databaseUrl(testServerUrl(), name) });
+      const client = new pg.Client({ connectionString: databases.find((d) => d.name === name)!.url });
       await client.connect();
       try {
         const { rows } = await client.query<{ tgname: string; per_row: boolean }>(
