@@ -5,14 +5,20 @@ import path from "node:path";
 import { createApiKey } from "../app/modules/erp/api/keys.server";
 import { writeInvoiceCsv } from "../app/modules/erp/testing/csv-fixture";
 import { invoiceRecord } from "../app/modules/erp/testing/fixtures";
+import { createDatabaseMigratedThrough } from "../app/modules/erp/testing/migrated-through";
+import { seedDemo } from "../db/seed/seed";
 import { median, percentile, recordBench, type BenchResult } from "./lib";
 import { createBenchDatabase, log, secs, startPortal, type BenchDatabase, type Portal } from "./support/portal";
+import type { Db } from "../app/db/db.server";
 
 /**
  * ERP ingest, on a private copy of the seeded database:
  * - REST: batches of 500 invoices with 5 lines each POSTed to the running portal over HTTP, by one
  *   client and by 4 at once; baseline: the same invoices one per request (what an ERP without
  *   batching would do). Also the replay of batches already applied (all unchanged).
+ * - Change capture: the same REST batches against a second portal whose database has the schema
+ *   before migration 040 (row-level capture, one log INSERT and NOTIFY per row), seeded alike; the
+ *   two take turns round by round, so both see the same machine load.
  * - CSV: a generated 1M-row file (200,000 invoices × 5 lines) through `npm run erp:import`, rows/s
  *   and the importer's peak RSS; baseline for memory: reading the same file whole with csv-parse/sync
  *   (no import at all), the non-streaming alternative.
@@ -23,6 +29,9 @@ const BATCH = 500;
 const LINES = 5;
 const BATCHES_ONE_CLIENT = Number(process.env.INGEST_BENCH_BATCHES ?? 30);
 const BATCHES_FOUR_CLIENTS = BATCHES_ONE_CLIENT;
+/** Turns the statement-capture and row-capture portals take. */
+const ROUNDS = 3;
+const ROW_CAPTURE_SCHEMA = "031-previous-login.sql";
 const SINGLE_REQUESTS = 300;
 const CSV_ROWS = Number(process.env.INGEST_BENCH_CSV_ROWS ?? 1_000_000);
 
@@ -55,7 +64,34 @@ async function pushBatches(portal: Portal, key: string, tag: string, batches: nu
       }
     }),
   );
-  return { perSecond: records / ((performance.now() - started) / 1000), latencies };
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: records / seconds, latencies, records, seconds };
+}
+
+async function benchKey(db: Db): Promise<string> {
+  const admin = await db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'admin@brandt-soehne.example'`);
+  const { key } = await createApiKey(db, { userId: admin.rows[0].id, ip: null, userAgent: null }, { name: "bench", scopes: ["erp:write"], rateLimitPerMinute: 1_000_000 });
+  return key;
+}
+
+interface Target {
+  portal: Portal;
+  key: string;
+}
+
+/** The same batches against both portals, in alternating rounds; records/s and latencies of each. */
+async function alternate(targets: Target[], tag: string, batches: number, clients: number) {
+  const totals = targets.map(() => ({ records: 0, seconds: 0, latencies: [] as number[] }));
+  const perRound = Math.ceil(batches / ROUNDS);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, target] of targets.entries()) {
+      const done = await pushBatches(target.portal, target.key, `${tag}-r${round}`, perRound, clients);
+      totals[i].records += done.records;
+      totals[i].seconds += done.seconds;
+      totals[i].latencies.push(...done.latencies);
+    }
+  }
+  return totals.map((t) => ({ perSecond: t.records / t.seconds, latencies: t.latencies }));
 }
 
 function runCli(databaseUrl: string, file: string): Promise<{ seconds: number; rowsRead: number; peakRssMb: number; status: string }> {
@@ -92,39 +128,53 @@ function wholeFileParseRss(file: string): Promise<number> {
 
 export default async function ingestBench(): Promise<void> {
   let database: BenchDatabase | null = null;
+  let rowCapture: Awaited<ReturnType<typeof createDatabaseMigratedThrough>> | null = null;
   let portal: Portal | null = null;
+  let rowPortal: Portal | null = null;
   const dir = await mkdtemp(path.join(os.tmpdir(), "ledgerlight-ingest-bench-"));
   const results: BenchResult[] = [];
   try {
     database = await createBenchDatabase("ingest");
+    rowCapture = await createDatabaseMigratedThrough("ingest_row_capture", ROW_CAPTURE_SCHEMA);
+    await seedDemo(rowCapture.db);
+    log(`row-capture database ${rowCapture.name}: migrated through ${ROW_CAPTURE_SCHEMA}, seeded`);
     portal = await startPortal(database.url);
-    const admin = await database.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'admin@brandt-soehne.example'`);
-    const { key } = await createApiKey(database.db, { userId: admin.rows[0].id, ip: null, userAgent: null }, { name: "bench", scopes: ["erp:write"], rateLimitPerMinute: 1_000_000 });
-    await post(portal, key, batchOf("warm", 0)); // JIT, pools, plans
+    rowPortal = await startPortal(rowCapture.url);
+    const statements: Target = { portal, key: await benchKey(database.db) };
+    const rows: Target = { portal: rowPortal, key: await benchKey(rowCapture.db) };
+    for (const target of [statements, rows]) await post(target.portal, target.key, batchOf("warm", 0)); // JIT, pools, plans
 
-    log(`REST: ${BATCHES_ONE_CLIENT} batches of ${BATCH} invoices × ${LINES} lines, one client`);
-    const single = await pushBatches(portal, key, "one", BATCHES_ONE_CLIENT, 1);
+    log(`REST: ${BATCHES_ONE_CLIENT} batches of ${BATCH} invoices × ${LINES} lines, one client, statement vs row capture in ${ROUNDS} alternating rounds`);
+    const [single, singleRows] = await alternate([statements, rows], "one", BATCHES_ONE_CLIENT, 1);
     log(`REST baseline: ${SINGLE_REQUESTS} invoices, one per request`);
     let singles = 0;
     const singleStarted = performance.now();
-    for (let i = 0; i < SINGLE_REQUESTS; i++) singles += Object.values((await post(portal, key, [invoiceRecord(`solo-${i}`, { lines: LINES })])).counts).reduce((a, b) => a + b, 0);
+    for (let i = 0; i < SINGLE_REQUESTS; i++) singles += Object.values((await post(portal, statements.key, [invoiceRecord(`solo-${i}`, { lines: LINES })])).counts).reduce((a, b) => a + b, 0);
     const singlePerSecond = singles / ((performance.now() - singleStarted) / 1000);
     results.push(
-      { case: `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 1 client`, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: "one invoice per request", baseline_value: singlePerSecond, samples: BATCHES_ONE_CLIENT },
-      { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "median", unit: "ms", value: median(single.latencies), samples: single.latencies.length },
-      { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "p95", unit: "ms", value: percentile(single.latencies, 95), samples: single.latencies.length },
+      { case: `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 1 client`, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: "one invoice per request", baseline_value: singlePerSecond, samples: single.latencies.length },
+      { case: `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 1 client`, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: "row-level change capture (schema before 040), alternating rounds", baseline_value: singleRows.perSecond, samples: single.latencies.length },
+      { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "median", unit: "ms", value: median(single.latencies), baseline: "row-level change capture", baseline_value: median(singleRows.latencies), samples: single.latencies.length },
+      { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "p95", unit: "ms", value: percentile(single.latencies, 95), baseline: "row-level change capture", baseline_value: percentile(singleRows.latencies, 95), samples: single.latencies.length },
     );
 
-    log(`REST: ${BATCHES_FOUR_CLIENTS} batches, 4 clients at once`);
-    const four = await pushBatches(portal, key, "four", BATCHES_FOUR_CLIENTS, 4);
+    log(`REST: ${BATCHES_FOUR_CLIENTS} batches, 4 clients at once, statement vs row capture in ${ROUNDS} alternating rounds`);
+    const [four, fourRows] = await alternate([statements, rows], "four", BATCHES_FOUR_CLIENTS, 4);
     results.push(
-      { case: `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 4 clients`, metric: "throughput", unit: "records/s", value: four.perSecond, baseline: "1 client, same run", baseline_value: single.perSecond, samples: BATCHES_FOUR_CLIENTS },
-      { case: `REST batch of ${BATCH} invoices, 4 clients`, metric: "p95", unit: "ms", value: percentile(four.latencies, 95), samples: four.latencies.length },
+      { case: `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 4 clients`, metric: "throughput", unit: "records/s", value: four.perSecond, baseline: "row-level change capture (schema before 040), alternating rounds", baseline_value: fourRows.perSecond, samples: four.latencies.length },
+      { case: `REST batch of ${BATCH} invoices, 4 clients`, metric: "p95", unit: "ms", value: percentile(four.latencies, 95), baseline: "row-level change capture", baseline_value: percentile(fourRows.latencies, 95), samples: four.latencies.length },
     );
+    await rowPortal.stop();
+    rowPortal = null;
 
     log("REST: the one-client batches again (idempotent replay, all unchanged)");
-    const replay = await pushBatches(portal, key, "one", BATCHES_ONE_CLIENT, 1);
-    results.push({ case: `REST replay of applied batches (unchanged), 1 client`, metric: "throughput", unit: "records/s", value: replay.perSecond, baseline: "first delivery, same run", baseline_value: single.perSecond, samples: BATCHES_ONE_CLIENT });
+    const replay = { records: 0, seconds: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      const done = await pushBatches(portal, statements.key, `one-r${round}`, Math.ceil(BATCHES_ONE_CLIENT / ROUNDS), 1);
+      replay.records += done.records;
+      replay.seconds += done.seconds;
+    }
+    results.push({ case: `REST replay of applied batches (unchanged), 1 client`, metric: "throughput", unit: "records/s", value: replay.records / replay.seconds, baseline: "first delivery, same run", baseline_value: single.perSecond, samples: single.latencies.length });
 
     await portal.stop();
     portal = null;
@@ -142,7 +192,9 @@ export default async function ingestBench(): Promise<void> {
     recordBench("ingest", results);
   } finally {
     await portal?.stop();
+    await rowPortal?.stop();
     await database?.drop();
+    await rowCapture?.drop();
     await rm(dir, { recursive: true, force: true });
   }
 }

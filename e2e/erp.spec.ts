@@ -1,4 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
+import { createHash, randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { screenshots, signIn, sql } from "./support/fixtures";
 
@@ -51,4 +52,60 @@ test("a CSV upload shows its run until it is done", async ({ page }) => {
   await expect(page.getByRole("link", { name: /Download the rejected rows/ })).toBeVisible();
   const stored = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM invoices WHERE erp_id LIKE 'E2E-%'`);
   expect(stored[0].n).toBe(40);
+});
+
+test("an invoice marked paid through the REST API shows as paid in a signed-in contact's open page within a second", async ({ page }) => {
+  test.setTimeout(150_000);
+  // The open invoice due soonest (sync.spec.ts pays the newest one): paying it in full settles it.
+  const [invoice] = await sql<{ id: string; erp_id: string; number: string; amount_due: string; currency: string }>(
+    `SELECT i.id, i.erp_id, i.number, i.amount_due::text, i.currency FROM invoices i JOIN accounts a ON a.id = i.account_id
+      WHERE a.number = '10001' AND i.kind = 'invoice' AND i.status = 'open' AND i.amount_due > 0 AND i.due_date >= current_date
+      ORDER BY i.due_date, i.number LIMIT 1`,
+  );
+  const key = `llk_${randomBytes(24).toString("base64url")}`;
+  await sql(`INSERT INTO api_keys (name, key_prefix, key_hash, scopes, rate_limit_per_minute) VALUES ('e2e paid', $1, $2, '{erp:write:payments}', 1000)`, [
+    key.slice(0, 12),
+    createHash("sha256").update(key).digest("hex"),
+  ]);
+
+  await signIn(page, "buyer@kessler.example");
+  await page.goto(`/invoices/${invoice.id}`);
+  await expect(page.getByTestId("sync-status")).toHaveAttribute("data-phase", "ready", { timeout: 90_000 });
+  await expect(page.locator("h1")).toContainText(/Offen|Open/);
+  // The page notes the moment its heading first says paid (no polling delay in the measurement).
+  await page.evaluate(() => {
+    const seen = window as unknown as { paidSeenAt?: number };
+    const check = () => {
+      if (seen.paidSeenAt === undefined && /Bezahlt|Paid/.test(document.querySelector("h1")?.textContent ?? "")) seen.paidSeenAt = Date.now();
+    };
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+
+  const sent = Date.now();
+  const response = await page.request.post("/api/erp/v1/payments", {
+    headers: { Authorization: `Bearer ${key}` },
+    data: {
+      records: [
+        {
+          erpId: `ZA-E2E-${invoice.erp_id}`,
+          erpVersion: 1,
+          invoiceErpId: invoice.erp_id,
+          paidAt: new Date().toISOString().slice(0, 10),
+          amount: invoice.amount_due,
+          currency: invoice.currency,
+          method: "sepa_credit_transfer",
+          reference: invoice.number,
+        },
+      ],
+    },
+  });
+  const answered = Date.now();
+  expect(response.status()).toBe(200);
+  expect((await response.json()).results[0]).toMatchObject({ status: "accepted", action: "inserted" });
+
+  await page.waitForFunction(() => (window as unknown as { paidSeenAt?: number }).paidSeenAt !== undefined, null, { timeout: 10_000 });
+  const seenAt = await page.evaluate(() => (window as unknown as { paidSeenAt: number }).paidSeenAt);
+  console.log(`API answered in ${answered - sent} ms; the open page showed paid ${seenAt - answered} ms after the answer`);
+  expect(seenAt - answered).toBeLessThan(1000);
+  await expect(page.locator("h1")).toContainText(/Bezahlt|Paid/);
 });

@@ -133,6 +133,35 @@ describe("a batch with one bad record", () => {
     expect(entry.rows[0]).toEqual({ resolution: "replayed", replay_count: 2 });
   });
 
+  it("rolls back only the record the database refuses: the others apply, and the sync log has nothing of it", async () => {
+    await post("/invoices", { records: [invoiceRecord("210")] });
+    const db = await getDb();
+    const logBefore = (await db.query<{ max: string | null }>(`SELECT max(id) AS max FROM sync_change_log`)).rows[0].max ?? "0";
+    // Valid for the schema, but its line's ERP id belongs to T210's first line: only the database knows.
+    const clash = { ...invoiceRecord("212"), lines: [{ ...invoiceRecord("212").lines[0], erpId: "T210/1" }] };
+    const { json } = await post("/invoices", { records: [invoiceRecord("211"), clash, invoiceRecord("213")] });
+    expect(json.counts).toMatchObject({ inserted: 2, rejected: 1 });
+    expect(json.results.map((r: { status: string }) => r.status)).toEqual(["accepted", "rejected", "accepted"]);
+    expect(json.results[1].errors).toEqual([{ path: "erpId", message: '"T210/1" is already used by another record in invoice_lines' }]);
+    const stored = await db.query<{ erp_id: string; lines: number }>(
+      `SELECT i.erp_id, (SELECT count(*)::int FROM invoice_lines l WHERE l.invoice_id = i.id) AS lines FROM invoices i
+        WHERE i.erp_id IN ('T210', 'T211', 'T212', 'T213') ORDER BY i.erp_id`,
+    );
+    expect(stored.rows).toEqual([
+      { erp_id: "T210", lines: 3 },
+      { erp_id: "T211", lines: 3 },
+      { erp_id: "T213", lines: 3 },
+    ]);
+    const logged = await db.query<{ erp_id: string; n: number }>(
+      `SELECT new_row ->> 'erp_id' AS erp_id, count(*)::int AS n FROM sync_change_log WHERE id > $1 AND table_name = 'invoices' GROUP BY 1 ORDER BY 1`,
+      [logBefore],
+    );
+    expect(logged.rows).toEqual([
+      { erp_id: "T211", n: 1 },
+      { erp_id: "T213", n: 1 },
+    ]);
+  });
+
   it("names unknown fields, bad references and totals that do not add up", async () => {
     const { json } = await post("/invoices", {
       records: [

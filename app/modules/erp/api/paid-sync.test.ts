@@ -3,10 +3,10 @@ import { getDb } from "~/db/connection.server";
 import { apiRequest, createTestApiKey } from "../../../../test/support/erp-api";
 
 /**
- * ERP changes reach open browsers through the shapes: the API writes Postgres, the row triggers of
- * 002-sync-change-log.sql log the change in the same transaction, and the shape engine streams it.
- * This checks the first two links; the browser e2e (an open invoice page turning "paid") is the
- * sync layer's.
+ * ERP changes reach open browsers through the shapes: the API writes Postgres, the change-capture
+ * triggers (db/migrations/040-statement-change-capture.sql) log the change in the same transaction,
+ * and the shape engine streams it. This checks the first two links; e2e/erp.spec.ts follows the
+ * whole way to an open invoice page turning "paid".
  */
 describe("an invoice marked paid through the API", () => {
   it("is paid in Postgres and in the sync change log as soon as the request answers", async () => {

@@ -41,9 +41,14 @@ async function upsertHeaders(tx: Queryable, def: EntityDef, items: Prepared[], w
 }
 
 /** Same-table references (parent account, preceding invoice): the target may have come in this batch. */
-async function resolveSelfRefs(tx: Queryable, def: EntityDef, winners: { id: string; item: Prepared }[]) {
+async function resolveSelfRefs(tx: Queryable, def: EntityDef, winners: { id: string; inserted: boolean; item: Prepared }[]) {
   for (const self of def.selfRefs) {
-    const pairs = winners.map((w) => ({ id: w.id, ref: w.item.selfRefs.get(self.column) ?? null }));
+    // A header just inserted without a reference already has none (the column is not in the upsert).
+    const pairs = winners
+      .map((w) => ({ id: w.id, ref: w.item.selfRefs.get(self.column) ?? null, inserted: w.inserted }))
+      .filter((p) => p.ref !== null || !p.inserted)
+      .map(({ id, ref }) => ({ id, ref }));
+    if (pairs.length === 0) continue;
     const { rows } = await tx.query<{ id: string; ref: string | null; target: string | null }>(
       `WITH r AS (SELECT * FROM json_to_recordset($1::json) AS r(id uuid, ref text)),
             m AS (SELECT r.id, r.ref, p.id AS target FROM r LEFT JOIN ${def.table} p ON p.erp_id = r.ref),

@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { Db, Queryable } from "~/db/db.server";
 import type { EntityDef, Row } from "../entities/types";
 import { erpId, erpUpdatedAt, erpVersion, recordVersion } from "../schemas/fields";
-import { isRecordError, isRetryable, recordErrors } from "./db-errors";
-import { erpIdOf, formatIssues, settleBatch, type BatchOutcome, type IngestContext, type RawRecord, type RecordResult } from "./ingest.server";
+import { isRecordError, isRetryable } from "./db-errors";
+import { applyEach, erpIdOf, formatIssues, settleBatch, type BatchOutcome, type IngestContext, type RawRecord, type RecordResult } from "./ingest.server";
 
 /**
  * Deletes by ERP id. A delete carries a version too (or deletes the stored one): a stored version
@@ -85,15 +85,13 @@ export async function deleteRecords(db: Db, def: EntityDef, raws: RawRecord[], c
   } catch (error) {
     if (!isRecordError(error) && !isRetryable(error)) throw error;
     goneIds = new Set();
-    for (const t of latest.values()) {
-      try {
-        const gone = await db.transaction((tx) => deleteSet(tx, def, toRows([t])));
-        if (gone.length > 0) goneIds.add(t.erpId);
-      } catch (inner) {
-        if (!isRecordError(inner)) throw inner;
-        results[t.index] = { index: t.index, erpId: t.erpId, status: "rejected", errors: recordErrors(def, inner) };
-      }
-    }
+    const each = [...latest.values()];
+    const applied = await applyEach(db, def, each, (tx, t) => deleteSet(tx, def, toRows([t])));
+    each.forEach((t, i) => {
+      const done = applied[i];
+      if (!done.ok) results[t.index] = { index: t.index, erpId: t.erpId, status: "rejected", errors: done.errors };
+      else if (done.value.length > 0) goneIds.add(t.erpId);
+    });
   }
   for (const t of effective) {
     if (results[t.index]) continue;

@@ -12,8 +12,8 @@ import { createRefLookup } from "./refs.server";
 /**
  * One batch of one entity, from any source (API, CSV, SQL, replay): validate every record with the
  * entity's schema, resolve references in bulk, write all valid records in one transaction, and
- * answer per record. When the database refuses the batch, each record is retried in its own
- * transaction so only the bad one is rejected. Rejected records go to the dead letter with their
+ * answer per record. When the database refuses the batch, the records are written again one by one,
+ * each under its own savepoint, so only the bad one is rejected. Rejected records go to the dead letter with their
  * raw payload; nothing is lost and nothing is half-applied.
  */
 
@@ -118,14 +118,38 @@ function referencedFirst(items: Prepared[]): Prepared[] {
   return out;
 }
 
-/** Runs `write` in its own transaction, retrying serialization conflicts; record errors come back as reasons. */
-async function writeOne<T>(db: Db, def: EntityDef, write: (tx: Queryable) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; errors: FieldError[] }> {
+/**
+ * The fallback when a set-based write is refused: the items one by one in one transaction, each
+ * under its own savepoint, so a record the database refuses is rolled back whole and the others
+ * apply (one commit, not one per record). A deadlock or serialization failure aborts the whole
+ * transaction; it is retried from the start. Returns each item's value or its field reasons.
+ */
+export async function applyEach<I, T>(
+  db: Db,
+  def: EntityDef,
+  items: readonly I[],
+  write: (tx: Queryable, item: I) => Promise<T>,
+): Promise<({ ok: true; value: T } | { ok: false; errors: FieldError[] })[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return { ok: true, value: await db.transaction(write) };
+      return await db.transaction(async (tx) => {
+        const done: ({ ok: true; value: T } | { ok: false; errors: FieldError[] })[] = [];
+        for (const item of items) {
+          await tx.query(`SAVEPOINT erp_record`);
+          try {
+            const value = await write(tx, item);
+            await tx.query(`RELEASE SAVEPOINT erp_record`);
+            done.push({ ok: true, value });
+          } catch (error) {
+            if (!isRecordError(error)) throw error;
+            await tx.query(`ROLLBACK TO SAVEPOINT erp_record`);
+            done.push({ ok: false, errors: recordErrors(def, error) });
+          }
+        }
+        return done;
+      });
     } catch (error) {
       if (isRetryable(error) && attempt < 4) continue;
-      if (isRecordError(error)) return { ok: false, errors: recordErrors(def, error) };
       throw error;
     }
   }
@@ -148,12 +172,13 @@ async function explainUnchanged(db: Queryable, def: EntityDef, erpIds: string[])
 async function applyValid(db: Db, def: EntityDef, valid: Valid[], results: RecordResult[]): Promise<void> {
   if (def.custom) {
     const custom = def.custom;
-    for (const v of valid) {
-      const done = await writeOne(db, def, (tx) => custom.apply(tx, v.record, v.version));
+    const applied = await applyEach(db, def, valid, (tx, v) => custom.apply(tx, v.record, v.version));
+    valid.forEach((v, i) => {
+      const done = applied[i];
       if (!done.ok) results[v.index] = { index: v.index, erpId: v.erpId, status: "rejected", errors: done.errors };
       else if (done.value === "unchanged") results[v.index] = { index: v.index, erpId: v.erpId, status: "unchanged", reason: "the same or a newer version is already stored" };
       else results[v.index] = { index: v.index, erpId: v.erpId, status: "accepted", action: done.value };
-    }
+    });
     return;
   }
   const lookup = createRefLookup();
@@ -172,11 +197,13 @@ async function applyValid(db: Db, def: EntityDef, valid: Valid[], results: Recor
   } catch (error) {
     if (!isRecordError(error) && !isRetryable(error)) throw error;
     outcomes = new Map();
-    for (const item of referencedFirst(prepared)) {
-      const done = await writeOne(db, def, (tx) => applyPrepared(tx, def, [item]));
+    const ordered = referencedFirst(prepared);
+    const applied = await applyEach(db, def, ordered, (tx, item) => applyPrepared(tx, def, [item]));
+    ordered.forEach((item, i) => {
+      const done = applied[i];
       if (done.ok) for (const [index, outcome] of done.value) outcomes.set(index, outcome);
       else results[item.index] = { index: item.index, erpId: item.erpId, status: "rejected", errors: done.errors };
-    }
+    });
   }
   const unchanged = prepared.filter((p) => !outcomes.has(p.index) && !results[p.index]);
   const reasons = await explainUnchanged(db, def, unchanged.map((p) => p.erpId));
