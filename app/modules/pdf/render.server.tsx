@@ -11,10 +11,10 @@ import { CommercialPdf, type CommercialPdfData } from "./templates/commercial";
 import { StatementPdf, type StatementPdfData } from "./templates/statement";
 
 /**
- * Server-side rendering of every document template to PDF/A-3b bytes. The template version goes
- * into the render cache key: bump it whenever a template's output changes.
+ * Rendering of every document template to PDF/A-3b bytes. Runs inside the render workers
+ * (render-worker.server.ts); the portal calls renderInPool. Bump TEMPLATE_VERSION
+ * (template-version.ts) whenever a template's output changes.
  */
-export const TEMPLATE_VERSION = "2026-11-1";
 
 async function render(element: ReactElement, meta: PdfMetadata): Promise<Uint8Array> {
   await preparePdfFonts();
