@@ -35,6 +35,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   ready: boolean;
+  /** Settles when the worker has loaded (or failed to). */
+  started: Promise<void>;
   current: Pending | null;
 }
 
@@ -67,6 +69,11 @@ export class RenderPool {
     return this.options.size;
   }
 
+  /** Jobs waiting for a worker (at most maxQueue). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** Renders one document in a worker. Waits first while the queue is full. */
   async render(job: RenderJob): Promise<Uint8Array> {
     while (this.queue.length >= this.options.maxQueue) await new Promise<void>((resolve) => this.waitingForRoom.push(resolve));
@@ -76,6 +83,13 @@ export class RenderPool {
       this.queue.push({ id: this.nextId++, job, resolve, reject });
       this.dispatch();
     });
+  }
+
+  /** Starts the workers and resolves once each has loaded the renderer and its fonts (~1 s from a build). */
+  async warmUp(): Promise<void> {
+    if (this.closed) throw new RenderPoolError("the PDF render pool is closed");
+    this.ensureWorkers();
+    await Promise.all(this.slots.map((slot) => slot.started));
   }
 
   async close(): Promise<void> {
@@ -95,11 +109,14 @@ export class RenderPool {
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxOldGenerationSizeMb },
       env: process.env,
     });
-    const slot: Slot = { worker, ready: false, current: null };
+    let started!: { resolve: () => void; reject: (error: Error) => void };
+    const slot: Slot = { worker, ready: false, current: null, started: new Promise<void>((resolve, reject) => (started = { resolve, reject })) };
+    slot.started.catch(() => undefined);
     worker.unref();
     worker.on("message", (message: WorkerReply | { ready: true }) => {
       if ("ready" in message) {
         slot.ready = true;
+        started.resolve();
         this.dispatch();
         return;
       }
@@ -124,6 +141,7 @@ export class RenderPool {
       slot.current = null;
       // A worker that cannot even start (a broken build) must not be respawned in a loop.
       if (!slot.ready) {
+        started.reject(new RenderPoolError(`the PDF render worker did not start: ${error.message}`));
         for (const pending of this.queue.splice(0)) pending.reject(new RenderPoolError(`the PDF render worker did not start: ${error.message}`));
         this.wakeProducers();
         return;
