@@ -21,7 +21,7 @@ export interface RenderPoolOptions {
   size: number;
   /** Jobs waiting for a worker before render() itself waits. */
   maxQueue: number;
-  /** Old-generation heap limit per worker: renders make much short-lived garbage, a low limit keeps RSS flat. */
+  /** Old-generation heap limit per worker: room for the largest document; a job that needs more fails, the worker is replaced. */
   maxOldGenerationSizeMb: number;
 }
 
@@ -106,7 +106,8 @@ export class RenderPool {
   private spawn(): Slot {
     const worker = new Worker(pathToFileURL(workerEntry()), {
       execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: this.options.maxOldGenerationSizeMb },
+      // A small young generation: renders make much short-lived garbage, and collecting it often keeps each worker's RSS low.
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: 8 },
       env: process.env,
     });
     let started!: { resolve: () => void; reject: (error: Error) => void };
@@ -185,7 +186,7 @@ let pool: RenderPool | undefined;
 
 /** The process's render pool, created on first use. */
 export function getRenderPool(): RenderPool {
-  pool ??= new RenderPool({ size: poolSize(), maxQueue: 64, maxOldGenerationSizeMb: 64 });
+  pool ??= new RenderPool({ size: poolSize(), maxQueue: 64, maxOldGenerationSizeMb: 256 });
   return pool;
 }
 
