@@ -10,15 +10,18 @@ import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 import { loadInvoiceDocument } from "~/modules/einvoice/load.server";
 import { EINVOICE_FORMATS, type EInvoiceFormat } from "~/modules/einvoice/model";
 import { EInvoiceRefusedError } from "~/modules/einvoice/validate";
+import { getRenderPool } from "~/modules/pdf/render-pool.server";
 import { recordDocumentAccess, recordDocumentEvent, type AccessOrigin, type AccessedDocument } from "./access-log.server";
 import { invoiceEInvoiceFile, invoicePdfFile, type DocumentFile } from "./invoice-files.server";
 import { findOrderDocument, orderDocumentPdfFile, type OrderDocumentType } from "./order-documents.server";
 
 /**
  * Bulk download: many documents → one streaming ZIP of PDFs and/or e-invoices plus manifest.csv
- * (number, type, date, amount, currency, file, sha256). Entries are produced one at a time and the
- * next starts only when the previous is written into the archive stream, which itself waits for the
- * client: memory stays flat whether the ZIP holds 5 or 5,000 documents. Every document is checked
+ * (number, type, date, amount, currency, file, sha256). Documents are rendered in parallel in the
+ * render pool (twice as many in flight as there are workers) and written into the archive as they
+ * finish, one entry at a time; a producer takes its next document only once its entry is in the
+ * archive stream, which itself waits for the client: memory stays flat whether the ZIP holds 5 or
+ * 5,000 documents. Every document is checked
  * against the scope before the first byte goes out; one that is not the contact's makes the whole
  * request answer 404, like a single download would.
  */
@@ -133,34 +136,62 @@ export function streamBulkZip(scope: Scope, selection: SelectedDocument[], reque
 
 async function fill(archive: Archiver, scope: Scope, selection: SelectedDocument[], request: Pick<BulkRequest, "include" | "format">, origin: AccessOrigin, job: string, progress: BulkProgress, gone: Promise<never>) {
   const db = await getDb();
-  const manifest: ManifestRow[] = [];
+  // Manifest rows stay in the order of the selection; ZIP entries go in as their documents finish.
+  const manifest: ManifestRow[][] = [];
   const names = new Set<string>();
   let audited: AccessedDocument[] = [];
   const flushAudit = async () => {
     await recordDocumentAccess(db, origin, "document.download", audited, { bulk: job });
     audited = [];
   };
-  const add = async (file: DocumentFile, doc: SelectedDocument, format: string) => {
-    let name = file.fileName;
-    for (let n = 2; names.has(name); n++) name = file.fileName.replace(/(\.[^.]+)$/, `_${n}$1`);
-    names.add(name);
-    await Promise.race([appendEntry(archive, file.bytes, name, file.contentType === "application/pdf"), gone]);
-    manifest.push(row(doc, name, format, file.sha256, "ok"));
-    audited.push({ type: doc.type, id: doc.id, number: doc.number, format, fileName: name, sha256: file.sha256, source: file.source });
+  // One writer at a time: entries are appended to the archive strictly one after another.
+  let writing: Promise<void> = Promise.resolve();
+  const write = (index: number, doc: SelectedDocument, files: Produced[]) => {
+    writing = writing.then(async () => {
+      const rows: ManifestRow[] = [];
+      for (const item of files) {
+        if ("refused" in item) {
+          rows.push(row(doc, "", item.format, "", item.refused));
+          continue;
+        }
+        const { file, format } = item;
+        let name = file.fileName;
+        for (let n = 2; names.has(name); n++) name = file.fileName.replace(/(\.[^.]+)$/, `_${n}$1`);
+        names.add(name);
+        await Promise.race([appendEntry(archive, file.bytes, name, file.contentType === "application/pdf"), gone]);
+        rows.push(row(doc, name, format, file.sha256, "ok"));
+        audited.push({ type: doc.type, id: doc.id, number: doc.number, format, fileName: name, sha256: file.sha256, source: file.source });
+      }
+      manifest[index] = rows;
+      progress.done += 1;
+      if (audited.length >= 100) await flushAudit();
+    });
+    return writing;
   };
-  for (const doc of selection) {
-    const files = await filesFor(db, scope, doc, request);
-    for (const item of files) {
-      if ("refused" in item) manifest.push(row(doc, "", item.format, "", item.refused));
-      else await add(item.file, doc, item.format);
+  // A few documents are produced at once, so the render pool has work for every worker while the
+  // archive takes the previous entry; each producer waits for its entry to be written before it
+  // takes the next document, so at most `parallel` documents are held in memory.
+  const parallel = getRenderPool().size * 2;
+  let next = 0;
+  let failed = false;
+  const producer = async () => {
+    while (!failed && next < selection.length) {
+      const index = next++;
+      const doc = selection[index];
+      try {
+        await write(index, doc, await Promise.race([filesFor(db, scope, doc, request), gone]));
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
-    progress.done += 1;
-    if (audited.length >= 100) await flushAudit();
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, selection.length) }, producer));
+  await writing;
   await flushAudit();
-  const csv = stringify(manifest, { header: true, columns: ["number", "type", "date", "amount", "currency", "file", "format", "sha256", "status"] });
+  const csv = stringify(manifest.flat(), { header: true, columns: ["number", "type", "date", "amount", "currency", "file", "format", "sha256", "status"] });
   await Promise.race([appendEntry(archive, Buffer.from(csv, "utf8"), "manifest.csv", false), gone]);
-  await recordDocumentEvent(db, origin, "document.bulk_download", { job, count: selection.length, files: manifest.filter((m) => m.status === "ok").length, include: request.include, format: request.format });
+  await recordDocumentEvent(db, origin, "document.bulk_download", { job, count: selection.length, files: manifest.flat().filter((m) => m.status === "ok").length, include: request.include, format: request.format });
   await archive.finalize();
   progress.finished = true;
 }

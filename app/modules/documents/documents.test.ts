@@ -154,6 +154,8 @@ describe("bulk ZIP download", () => {
     const entries = readZip(Buffer.from(await response.arrayBuffer()));
     const manifest = parse(entries.find((e) => e.name === "manifest.csv")!.data.toString("utf8"), { columns: true }) as Record<string, string>[];
     expect(manifest).toHaveLength(rows.length * 2);
+    // Rendered in parallel, listed in the order of the selection.
+    expect(manifest.map((m) => m.number)).toEqual(rows.flatMap((r) => [r.number, r.number]));
     expect(entries).toHaveLength(rows.length * 2 + 1);
     for (const row of manifest) {
       expect(row.status).toBe("ok");

@@ -6,7 +6,7 @@ import { getBlobStore, sniffType } from "~/modules/blobs/blob-store.server";
 import { buildEInvoiceXml, checkEInvoiceFormats, eInvoiceFileName, safeFileName, type FormatAvailability } from "~/modules/einvoice/formats";
 import { loadInvoiceDocument, loadSeller, type InvoiceDocument } from "~/modules/einvoice/load.server";
 import { FORMAT_INFO, type EInvoiceFormat } from "~/modules/einvoice/model";
-import { renderHybridInvoicePdf, renderInvoicePdf } from "~/modules/pdf/render.server";
+import { renderInPool } from "~/modules/pdf/render-pool.server";
 import type { InvoicePdfData } from "~/modules/pdf/templates/invoice";
 import { getPreferredFormat } from "./preferences.server";
 import { renderCached } from "./render-cache.server";
@@ -74,7 +74,7 @@ export async function invoicePdfFile(db: Queryable, doc: InvoiceDocument): Promi
   const original = await erpOriginal(db, doc);
   if (original) return { fileName, contentType: "application/pdf", bytes: original.bytes, sha256: original.sha256, source: "erp" };
   const rendered = await renderCached(db, { documentType: doc.model.kind, documentId: doc.model.id, documentVersion: doc.version, language: doc.language, format: "pdf" }, async () =>
-    renderInvoicePdf(await pdfDataFor(db, doc), doc.updatedAt),
+    renderInPool({ kind: "invoice", data: await pdfDataFor(db, doc), createdAt: doc.updatedAt }),
   );
   return { fileName, contentType: "application/pdf", bytes: rendered.bytes, sha256: rendered.sha256, source: rendered.cached ? "cache" : "rendered" };
 }
@@ -89,7 +89,7 @@ export async function invoiceEInvoiceFile(db: Queryable, doc: InvoiceDocument, f
   // Validate before touching the cache: a refused invoice never gets a hybrid file.
   buildEInvoiceXml(doc.model, format);
   const rendered = await renderCached(db, { documentType: doc.model.kind, documentId: doc.model.id, documentVersion: doc.version, language: doc.language, format: format as "zugferd-en16931" | "zugferd-xrechnung" }, async () =>
-    (await renderHybridInvoicePdf(await pdfDataFor(db, doc), format, doc.updatedAt)).pdf,
+    renderInPool({ kind: "hybrid", data: await pdfDataFor(db, doc), format, createdAt: doc.updatedAt }),
   );
   return { fileName, contentType: "application/pdf", bytes: rendered.bytes, sha256: rendered.sha256, source: rendered.cached ? "cache" : "rendered" };
 }

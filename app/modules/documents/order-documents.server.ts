@@ -4,7 +4,7 @@ import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 import { loadSeller } from "~/modules/einvoice/load.server";
 import { safeFileName } from "~/modules/einvoice/formats";
 import { isUuid } from "~/modules/ids";
-import { renderCommercialPdf, renderDeliveryNotePdf } from "~/modules/pdf/render.server";
+import { renderInPool } from "~/modules/pdf/render-pool.server";
 import type { CommercialPdfData } from "~/modules/pdf/templates/commercial";
 import type { DeliveryNotePdfData } from "~/modules/pdf/templates/delivery-note";
 import type { DocumentFile } from "./invoice-files.server";
@@ -50,8 +50,8 @@ export async function getOrderDocumentPdf(scope: Scope, type: OrderDocumentType,
 
 export async function orderDocumentPdfFile(db: Queryable, type: OrderDocumentType, header: Header): Promise<DocumentFile> {
   const rendered = await renderCached(db, { documentType: type, documentId: header.id, documentVersion: header.version, language: header.language, format: "pdf" }, async () => {
-    if (type === "delivery_note") return renderDeliveryNotePdf(await deliveryNoteData(db, header.id), header.updatedAt);
-    return renderCommercialPdf(await commercialData(db, type, header.id), header.updatedAt);
+    if (type === "delivery_note") return renderInPool({ kind: "delivery_note", data: await deliveryNoteData(db, header.id), createdAt: header.updatedAt });
+    return renderInPool({ kind: "commercial", data: await commercialData(db, type, header.id), createdAt: header.updatedAt });
   });
   return {
     fileName: `${safeFileName(header.number)}_${type.replace("_", "-")}.pdf`,

@@ -1,6 +1,6 @@
 import type { Queryable } from "~/db/db.server";
 import { getBlobStore, type BlobType } from "~/modules/blobs/blob-store.server";
-import { TEMPLATE_VERSION } from "~/modules/pdf/render.server";
+import { TEMPLATE_VERSION } from "~/modules/pdf/template-version";
 
 /**
  * Issued documents are immutable, so a rendered file is kept under (document type, id, version,

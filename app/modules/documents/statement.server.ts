@@ -4,7 +4,7 @@ import { contactCan } from "~/modules/access/permissions";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 import { cents, money } from "~/modules/einvoice/decimal";
 import { loadSeller } from "~/modules/einvoice/load.server";
-import { renderStatementPdf } from "~/modules/pdf/render.server";
+import { renderInPool } from "~/modules/pdf/render-pool.server";
 import type { StatementAging, StatementEntry, StatementPdfData } from "~/modules/pdf/templates/statement";
 
 /**
@@ -136,6 +136,6 @@ export async function getStatementPdf(scope: Scope, range: StatementRange): Prom
   const statement = await getStatement(scope, range);
   if (!statement) return null;
   const db = await getDb();
-  const bytes = await renderStatementPdf({ ...statement, lang: statement.language, seller: await loadSeller(db) }, new Date(`${range.to}T00:00:00Z`));
+  const bytes = await renderInPool({ kind: "statement", data: { ...statement, lang: statement.language, seller: await loadSeller(db) }, createdAt: new Date(`${range.to}T00:00:00Z`) });
   return { bytes, fileName: `statement_${statement.accountNumber}_${range.from}_${range.to}.pdf`, statement };
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,11 +51,22 @@ export function registerPdfFonts(): void {
 
 let prepared: Promise<void> | undefined;
 
+interface FontkitFont {
+  name?: { records?: object };
+  layout: (text: string, features?: unknown, script?: unknown, language?: unknown, direction?: unknown) => unknown;
+}
+
 /**
- * Loads the fonts once and takes a per-text-run cost out of pdfkit: for every run it compares the
- * run's font with the document's by JSON-serialising the font's whole `name` table (DejaVu's holds
- * its full license text). The table is given a precomputed serialisation, so the comparison (same
- * font object, same result) stays exact and costs nothing. A 1-page invoice renders ~2× faster.
+ * Loads the fonts once and takes two per-text-run costs out of rendering (measured with a CPU
+ * profile of 1-page invoices, see bench/documents.bench.ts):
+ * - pdfkit compares a run's font with the document's by JSON-serialising the font's whole `name`
+ *   table (DejaVu's holds its full license text) twice per run. The table gets a `toJSON` that
+ *   returns the SHA-256 of its serialisation: equal tables still compare equal, different ones
+ *   unequal, and a comparison costs two short strings.
+ * - fontkit shapes every text run anew (GSUB/GPOS lookups), though invoices repeat the same
+ *   labels, units and numbers. Shaping depends only on the text and the features, so results are
+ *   memoised per font. react-pdf copies the positions it scales and only ever replaces a glyph in
+ *   a run for an inline attachment (U+FFFC), which is never memoised.
  */
 export function preparePdfFonts(): Promise<void> {
   registerPdfFonts();
@@ -62,13 +74,33 @@ export function preparePdfFonts(): Promise<void> {
     for (const fontWeight of [400, 700]) {
       const descriptor = { fontFamily: FONT_FAMILY, fontWeight, fontStyle: "normal" as const };
       await Font.load(descriptor);
-      const font = (Font.getFont(descriptor) as unknown as { data: { name?: { records?: object } } | null }).data;
-      const records = font?.name?.records;
+      const font = (Font.getFont(descriptor) as unknown as { data: FontkitFont | null }).data;
+      if (!font) throw new Error(`the PDF font ${FONT_FAMILY} ${fontWeight} did not load`);
+      const records = font.name?.records;
       if (records && !Object.prototype.hasOwnProperty.call(records, "toJSON")) {
-        const serialised = JSON.stringify(records);
-        Object.defineProperty(records, "toJSON", { value: () => serialised, enumerable: false });
+        const digest = createHash("sha256").update(JSON.stringify(records)).digest("hex");
+        Object.defineProperty(records, "toJSON", { value: () => digest, enumerable: false });
       }
+      memoiseLayout(font);
     }
   })();
   return prepared;
+}
+
+const MAX_MEMOISED_RUNS = 20_000;
+
+function memoiseLayout(font: FontkitFont): void {
+  const layout = font.layout.bind(font);
+  const runs = new Map<string, unknown>();
+  font.layout = (text, features, script, language, direction) => {
+    if (text.includes("\uFFFC") || script !== undefined || language !== undefined) return layout(text, features, script, language, direction);
+    const key = `${String(direction)}|${features === undefined ? "" : JSON.stringify(features)}|${text}`;
+    let run = runs.get(key);
+    if (run === undefined) {
+      run = layout(text, features, script, language, direction);
+      if (runs.size >= MAX_MEMOISED_RUNS) runs.clear();
+      runs.set(key, run);
+    }
+    return run;
+  };
 }

@@ -1,5 +1,5 @@
 import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFRawStream, PDFStream, decodePDFRawStream } from "pdf-lib";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/connection.server";
 import { pdfFonts, pdfPageCount, pdfText } from "~/modules/documents/test-support";
 import { invoicePdfFile, invoiceEInvoiceFile, pdfDataFor } from "~/modules/documents/invoice-files.server";
@@ -10,6 +10,7 @@ import { invoiceCases } from "~/modules/einvoice/cases";
 import { loadInvoiceDocumentForStaff, loadSeller } from "~/modules/einvoice/load.server";
 import { buildScope } from "~/modules/access/scope.server";
 import { formatMoney as money } from "~/i18n/i18n";
+import { getRenderPool, renderInPool } from "./render-pool.server";
 import { renderHybridInvoicePdf, renderInvoicePdf } from "./render.server";
 
 async function invoiceId(where: string): Promise<string> {
@@ -18,6 +19,9 @@ async function invoiceId(where: string): Promise<string> {
   if (!rows[0]) throw new Error(`no invoice where ${where}`);
   return rows[0].id;
 }
+
+// The render workers load from TypeScript sources here (tsx): start them before the first timed test.
+beforeAll(() => getRenderPool().warmUp());
 
 function expectAllFontsEmbedded(bytes: Uint8Array) {
   const fonts = pdfFonts(bytes);
@@ -87,6 +91,30 @@ describe("invoice PDF", () => {
     expect(perPage.filter((p) => /Pos\.\s+Item/.test(p)).length).toBeGreaterThanOrEqual(3);
     expect(squash(text)).toContain("130 ");
     expectAllFontsEmbedded(bytes);
+  });
+
+  it("gives the totals a page of their own when the template's page has no room for them, numbered by react-pdf", async () => {
+    const db = await getDb();
+    const base = invoiceCases().find((c) => c.id === "mixed-rates")!.invoice;
+    const invoice = structuredClone(base);
+    // 25 one-line rows fill paginateRows' first page; with a long note the totals block no longer fits on it.
+    invoice.lines = Array.from({ length: 25 }, (_, i) => ({ ...base.lines[i % 3], id: String(i + 1) }));
+    invoice.note = Array.from({ length: 12 }, (_, i) => `Delivery remark ${i + 1}.`).join("\n");
+    const seller = await loadSeller(db);
+    const bytes = await renderInvoicePdf({ invoice, seller, lang: "en", accountNumber: "10001", status: "paid", amountDueNow: "0.00", paidAmount: "0.00" }, new Date("2026-10-15T00:00:00Z"));
+    expect(pdfPageCount(bytes)).toBe(2);
+    const pages = pdfText(bytes).split("\f");
+    expect(pages[0]).toContain("Page 1 of 2");
+    expect(squash(pages[1])).toContain(`Total ${formatMoney("en", invoice.totals.taxInclusive, invoice.currency)}`);
+    expect(pages[1]).toContain("Page 2 of 2");
+  });
+
+  it("renders the same bytes in the render pool's workers as in this thread", async () => {
+    const db = await getDb();
+    const doc = (await loadInvoiceDocumentForStaff(db, await invoiceId(`a.number = '10001' AND i.kind = 'invoice'`)))!;
+    const data = await pdfDataFor(db, doc);
+    const [inPool, here] = await Promise.all([renderInPool({ kind: "invoice", data, createdAt: doc.updatedAt }), renderInvoicePdf(data, doc.updatedAt)]);
+    expect(Buffer.from(inPool).equals(Buffer.from(here))).toBe(true);
   });
 
   it("serves the second request from the cache: same bytes, no rendering", async () => {

@@ -1,14 +1,17 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { type PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, type PDFRef } from "pdf-lib";
+import { deflateSync } from "node:zlib";
+import type { PdfKitDocument } from "pdfkit";
 import { pdfAssetPath } from "./assets.server";
 
 /**
- * Turns react-pdf's output into PDF/A-3b: XMP metadata that matches the document information
+ * Makes the PDF that pdfkit writes for react-pdf a PDF/A-3b, while it is written (no second pass
+ * that parses and re-serialises the file): XMP metadata that matches the document information
  * dictionary (pdfaid part 3, conformance B), an sRGB OutputIntent with the embedded ICC profile,
  * and — for ZUGFeRD / Factur-X — the invoice XML as an associated file (/AF, /AFRelationship) with
  * the Factur-X extension schema declared in pdfaExtension. Fonts are embedded by the renderer
- * (TTF subsets, see assets.server.ts).
+ * (TTF subsets, see assets.server.ts); the trailer /ID is pdfkit's, a hash of the information
+ * dictionary, so one document version always gives the same bytes.
  */
 
 export interface PdfMetadata {
@@ -28,69 +31,83 @@ export interface FacturXAttachment {
   conformanceLevel: "EN 16931" | "XRECHNUNG";
 }
 
-export const PRODUCER = "Ledgerlight (react-pdf, pdf-lib)";
-let iccProfile: Buffer | undefined;
+export const PRODUCER = "Ledgerlight (react-pdf, pdfkit)";
 
-export async function finalizePdfA(pdf: Uint8Array, meta: PdfMetadata, attachment?: FacturXAttachment): Promise<Uint8Array> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-  const ctx = doc.context;
-  doc.setTitle(meta.title, { showInWindowTitleBar: true });
-  doc.setAuthor(meta.author);
-  doc.setSubject(meta.subject);
-  doc.setKeywords(meta.keywords);
-  doc.setCreator(PRODUCER);
-  doc.setProducer(PRODUCER);
-  doc.setCreationDate(meta.createdAt);
-  doc.setModificationDate(meta.createdAt);
-  doc.setLanguage(meta.language === "de" ? "de-DE" : "en-GB");
+/** The pdfkit options that go with PDF/A: version 1.7, language, title shown, the information dictionary. */
+export function pdfAOptions(meta: PdfMetadata): Record<string, unknown> {
+  return {
+    compress: true,
+    pdfVersion: "1.7",
+    lang: pdfLanguage(meta),
+    displayTitle: true,
+    autoFirstPage: false,
+    // No default font: pdfkit would parse Helvetica's metrics for every document, and react-pdf sets DejaVu per text run.
+    font: null,
+    info: {
+      Title: meta.title,
+      Author: meta.author,
+      Subject: meta.subject,
+      Keywords: meta.keywords.join(" "),
+      Creator: PRODUCER,
+      Producer: PRODUCER,
+      CreationDate: meta.createdAt,
+      ModDate: meta.createdAt,
+    },
+  };
+}
 
-  const catalog = doc.catalog;
-  const metadata = ctx.stream(xmp(meta, attachment), { Type: "Metadata", Subtype: "XML" });
-  catalog.set(PDFName.of("Metadata"), ctx.register(metadata));
+const pdfLanguage = (meta: PdfMetadata) => (meta.language === "de" ? "de-DE" : "en-GB");
 
-  iccProfile ??= readFileSync(pdfAssetPath("assets/sRGB.icc"));
-  const icc = ctx.register(ctx.flateStream(iccProfile, { N: 3 }));
-  const intent = ctx.obj({
-    Type: "OutputIntent",
-    S: "GTS_PDFA1",
-    OutputConditionIdentifier: PDFString.of("sRGB IEC61966-2.1"),
-    Info: PDFString.of("sRGB IEC61966-2.1"),
-    DestOutputProfile: icc,
+let iccDeflated: Buffer | undefined;
+
+/**
+ * Installs the PDF/A parts on a pdfkit document before it is ended: pdfkit writes its own XMP in
+ * endMetadata (without escaping, without the pdfaid or Factur-X schemas), so that step writes ours.
+ */
+export function preparePdfA(doc: PdfKitDocument, meta: PdfMetadata, attachment?: FacturXAttachment): void {
+  doc.endMetadata = () => {
+    const metadata = doc.ref({ Type: "Metadata", Subtype: "XML" });
+    metadata.compress = false;
+    metadata.end(xmp(meta, attachment));
+    doc._root.data.Metadata = metadata;
+
+    iccDeflated ??= deflateSync(readFileSync(pdfAssetPath("assets/sRGB.icc")));
+    const icc = doc.ref({ N: 3, Filter: "FlateDecode" });
+    icc.end(iccDeflated);
+    const intent = doc.ref({
+      Type: "OutputIntent",
+      S: "GTS_PDFA1",
+      OutputConditionIdentifier: new String("sRGB IEC61966-2.1"),
+      Info: new String("sRGB IEC61966-2.1"),
+      DestOutputProfile: icc,
+    });
+    intent.end();
+    doc._root.data.OutputIntents = [intent];
+
+    if (attachment) embedXml(doc, meta, attachment);
+  };
+}
+
+function embedXml(doc: PdfKitDocument, meta: PdfMetadata, attachment: FacturXAttachment): void {
+  const bytes = new TextEncoder().encode(attachment.xml);
+  const file = doc.ref({
+    Type: "EmbeddedFile",
+    // The MIME type as a name: text/xml with its slash escaped.
+    Subtype: "text#2Fxml",
+    Params: { Size: bytes.byteLength, ModDate: meta.createdAt, CheckSum: createHash("md5").update(bytes).digest() },
   });
-  catalog.set(PDFName.of("OutputIntents"), ctx.obj([ctx.register(intent)]));
-
-  if (attachment) {
-    const bytes = new TextEncoder().encode(attachment.xml);
-    const date = PDFString.fromDate(meta.createdAt);
-    const file = ctx.register(
-      ctx.flateStream(bytes, {
-        Type: "EmbeddedFile",
-        Subtype: "text/xml",
-        Params: { Size: bytes.byteLength, ModDate: date, CheckSum: PDFHexString.of(createHash("md5").update(bytes).digest("hex")) },
-      }),
-    );
-    const spec: PDFRef = ctx.register(
-      ctx.obj({
-        Type: "Filespec",
-        F: PDFString.of(attachment.fileName),
-        UF: PDFHexString.fromText(attachment.fileName),
-        EF: { F: file, UF: file },
-        Desc: PDFString.of("Factur-X/ZUGFeRD invoice"),
-        AFRelationship: "Alternative",
-      }),
-    );
-    const names = (catalog.lookupMaybe(PDFName.of("Names"), PDFDict) as PDFDict | undefined) ?? ctx.obj({});
-    names.set(PDFName.of("EmbeddedFiles"), ctx.obj({ Names: [PDFString.of(attachment.fileName), spec] }));
-    if (!catalog.has(PDFName.of("Names"))) catalog.set(PDFName.of("Names"), ctx.register(names));
-    catalog.set(PDFName.of("AF"), ctx.obj([spec]));
-  }
-
-  // PDF/A needs a file identifier in the trailer; derive it from the content so renders are repeatable.
-  if (!ctx.trailerInfo.ID) {
-    const id = createHash("md5").update(pdf).update(attachment?.xml ?? "").digest("hex");
-    ctx.trailerInfo.ID = ctx.obj([PDFHexString.of(id), PDFHexString.of(id)]) as PDFArray;
-  }
-  return doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+  file.end(bytes);
+  const spec = doc.ref({
+    Type: "Filespec",
+    F: new String(attachment.fileName),
+    UF: new String(attachment.fileName),
+    EF: { F: file, UF: file },
+    Desc: new String("Factur-X/ZUGFeRD invoice"),
+    AFRelationship: "Alternative",
+  });
+  spec.end();
+  doc.addNamedEmbeddedFile(attachment.fileName, spec);
+  doc._root.data.AF = [spec];
 }
 
 const escapeXml = (value: string) =>
@@ -131,7 +148,7 @@ function facturXExtension(attachment: FacturXAttachment): string {
 }
 
 function xmp(meta: PdfMetadata, attachment?: FacturXAttachment): Uint8Array {
-  const lang = meta.language === "de" ? "de-DE" : "en-GB";
+  const lang = pdfLanguage(meta);
   const text = `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
   <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">

@@ -88,7 +88,7 @@ export function CommercialPdf({ data }: { data: CommercialPdfData }) {
   return (
     <Document title={`${title} ${data.number}`} author={seller.party.name ?? ""} pdfVersion="1.7">
       {pages.map((rows, i) => (
-        <DocumentPage key={i} first={i === 0} seller={seller} lang={lang} styles={styles} continued={continued}>
+        <DocumentPage key={i} page={{ index: i, count: pages.length }} seller={seller} lang={lang} styles={styles} continued={continued}>
           {i === 0 ? (
             <>
               <View style={styles.addressRow}>

@@ -39,7 +39,7 @@ export function InvoicePdf({ data }: { data: InvoicePdfData }) {
   return (
     <Document title={`${title} ${invoice.number}`} author={seller.party.name ?? ""} language={lang === "de" ? "de-DE" : "en-GB"} pdfVersion="1.7">
       {pages.map((rows, i) => (
-        <DocumentPage key={i} first={i === 0} seller={seller} lang={lang} styles={styles} continued={continued}>
+        <DocumentPage key={i} page={{ index: i, count: pages.length }} seller={seller} lang={lang} styles={styles} continued={continued}>
           {i === 0 ? <Head data={data} styles={styles} title={title} /> : null}
           <TableHeader columns={columns} styles={styles} />
           <TableRows columns={columns} rows={rows} styles={styles} />

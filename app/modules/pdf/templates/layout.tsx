@@ -1,6 +1,6 @@
 import { deflateSync } from "node:zlib";
 import { Image, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
-import type { ReactNode } from "react";
+import { createContext, useContext, type ReactNode } from "react";
 import QRCode from "qrcode";
 import { formatDate } from "~/i18n/i18n";
 import { docLabel } from "~/modules/documents/labels";
@@ -18,6 +18,7 @@ export type Lang = "en" | "de";
 
 export const A4 = { width: 595.28, height: 841.89 };
 export const MARGIN = { top: 36, side: 44, bottom: 78 };
+const PAGE_BODY_HEIGHT = A4.height - MARGIN.top - MARGIN.bottom;
 
 export function makeStyles(brand: string) {
   return StyleSheet.create({
@@ -113,7 +114,23 @@ export function Facts({ rows, styles }: { rows: [string, string | null | undefin
   );
 }
 
-export function Footer({ seller, lang, styles }: { seller: SellerProfile; lang: Lang; styles: Styles }) {
+/**
+ * Who breaks pages. "template": the pages paginateRows made are final (react-pdf does not try to
+ * split them) and "page x of y" is plain text — one layout pass. "react-pdf": react-pdf splits a
+ * page whose content does not fit and numbers pages with a render prop, which costs it three
+ * layout passes per page. render.server.tsx lays out with "template" first and falls back to
+ * "react-pdf" when a page's content does not fit (e.g. the totals block needs a page of its own).
+ */
+export type Pagination = "template" | "react-pdf";
+export const PaginationContext = createContext<Pagination>("react-pdf");
+
+export interface PagePosition {
+  index: number;
+  count: number;
+}
+
+export function Footer({ seller, lang, styles, page }: { seller: SellerProfile; lang: Lang; styles: Styles; page: PagePosition }) {
+  const pagination = useContext(PaginationContext);
   const s = seller.party;
   return (
     <>
@@ -136,7 +153,13 @@ export function Footer({ seller, lang, styles }: { seller: SellerProfile; lang: 
           {seller.bic ? <Text>BIC {seller.bic}</Text> : null}
         </View>
       </View>
-      <Text style={styles.pageNo} fixed render={({ pageNumber, totalPages }) => docLabel(lang, "page", { page: pageNumber, pages: totalPages })} />
+      {pagination === "template" ? (
+        <Text style={styles.pageNo} fixed>
+          {docLabel(lang, "page", { page: page.index + 1, pages: page.count })}
+        </Text>
+      ) : (
+        <Text style={styles.pageNo} fixed render={({ pageNumber, totalPages }) => docLabel(lang, "page", { page: pageNumber, pages: totalPages })} />
+      )}
     </>
   );
 }
@@ -211,13 +234,24 @@ export function textLines(text: string, widthPt: number): number {
   return Math.max(1, Math.ceil(text.length / perLine));
 }
 
-/** A page of a multi-page document with its letterhead (first page) or a continuation title. */
-export function DocumentPage({ first, children, seller, lang, styles, continued }: { first: boolean; children: ReactNode; seller: SellerProfile; lang: Lang; styles: Styles; continued: string }) {
-  return (
-    <Page size="A4" style={styles.page}>
-      {first ? <Letterhead seller={seller} styles={styles} /> : <Text style={styles.continued}>{continued}</Text>}
+/**
+ * A page of a multi-page document with its letterhead (first page) or a continuation title. With
+ * the template's pagination the content sits in a body at least as high as the page's content area,
+ * which gives the unsplit page its A4 height; a body that grew taller shows render.server.tsx
+ * content that does not fit (a fixed height would make yoga shrink the content instead).
+ */
+export function DocumentPage({ page, children, seller, lang, styles, continued }: { page: PagePosition; children: ReactNode; seller: SellerProfile; lang: Lang; styles: Styles; continued: string }) {
+  const pagination = useContext(PaginationContext);
+  const content = (
+    <>
+      {page.index === 0 ? <Letterhead seller={seller} styles={styles} /> : <Text style={styles.continued}>{continued}</Text>}
       {children}
-      <Footer seller={seller} lang={lang} styles={styles} />
+    </>
+  );
+  return (
+    <Page size="A4" style={styles.page} wrap={pagination === "react-pdf"}>
+      {pagination === "template" ? <View style={{ minHeight: PAGE_BODY_HEIGHT }}>{content}</View> : content}
+      <Footer seller={seller} lang={lang} styles={styles} page={page} />
     </Page>
   );
 }
