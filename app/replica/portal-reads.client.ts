@@ -33,3 +33,9 @@ export function readPortal<N extends PortalQueryName, T>(
     serverLoader,
   );
 }
+
+/** `load` called at most once, however many fall-backs ask (a page whose loader serves several replica queries). */
+export function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= load());
+}

@@ -104,6 +104,8 @@ export default function InvoicesPage() {
         selectable
         selectName="ids"
         onSelectionChange={onSelectionChange}
+        // The bulk-download bar's CSV export (server-side, audited) is the list's one export.
+        csvExport={false}
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}
