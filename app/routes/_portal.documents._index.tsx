@@ -128,7 +128,7 @@ export default function DocumentsPage() {
     {
       id: "date",
       label: translate(lang, "orders.date"),
-      width: 100,
+      width: 112,
       sortValue: (d) => (d.issueDate ? String(d.issueDate) : null),
       text: (d) => formatDate(lang, d.issueDate),
       render: (d) => <DateText value={d.issueDate} />,

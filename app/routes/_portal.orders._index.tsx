@@ -84,14 +84,14 @@ export default function OrdersPage() {
   const de = lang === "de";
   const columns: Column<OrderRow>[] = [
     { id: "number", label: translate(lang, "orders.number"), width: 130, sortValue: (o) => o.number, text: (o) => o.number, render: (o) => <Link to={`/orders/${o.id}`}>{o.number}</Link> },
-    { id: "date", label: translate(lang, "orders.date"), width: 100, sortValue: (o) => String(o.orderDate), text: (o) => formatDate(lang, o.orderDate), render: (o) => <DateText value={o.orderDate} /> },
+    { id: "date", label: translate(lang, "orders.date"), width: 112, sortValue: (o) => String(o.orderDate), text: (o) => formatDate(lang, o.orderDate), render: (o) => <DateText value={o.orderDate} /> },
+    { id: "status", label: translate(lang, "orders.status"), width: 130, sortValue: (o) => o.status, text: (o) => o.status, render: (o) => <StatusBadge status={o.status} /> },
+    { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (o) => Number(o.grossAmount), text: (o) => `${o.grossAmount} ${o.currency}`, render: (o) => <Money amount={o.grossAmount} currency={o.currency} /> },
     { id: "reference", label: translate(lang, "orders.reference"), width: 150, sortValue: (o) => o.customerReference ?? "", text: (o) => o.customerReference ?? "", render: (o) => o.customerReference },
     { id: "location", label: translate(lang, "orders.location"), width: 160, sortValue: (o) => o.locationName ?? "", text: (o) => o.locationName ?? "", render: (o) => o.locationName },
     { id: "cost_center", label: de ? "Kostenstelle" : "Cost center", width: 130, sortValue: (o) => o.costCenterName ?? "", text: (o) => o.costCenterName ?? "", render: (o) => o.costCenterName },
     { id: "buyer", label: translate(lang, "orders.buyer"), width: 140, sortValue: (o) => o.buyerName ?? "", text: (o) => o.buyerName ?? "", render: (o) => o.buyerName },
-    { id: "status", label: translate(lang, "orders.status"), width: 130, sortValue: (o) => o.status, text: (o) => o.status, render: (o) => <StatusBadge status={o.status} /> },
     { id: "lines", label: translate(lang, "orders.lines"), width: 70, align: "right", sortValue: (o) => Number(o.lineCount), text: (o) => String(o.lineCount), render: (o) => o.lineCount },
-    { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (o) => Number(o.grossAmount), text: (o) => `${o.grossAmount} ${o.currency}`, render: (o) => <Money amount={o.grossAmount} currency={o.currency} /> },
   ];
   return (
     <>

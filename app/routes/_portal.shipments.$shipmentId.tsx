@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
-import { DateText, StatusBadge, useLang } from "~/components/format";
+import { DateText, StatusBadge, useLang, unitLabel } from "~/components/format";
 import { formatDateTime, formatNumber, translate } from "~/i18n/i18n";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -108,7 +108,7 @@ export default function ShipmentPage() {
                   <td>{l.sku}</td>
                   <td className="wrap">{l.description}</td>
                   <td className="num">
-                    {formatNumber(lang, l.quantity)} {l.unit}
+                    {formatNumber(lang, l.quantity)} {unitLabel(lang, l.unit)}
                   </td>
                   <td className="num">{l.ordered ? formatNumber(lang, l.ordered) : "–"}</td>
                 </tr>

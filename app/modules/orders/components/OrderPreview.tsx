@@ -1,6 +1,6 @@
 import { Link, useFetcher } from "@remix-run/react";
 import { useEffect } from "react";
-import { DateText, Money, StatusBadge } from "~/components/format";
+import { DateText, Money, StatusBadge, unitLabel } from "~/components/format";
 import { formatNumber, translate, type Language } from "~/i18n/i18n";
 import type { OrderDetail, OrderListRow } from "~/modules/orders/orders.server";
 
@@ -73,7 +73,7 @@ export function OrderPreview({ order, lang }: { order: OrderListRow; lang: Langu
                 <td>{l.sku}</td>
                 <td className="wrap">{l.description}</td>
                 <td className="num">
-                  {formatNumber(lang, l.quantityOrdered)} {l.unit}
+                  {formatNumber(lang, l.quantityOrdered)} {unitLabel(lang, l.unit)}
                 </td>
                 <td className="num">{formatNumber(lang, l.quantityShipped)}</td>
               </tr>
