@@ -77,3 +77,26 @@ test("the lists are accessible and look right at desktop and phone width", async
     await screenshots(page, `list-${list}`);
   }
 });
+
+test("orders split view: j/k moves the focus, the preview pane follows, Enter opens the order", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1366, height: 860 });
+  await signIn(page, "buyer@nordhavn.example");
+  await page.goto("/orders");
+  const table = page.getByTestId("orders-table");
+  await expect(table).toBeFocused(); // hydrated: the keys work from now on
+  const numbers = await table.locator("tbody tr td:first-child").allTextContents();
+  expect(numbers.length).toBeGreaterThan(3);
+  const preview = page.getByTestId("order-preview");
+  await expect(preview.locator("h2")).toContainText(numbers[0]);
+  await page.keyboard.press("j");
+  await page.keyboard.press("j");
+  await expect(preview.locator("h2")).toContainText(numbers[2]);
+  // The lines come from the order page's own loaders (the replica once synced, the server before).
+  await expect(preview.getByTestId("order-preview-lines").locator("tbody tr").first()).toBeVisible();
+  await page.keyboard.press("k");
+  await expect(preview.locator("h2")).toContainText(numbers[1]);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  await expect(page.locator("main h1")).toContainText(numbers[1]);
+});

@@ -31,6 +31,8 @@ const mainText = (page: Page) =>
   page.locator("main").evaluate((main) => {
     const copy = main.cloneNode(true) as HTMLElement;
     copy.querySelector("[data-testid=activity]")?.remove();
+    // A list's preview pane follows the focused row after a moment and loads on its own.
+    copy.querySelector("aside.preview")?.remove();
     return copy.innerText;
   });
 

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { screenshots, signIn } from "./support/fixtures";
+import { screenshots, signIn, sql } from "./support/fixtures";
 
 async function expectNoSeriousA11yViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -55,4 +55,58 @@ test("g then a letter jumps between sections without the mouse", async ({ page }
   await page.keyboard.press("g");
   await page.keyboard.press("r");
   await expect(page).toHaveURL(/\/orders$/);
+});
+
+/** Nothing on the page is wider than the viewport (a table may scroll inside its own box). */
+async function expectNoHorizontalOverflow(page: Page, path: string) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, `${path} is ${width} px wide at 390 px`).toBeLessThanOrEqual(390);
+}
+
+test("every portal page fits a phone (390 px) and looks right at phone and desktop width", async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, "admin@kessler.example");
+  const [ids] = await sql<{ order: string; invoice: string; shipment: string }>(
+    `SELECT (SELECT o.id FROM sales_orders o JOIN accounts a ON a.id = o.account_id WHERE a.number = '10001' ORDER BY o.order_date DESC LIMIT 1) AS order,
+            (SELECT i.id FROM invoices i JOIN accounts a ON a.id = i.account_id WHERE a.number = '10001' ORDER BY i.issue_date DESC LIMIT 1) AS invoice,
+            (SELECT s.id FROM shipments s JOIN accounts a ON a.id = s.account_id WHERE a.number = '10001' ORDER BY s.shipped_at DESC NULLS LAST LIMIT 1) AS shipment`,
+  );
+  const pages = [
+    "/overview", "/orders", "/invoices", "/shipments", "/documents", "/quotes", "/returns", "/support", "/statements", "/team",
+    `/orders/${ids.order}`, `/invoices/${ids.invoice}`, `/shipments/${ids.shipment}`, "/documents/history",
+  ];
+  for (const path of pages) {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(path);
+    await expect(page.locator("main h1")).toBeVisible();
+    await expectNoHorizontalOverflow(page, path);
+    // The top bar's last control (the theme toggle) is inside the screen.
+    const toggle = await page.locator(".theme-toggle").boundingBox();
+    expect(toggle && toggle.x + toggle.width, path).toBeLessThanOrEqual(390);
+    await screenshots(page, `page${path.replace(/\/[0-9a-f-]{36}/, "-detail").replace(/\//g, "-")}`);
+  }
+});
+
+test("the orders filters offer every location, cost center and buyer of the account, not only those shown", async ({ page }) => {
+  await signIn(page, "buyer@nordhavn.example");
+  await page.goto("/orders?state=cancelled"); // one order shown
+  const offered = async (name: string) => (await page.locator(`#filter-${name} option`).allTextContents()).slice(1).sort();
+  const of = (rows: { name: string }[]) => rows.map((r) => r.name).sort((a, b) => a.localeCompare(b, "en"));
+  const account = `(SELECT id FROM accounts WHERE number = '10004')`;
+  const locations = await sql<{ name: string }>(`SELECT name FROM locations WHERE account_id = ${account}`);
+  const costCenters = await sql<{ name: string }>(`SELECT name FROM cost_centers WHERE account_id = ${account}`);
+  const buyers = await sql<{ name: string }>(`SELECT DISTINCT buyer_name AS name FROM sales_orders WHERE account_id = ${account} AND buyer_name IS NOT NULL`);
+  expect(buyers.length).toBeGreaterThan(2);
+  expect(await offered("location")).toEqual(of(locations).sort());
+  expect(await offered("costCenter")).toEqual(of(costCenters).sort());
+  expect(await offered("buyer")).toEqual(of(buyers).sort());
+});
+
+test("the invoice and documents lists offer one CSV export", async ({ page }) => {
+  await signIn(page, "finance@kessler.example");
+  for (const list of ["invoices", "documents"]) {
+    await page.goto(`/${list}`);
+    await expect(page.getByTestId(`${list}-table`)).toBeVisible();
+    await expect(page.getByRole("button", { name: /CSV/ }).or(page.getByRole("link", { name: /CSV/ }))).toHaveCount(1);
+  }
 });

@@ -43,6 +43,11 @@ export interface DataTableProps<T> {
   virtualizeAbove?: number;
   /** Tells a preview pane which row has the keyboard focus. */
   onActiveChange?: (row: T | null) => void;
+  /**
+   * The bar's "Export CSV" (the rows as shown, or the selection), on by default. Off where the page
+   * has its own export (invoices and documents: the bulk-download bar's server-side, audited CSV).
+   */
+  csvExport?: boolean;
   emptyText: string;
   autoFocus?: boolean;
   lang: "en" | "de";
@@ -227,9 +232,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
           {sorted.length} {de ? "Zeilen" : "rows"}
         </span>
         {selected.size > 0 && bulkActions ? bulkActions(selectedRows) : null}
-        <button type="button" onClick={() => exportCsv(selected.size > 0 ? selectedRows : sorted)}>
-          {de ? "CSV exportieren" : "Export CSV"}
-        </button>
+        {props.csvExport === false ? null : (
+          <button type="button" onClick={() => exportCsv(selected.size > 0 ? selectedRows : sorted)}>
+            {de ? "CSV exportieren" : "Export CSV"}
+          </button>
+        )}
         <span className="muted datatable-keys">j/k · Enter · {selectable ? "x · " : ""}Esc</span>
       </div>
       <div

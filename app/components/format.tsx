@@ -35,3 +35,38 @@ export function DateText({ value }: { value: string | Date | null }) {
   const lang = useLang();
   return <>{formatDate(lang, value)}</>;
 }
+
+// UN/ECE Recommendation 20 unit codes, as the ERP and the e-invoices carry them, in words people use.
+const UNITS: Record<string, { en: string; de: string }> = {
+  C62: { en: "pcs", de: "Stk." },
+  H87: { en: "pcs", de: "Stk." },
+  MTR: { en: "m", de: "m" },
+  KGM: { en: "kg", de: "kg" },
+  LTR: { en: "l", de: "l" },
+  SET: { en: "sets", de: "Sätze" },
+  HUR: { en: "h", de: "Std." },
+  DAY: { en: "days", de: "Tage" },
+};
+
+/** A unit code as a short label in `lang` (unknown codes as they are). */
+export function unitLabel(lang: "en" | "de", code: string | null | undefined): string {
+  if (!code) return "";
+  return UNITS[code]?.[lang] ?? code;
+}
+
+const MILESTONES: Record<string, { en: string; de: string }> = {
+  received: { en: "Received", de: "Eingegangen" },
+  confirmed: { en: "Confirmed", de: "Bestätigt" },
+  in_production: { en: "In production", de: "In Fertigung" },
+  ready_to_ship: { en: "Ready to ship", de: "Versandbereit" },
+  shipped: { en: "Shipped", de: "Versandt" },
+  partially_shipped: { en: "Partially shipped", de: "Teilweise versandt" },
+  delivered: { en: "Delivered", de: "Zugestellt" },
+  invoiced: { en: "Invoiced", de: "Berechnet" },
+  cancelled: { en: "Cancelled", de: "Storniert" },
+};
+
+/** An order milestone's kind in words. */
+export function milestoneLabel(lang: "en" | "de", kind: string): string {
+  return MILESTONES[kind]?.[lang] ?? kind.replace(/_/g, " ");
+}

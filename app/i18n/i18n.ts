@@ -16,22 +16,40 @@ export function locale(lang: Language): string {
   return lang === "de" ? "de-DE" : "en-GB";
 }
 
+// Creating an Intl formatter costs far more than formatting with one (a list of a few hundred rows
+// spent most of its render time in the constructors): one formatter per language and options.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function numberFormat(lang: Language, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `n|${lang}|${JSON.stringify(options)}`;
+  let format = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!format) formatters.set(key, (format = new Intl.NumberFormat(locale(lang), options)));
+  return format;
+}
+
+function dateFormat(lang: Language, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d|${lang}|${JSON.stringify(options)}`;
+  let format = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!format) formatters.set(key, (format = new Intl.DateTimeFormat(locale(lang), options)));
+  return format;
+}
+
 export function formatMoney(lang: Language, amount: string | number, currency: string): string {
-  return new Intl.NumberFormat(locale(lang), { style: "currency", currency }).format(Number(amount));
+  return numberFormat(lang, { style: "currency", currency }).format(Number(amount));
 }
 
 /** Formats a 'YYYY-MM-DD' calendar date or a Date without letting a time zone shift the day. */
 export function formatDate(lang: Language, value: string | Date | null | undefined): string {
   if (!value) return "";
   const date = typeof value === "string" ? new Date(`${value.slice(0, 10)}T00:00:00Z`) : value;
-  return new Intl.DateTimeFormat(locale(lang), { dateStyle: "medium", timeZone: "UTC" }).format(date);
+  return dateFormat(lang, { dateStyle: "medium", timeZone: "UTC" }).format(date);
 }
 
 export function formatDateTime(lang: Language, value: string | Date | null | undefined): string {
   if (!value) return "";
-  return new Intl.DateTimeFormat(locale(lang), { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
+  return dateFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
 }
 
 export function formatNumber(lang: Language, value: string | number, maximumFractionDigits = 3): string {
-  return new Intl.NumberFormat(locale(lang), { maximumFractionDigits }).format(Number(value));
+  return numberFormat(lang, { maximumFractionDigits }).format(Number(value));
 }

@@ -1,4 +1,5 @@
 import { useCallback, useState } from "react";
+import { SplitView } from "~/components/SplitView";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Link,
@@ -6,11 +7,7 @@ import {
   type ClientLoaderFunctionArgs,
 } from "@remix-run/react";
 import { DateText, useLang } from "~/components/format";
-import {
-  DataTable,
-  useViewPreference,
-  type Column,
-} from "~/components/DataTable";
+import { useViewPreference, type Column } from "~/components/DataTable";
 import { ListToolbar } from "~/components/ListToolbar";
 import { formatDate, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
@@ -50,13 +47,23 @@ export async function clientLoader({
   );
 }
 
-const TYPE_LABEL: Record<DocumentRow["type"], string> = {
-  invoice: "Invoice",
-  credit_note: "Credit note",
-  delivery_note: "Delivery note",
-  order_confirmation: "Order confirmation",
-  quote: "Quote",
-  file: "File",
+const TYPE_LABELS: Record<"en" | "de", Record<DocumentRow["type"], string>> = {
+  en: {
+    invoice: "Invoice",
+    credit_note: "Credit note",
+    delivery_note: "Delivery note",
+    order_confirmation: "Order confirmation",
+    quote: "Quote",
+    file: "File",
+  },
+  de: {
+    invoice: "Rechnung",
+    credit_note: "Gutschrift",
+    delivery_note: "Lieferschein",
+    order_confirmation: "Auftragsbestätigung",
+    quote: "Angebot",
+    file: "Datei",
+  },
 };
 
 const keyOf = (d: { type: string; id: string }) => `${d.type}:${d.id}`;
@@ -73,7 +80,7 @@ export default function DocumentsPage() {
   const lang = useLang();
   const preference = useViewPreference("documents");
   const [selected, setSelected] = useState<string[]>([]);
-  const [active, setActive] = useState<DocumentRow | null>(null);
+  const TYPE_LABEL = TYPE_LABELS[lang];
   // Files have no bulk download: only the generated documents go into the ZIP.
   const onSelectionChange = useCallback(
     (rows: DocumentRow[]) =>
@@ -112,7 +119,7 @@ export default function DocumentsPage() {
     },
     {
       id: "type",
-      label: "Type",
+      label: lang === "de" ? "Art" : "Type",
       width: 140,
       sortValue: (d) => TYPE_LABEL[d.type],
       text: (d) => TYPE_LABEL[d.type],
@@ -121,7 +128,7 @@ export default function DocumentsPage() {
     {
       id: "date",
       label: translate(lang, "orders.date"),
-      width: 100,
+      width: 112,
       sortValue: (d) => (d.issueDate ? String(d.issueDate) : null),
       text: (d) => formatDate(lang, d.issueDate),
       render: (d) => <DateText value={d.issueDate} />,
@@ -149,29 +156,27 @@ export default function DocumentsPage() {
         </Link>
         <StatementLink lang={lang} />
       </p>
-      <div className="split">
-        <DataTable
-          id="documents"
-          label={translate(lang, "documents.title")}
-          rows={documents}
-          columns={columns}
-          rowKey={keyOf}
-          rowHref={hrefOf}
-          preference={preference}
-          selectable
-          selectName="ids"
-          onSelectionChange={onSelectionChange}
-          onActiveChange={setActive}
-          emptyText={translate(lang, "common.none")}
-          autoFocus
-          lang={lang}
-        />
-        <DocumentPreview
-          document={active}
-          typeLabel={(d) => TYPE_LABEL[d.type]}
-          lang={lang}
-        />
-      </div>
+      <SplitView
+        id="documents"
+        label={translate(lang, "documents.title")}
+        rows={documents}
+        columns={columns}
+        rowKey={keyOf}
+        rowHref={hrefOf}
+        preference={preference}
+        selectable
+        selectName="ids"
+        onSelectionChange={onSelectionChange}
+        // The bulk-download bar's CSV export (server-side, audited) is the list's one export.
+        csvExport={false}
+        emptyText={translate(lang, "common.none")}
+        autoFocus
+        lang={lang}
+        preview={(d) => <DocumentPreview document={d} typeLabel={(row) => TYPE_LABEL[row.type]} lang={lang} />}
+        previewLabel={lang === "de" ? "Vorschau" : "Preview"}
+        previewEmpty={lang === "de" ? "Wählen Sie ein Dokument (j/k)." : "Pick a document (j/k)."}
+        previewTestId="document-preview"
+      />
     </>
   );
 }

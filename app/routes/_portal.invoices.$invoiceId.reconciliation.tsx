@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { DateText, Money, StatusBadge, useLang } from "~/components/format";
+import { DateText, Money, StatusBadge, useLang, unitLabel } from "~/components/format";
 import { formatNumber, translate } from "~/i18n/i18n";
 import { notFound, requireContactPermission } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -94,7 +94,7 @@ export default function ReconciliationPage() {
                 <td className="num">{l.orderedQuantity ? formatNumber(lang, l.orderedQuantity) : "–"}</td>
                 <td className="num">{l.shippedQuantity ? formatNumber(lang, l.shippedQuantity) : "–"}</td>
                 <td className="num">
-                  {formatNumber(lang, l.invoicedQuantity)} ({formatNumber(lang, l.invoicedToDate ?? l.invoicedQuantity)}) {l.unit}
+                  {formatNumber(lang, l.invoicedQuantity)} ({formatNumber(lang, l.invoicedToDate ?? l.invoicedQuantity)}) {unitLabel(lang, l.unit)}
                 </td>
                 <td className="num">{l.orderPrice ? <Money amount={l.orderPrice} currency={c} /> : "–"}</td>
                 <td className="num">

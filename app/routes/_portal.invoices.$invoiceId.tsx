@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
-import { DateText, Money, StatusBadge, useLang } from "~/components/format";
+import { DateText, Money, StatusBadge, useLang, unitLabel } from "~/components/format";
 import { formatNumber, translate } from "~/i18n/i18n";
 import { notFound, requireContactPermission } from "~/modules/access/guards.server";
 import { getInvoice } from "~/modules/invoices/invoices.server";
@@ -120,7 +120,7 @@ export default function InvoicePage() {
                 <td>{l.sku}</td>
                 <td className="wrap">{l.description}</td>
                 <td className="num">
-                  {formatNumber(lang, l.quantity)} {l.unit}
+                  {formatNumber(lang, l.quantity)} {unitLabel(lang, l.unit)}
                 </td>
                 <td className="num">
                   <Money amount={l.unitPrice} currency={c} />

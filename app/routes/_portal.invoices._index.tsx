@@ -72,8 +72,8 @@ export default function InvoicesPage() {
         </>
       ),
     },
-    { id: "issued", label: translate(lang, "invoices.issued"), width: 100, sortValue: (i) => String(i.issueDate), text: (i) => formatDate(lang, i.issueDate), render: (i) => <DateText value={i.issueDate} /> },
-    { id: "due", label: translate(lang, "invoices.due"), width: 100, sortValue: (i) => (i.dueDate ? String(i.dueDate) : null), text: (i) => formatDate(lang, i.dueDate), render: (i) => <DateText value={i.dueDate} /> },
+    { id: "issued", label: translate(lang, "invoices.issued"), width: 112, sortValue: (i) => String(i.issueDate), text: (i) => formatDate(lang, i.issueDate), render: (i) => <DateText value={i.issueDate} /> },
+    { id: "due", label: translate(lang, "invoices.due"), width: 112, sortValue: (i) => (i.dueDate ? String(i.dueDate) : null), text: (i) => formatDate(lang, i.dueDate), render: (i) => <DateText value={i.dueDate} /> },
     {
       id: "due_in",
       label: lang === "de" ? "Fällig in" : "Due in",
@@ -104,6 +104,8 @@ export default function InvoicesPage() {
         selectable
         selectName="ids"
         onSelectionChange={onSelectionChange}
+        // The bulk-download bar's CSV export (server-side, audited) is the list's one export.
+        csvExport={false}
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
-import { DateText, Money, StatusBadge, useLang } from "~/components/format";
+import { DateText, milestoneLabel, Money, StatusBadge, unitLabel, useLang } from "~/components/format";
 import { formatDateTime, formatNumber, translate } from "~/i18n/i18n";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { getOrder } from "~/modules/orders/orders.server";
@@ -31,6 +31,8 @@ export async function clientLoader({ params, serverLoader }: ClientLoaderFunctio
 export default function OrderPage() {
   const { order } = useLoaderData<typeof loader>();
   const lang = useLang();
+  const de = lang === "de";
+  const none = <p className="muted panel-empty">{de ? "Noch keine." : "None yet."}</p>;
   return (
     <>
       <p>
@@ -48,10 +50,26 @@ export default function OrderPage() {
           <dt>{translate(lang, "orders.reference")}</dt>
           <dd>{order.customerReference}</dd>
           <dt>{translate(lang, "orders.location")}</dt>
-          <dd>{order.locationName}</dd>
-          <dt>{translate(lang, "orders.total")}</dt>
+          <dd>{order.locationName ?? "–"}</dd>
+          <dt>{translate(lang, "orders.buyer")}</dt>
+          <dd>{order.buyerName ?? "–"}</dd>
+          <dt>{de ? "Gewünscht / zugesagt" : "Requested / promised"}</dt>
           <dd>
-            <Money amount={order.grossAmount} currency={order.currency} />
+            {order.requestedDeliveryDate ? <DateText value={order.requestedDeliveryDate} /> : "–"} /{" "}
+            {order.promisedDeliveryDate ? <DateText value={order.promisedDeliveryDate} /> : "–"}
+          </dd>
+          {order.shippingAddress ? (
+            <>
+              <dt>{de ? "Lieferadresse" : "Ship to"}</dt>
+              <dd className="address">{order.shippingAddress}</dd>
+            </>
+          ) : null}
+          <dt>{de ? "Netto / USt. / Brutto" : "Net / VAT / gross"}</dt>
+          <dd>
+            <Money amount={order.netAmount} currency={order.currency} /> / <Money amount={order.taxAmount} currency={order.currency} /> /{" "}
+            <strong>
+              <Money amount={order.grossAmount} currency={order.currency} />
+            </strong>
           </dd>
         </dl>
       </div>
@@ -65,7 +83,7 @@ export default function OrderPage() {
               <th>{translate(lang, "common.description")}</th>
               <th className="num">{translate(lang, "common.quantity")}</th>
               <th className="num">{translate(lang, "status.shipped")}</th>
-              <th className="num">Backorder</th>
+              <th className="num">{de ? "Rückstand" : "Backorder"}</th>
               <th className="num">{translate(lang, "common.unitPrice")}</th>
               <th className="num">{translate(lang, "common.net")}</th>
             </tr>
@@ -77,7 +95,7 @@ export default function OrderPage() {
                 <td>{l.sku}</td>
                 <td className="wrap">{l.description}</td>
                 <td className="num">
-                  {formatNumber(lang, l.quantityOrdered)} {l.unit}
+                  {formatNumber(lang, l.quantityOrdered)} {unitLabel(lang, l.unit)}
                 </td>
                 <td className="num">{formatNumber(lang, l.quantityShipped)}</td>
                 <td className="num">{Number(l.quantityBackordered) > 0 ? <span className="badge warn">{formatNumber(lang, l.quantityBackordered)}</span> : "–"}</td>
@@ -94,12 +112,16 @@ export default function OrderPage() {
       </section>
       {order.milestones.length > 0 ? (
         <section className="panel">
-          <h2>Timeline</h2>
+          <h2>{de ? "Verlauf" : "Timeline"}</h2>
           <ul className="timeline">
             {order.milestones.map((m, index) => (
               <li key={index} className={m.occurredAt ? "done" : ""}>
-                <strong>{m.kind.replace(/_/g, " ")}</strong>{" "}
-                <span className="muted">{formatDateTime(lang, m.occurredAt ?? m.expectedAt)}</span> {m.note}
+                <strong>{milestoneLabel(lang, m.kind)}</strong>{" "}
+                <span className="muted">
+                  {m.occurredAt ? "" : de ? "erwartet " : "expected "}
+                  {formatDateTime(lang, m.occurredAt ?? m.expectedAt)}
+                </span>{" "}
+                {m.note}
               </li>
             ))}
           </ul>
@@ -107,11 +129,14 @@ export default function OrderPage() {
       ) : null}
       <section className="panel">
         <h2>{translate(lang, "shipments.title")}</h2>
-        <table className="grid">
+        {order.shipments.length === 0 ? none : null}
+        <table className="grid" hidden={order.shipments.length === 0}>
           <tbody>
             {order.shipments.map((s) => (
               <tr key={s.id}>
-                <td>{s.number}</td>
+                <td>
+                  <Link to={`/shipments/${s.id}`}>{s.number}</Link>
+                </td>
                 <td>{s.carrier}</td>
                 <td>{s.trackingUrl ? <a href={s.trackingUrl} rel="noreferrer noopener" target="_blank">{s.trackingNumber}</a> : s.trackingNumber}</td>
                 <td>
@@ -125,14 +150,15 @@ export default function OrderPage() {
       </section>
       <section className="panel">
         <h2>{translate(lang, "invoices.title")}</h2>
-        <table className="grid">
+        {order.invoices.length === 0 ? none : null}
+        <table className="grid" hidden={order.invoices.length === 0}>
           <tbody>
             {order.invoices.map((i) => (
               <tr key={i.id}>
                 <td>
                   <Link to={`/invoices/${i.id}`}>{i.number}</Link>
                 </td>
-                <td>{i.kind === "credit_note" ? "Credit note" : ""}</td>
+                <td>{i.kind === "credit_note" ? (de ? "Gutschrift" : "Credit note") : de ? "Rechnung" : "Invoice"}</td>
                 <td>
                   <DateText value={i.issueDate} />
                 </td>

@@ -1,13 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
-import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
+import { useViewPreference, type Column } from "~/components/DataTable";
+import { SplitView } from "~/components/SplitView";
 import { ListToolbar } from "~/components/ListToolbar";
 import { formatDate, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
-import { listOrders } from "~/modules/orders/orders.server";
+import { listOrderFilterOptions, listOrders } from "~/modules/orders/orders.server";
+import { OrderPreview } from "~/modules/orders/components/OrderPreview";
 import { routeAccess } from "~/modules/access/route-access";
-import { readPortal } from "~/replica/portal-reads.client";
+import { once, readPortal } from "~/replica/portal-reads.client";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -34,24 +36,25 @@ function filtersOf(request: Request) {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { scope } = await requireContact(request);
-  return { orders: await listOrders(scope, filtersOf(request)) };
+  const [orders, options] = await Promise.all([listOrders(scope, filtersOf(request)), listOrderFilterOptions(scope)]);
+  return { orders, options };
 }
 
+/** The rows and the filters' values, each from the replica when it holds them (one server request otherwise). */
 export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs) {
-  return readPortal("portal.orders", () => filtersOf(request), (orders) => ({ orders }), () => serverLoader<typeof loader>());
+  const server = once(() => serverLoader<typeof loader>());
+  const [orders, options] = await Promise.all([
+    readPortal("portal.orders", () => filtersOf(request), (rows) => rows, async () => (await server()).orders),
+    readPortal("portal.order-filters", () => ({}), (values) => values, async () => (await server()).options),
+  ]);
+  return { orders, options };
 }
 
 type OrderRow = Awaited<ReturnType<typeof listOrders>>[number];
 
-/** The distinct values of a column in the rows shown, plus the one selected (its rows may be gone). */
-function optionsOf(rows: readonly OrderRow[], value: (o: OrderRow) => [string | null, string | null], selected: string | null) {
-  const options = new Map<string, string>();
-  for (const row of rows) {
-    const [key, label] = value(row);
-    if (key) options.set(key, label ?? key);
-  }
-  if (selected && !options.has(selected)) options.set(selected, selected);
-  return [...options].sort((a, b) => a[1].localeCompare(b[1]));
+/** Every value the contact may filter by (listOrderFilterOptions), plus the one in the URL should it be gone. */
+function optionsOf(values: readonly [string, string][], selected: string | null): [string, string][] {
+  return selected && !values.some(([key]) => key === selected) ? [...values, [selected, selected]] : [...values];
 }
 
 function FilterSelect({ name, label, options }: { name: string; label: string; options: [string, string][] }) {
@@ -74,21 +77,21 @@ function FilterSelect({ name, label, options }: { name: string; label: string; o
 }
 
 export default function OrdersPage() {
-  const { orders } = useLoaderData<typeof loader>();
+  const { orders, options } = useLoaderData<typeof loader>();
   const lang = useLang();
   const preference = useViewPreference("orders");
   const [params] = useSearchParams();
   const de = lang === "de";
   const columns: Column<OrderRow>[] = [
     { id: "number", label: translate(lang, "orders.number"), width: 130, sortValue: (o) => o.number, text: (o) => o.number, render: (o) => <Link to={`/orders/${o.id}`}>{o.number}</Link> },
-    { id: "date", label: translate(lang, "orders.date"), width: 100, sortValue: (o) => String(o.orderDate), text: (o) => formatDate(lang, o.orderDate), render: (o) => <DateText value={o.orderDate} /> },
+    { id: "date", label: translate(lang, "orders.date"), width: 112, sortValue: (o) => String(o.orderDate), text: (o) => formatDate(lang, o.orderDate), render: (o) => <DateText value={o.orderDate} /> },
+    { id: "status", label: translate(lang, "orders.status"), width: 130, sortValue: (o) => o.status, text: (o) => o.status, render: (o) => <StatusBadge status={o.status} /> },
+    { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (o) => Number(o.grossAmount), text: (o) => `${o.grossAmount} ${o.currency}`, render: (o) => <Money amount={o.grossAmount} currency={o.currency} /> },
     { id: "reference", label: translate(lang, "orders.reference"), width: 150, sortValue: (o) => o.customerReference ?? "", text: (o) => o.customerReference ?? "", render: (o) => o.customerReference },
     { id: "location", label: translate(lang, "orders.location"), width: 160, sortValue: (o) => o.locationName ?? "", text: (o) => o.locationName ?? "", render: (o) => o.locationName },
     { id: "cost_center", label: de ? "Kostenstelle" : "Cost center", width: 130, sortValue: (o) => o.costCenterName ?? "", text: (o) => o.costCenterName ?? "", render: (o) => o.costCenterName },
     { id: "buyer", label: translate(lang, "orders.buyer"), width: 140, sortValue: (o) => o.buyerName ?? "", text: (o) => o.buyerName ?? "", render: (o) => o.buyerName },
-    { id: "status", label: translate(lang, "orders.status"), width: 130, sortValue: (o) => o.status, text: (o) => o.status, render: (o) => <StatusBadge status={o.status} /> },
     { id: "lines", label: translate(lang, "orders.lines"), width: 70, align: "right", sortValue: (o) => Number(o.lineCount), text: (o) => String(o.lineCount), render: (o) => o.lineCount },
-    { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (o) => Number(o.grossAmount), text: (o) => `${o.grossAmount} ${o.currency}`, render: (o) => <Money amount={o.grossAmount} currency={o.currency} /> },
   ];
   return (
     <>
@@ -98,11 +101,11 @@ export default function OrdersPage() {
         <input id="filter-from" type="date" name="from" defaultValue={params.get("from") ?? ""} key={`from-${params.get("from")}`} />
         <label htmlFor="filter-to">{de ? "bis" : "to"}</label>
         <input id="filter-to" type="date" name="to" defaultValue={params.get("to") ?? ""} key={`to-${params.get("to")}`} />
-        <FilterSelect name="location" label={translate(lang, "orders.location")} options={optionsOf(orders, (o) => [o.locationId, o.locationName], params.get("location"))} />
-        <FilterSelect name="costCenter" label={de ? "Kostenstelle" : "Cost center"} options={optionsOf(orders, (o) => [o.costCenterId, o.costCenterName], params.get("costCenter"))} />
-        <FilterSelect name="buyer" label={translate(lang, "orders.buyer")} options={optionsOf(orders, (o) => [o.buyerName, o.buyerName], params.get("buyer"))} />
+        <FilterSelect name="location" label={translate(lang, "orders.location")} options={optionsOf(options.locations.map((l) => [l.id, l.name]), params.get("location"))} />
+        <FilterSelect name="costCenter" label={de ? "Kostenstelle" : "Cost center"} options={optionsOf(options.costCenters.map((c) => [c.id, c.name]), params.get("costCenter"))} />
+        <FilterSelect name="buyer" label={translate(lang, "orders.buyer")} options={optionsOf(options.buyers.map((b) => [b, b]), params.get("buyer"))} />
       </ListToolbar>
-      <DataTable
+      <SplitView
         id="orders"
         label={translate(lang, "orders.title")}
         rows={orders}
@@ -113,6 +116,10 @@ export default function OrdersPage() {
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}
+        preview={(o) => <OrderPreview order={o} lang={lang} />}
+        previewLabel={de ? "Vorschau" : "Preview"}
+        previewEmpty={de ? "Wählen Sie einen Auftrag (j/k)." : "Pick an order (j/k)."}
+        previewTestId="order-preview"
       />
     </>
   );

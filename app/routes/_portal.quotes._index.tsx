@@ -33,8 +33,8 @@ export default function QuotesPage() {
   const preference = useViewPreference("quotes");
   const columns: Column<QuoteRow>[] = [
     { id: "number", label: translate(lang, "invoices.number"), width: 130, sortValue: (q) => q.number, text: (q) => q.number, render: (q) => q.number },
-    { id: "date", label: translate(lang, "orders.date"), width: 100, sortValue: (q) => String(q.issueDate), text: (q) => formatDate(lang, q.issueDate), render: (q) => <DateText value={q.issueDate} /> },
-    { id: "valid", label: "Valid until", width: 100, sortValue: (q) => (q.validUntil ? String(q.validUntil) : null), text: (q) => formatDate(lang, q.validUntil), render: (q) => <DateText value={q.validUntil} /> },
+    { id: "date", label: translate(lang, "orders.date"), width: 112, sortValue: (q) => String(q.issueDate), text: (q) => formatDate(lang, q.issueDate), render: (q) => <DateText value={q.issueDate} /> },
+    { id: "valid", label: lang === "de" ? "Gültig bis" : "Valid until", width: 112, sortValue: (q) => (q.validUntil ? String(q.validUntil) : null), text: (q) => formatDate(lang, q.validUntil), render: (q) => <DateText value={q.validUntil} /> },
     { id: "reference", label: translate(lang, "orders.reference"), width: 160, sortValue: (q) => q.customerReference ?? "", text: (q) => q.customerReference ?? "", render: (q) => q.customerReference },
     { id: "status", label: translate(lang, "orders.status"), width: 120, sortValue: (q) => q.status, text: (q) => q.status, render: (q) => <StatusBadge status={q.status} /> },
     { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (q) => Number(q.grossAmount), text: (q) => `${q.grossAmount} ${q.currency}`, render: (q) => <Money amount={q.grossAmount} currency={q.currency} /> },

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { DateText, StatusBadge, useLang } from "~/components/format";
+import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import { DateText, StatusBadge, useLang, unitLabel } from "~/components/format";
 import { formatDateTime, formatNumber, translate } from "~/i18n/i18n";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { getShipment } from "~/modules/shipments/shipment-detail.server";
+import { readPortal } from "~/replica/portal-reads.client";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -15,6 +16,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const shipment = await getShipment(scope, params.shipmentId ?? "");
   if (!shipment) notFound();
   return { shipment };
+}
+
+/** From the replica; a shipment it does not hold (foreign, unknown, not synced) is the server's to answer (404). */
+export async function clientLoader({ params, serverLoader }: ClientLoaderFunctionArgs) {
+  return readPortal("portal.shipment", () => ({ id: params.shipmentId ?? "" }), (shipment) => ({ shipment }), () => serverLoader<typeof loader>());
 }
 
 export default function ShipmentPage() {
@@ -102,7 +108,7 @@ export default function ShipmentPage() {
                   <td>{l.sku}</td>
                   <td className="wrap">{l.description}</td>
                   <td className="num">
-                    {formatNumber(lang, l.quantity)} {l.unit}
+                    {formatNumber(lang, l.quantity)} {unitLabel(lang, l.unit)}
                   </td>
                   <td className="num">{l.ordered ? formatNumber(lang, l.ordered) : "–"}</td>
                 </tr>

@@ -6,7 +6,8 @@ import type { Scope } from "~/modules/access/scope.server";
 import { listDocuments } from "~/modules/documents/documents.server";
 import { getInvoice, listInvoices } from "~/modules/invoices/invoices.server";
 import { INVOICE_STATES } from "~/modules/invoices/states";
-import { getOrder, listOrders } from "~/modules/orders/orders.server";
+import { getOrder, listOrderFilterOptions, listOrders } from "~/modules/orders/orders.server";
+import { getShipment } from "~/modules/shipments/shipment-detail.server";
 import { activitySince, getOverview } from "~/modules/overview/overview.server";
 import { listQuotes } from "~/modules/quotes/quotes.server";
 import { listShipments } from "~/modules/shipments/shipments.server";
@@ -179,6 +180,42 @@ describe.each([
     }
   });
 
+  it("orders: the filter values cover every location, cost center and buyer, not only the first 500 orders", async () => {
+    const server = await listOrderFilterOptions(c.scope);
+    expectSame(c.query("portal.order-filters", {}), server);
+    const all = await listOrders(c.scope, { limit: 100_000 });
+    expect(server.buyers).toEqual(expect.arrayContaining([...new Set(all.map((o) => o.buyerName).filter(Boolean))]));
+    expect(server.locations.map((l) => l.id)).toEqual(expect.arrayContaining([...new Set(all.map((o) => o.locationId).filter(Boolean))]));
+    expect(server.costCenters.length).toBeGreaterThan(0);
+    // A location with no orders at all is still offered: the filter is over what the contact may see.
+    const { rows } = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM locations WHERE account_id = ANY($1::uuid[])`, [c.scope.accountIds]);
+    expect(server.locations.length).toBe(c.scope.locationIds ? c.scope.locationIds.length : rows[0].count);
+  });
+
+  it("shipment detail: partial deliveries, tracking, foreign ids", async () => {
+    const { rows } = await db.query<{ id: string }>(
+      `WITH mine AS (SELECT s.* FROM shipments s WHERE s.account_id = ANY($1::uuid[]) AND ($2::uuid[] IS NULL OR s.location_id = ANY($2::uuid[])))
+       (SELECT s.id FROM mine s WHERE (SELECT count(*) FROM mine x WHERE x.sales_order_id = s.sales_order_id) > 1 ORDER BY s.number LIMIT 3)
+       UNION (SELECT s.id FROM mine s ORDER BY (SELECT count(*) FROM tracking_events t WHERE t.shipment_id = s.id) DESC, s.number LIMIT 3)
+       UNION (SELECT s.id FROM mine s ORDER BY s.shipped_at DESC NULLS FIRST, s.number LIMIT 3)`,
+      [c.scope.accountIds, c.scope.locationIds],
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    let partial = 0;
+    for (const { id } of rows) {
+      const server = await getShipment(c.scope, id);
+      expect(server).not.toBeNull();
+      expectSame(c.query("portal.shipment", { id }), server);
+      if (server?.partOfOrder) partial += 1;
+    }
+    expect(partial).toBeGreaterThan(0);
+    const foreign = await db.query<{ id: string }>(`SELECT s.id FROM shipments s JOIN accounts a ON a.id = s.account_id WHERE a.number = '10004' LIMIT 1`);
+    for (const id of [foreign.rows[0].id, "00000000-0000-4000-8000-000000000000", "not-a-uuid"]) {
+      expect(await getShipment(c.scope, id)).toBeNull();
+      expect(c.query("portal.shipment", { id })).toBeNull();
+    }
+  });
+
   it("order detail, for orders with the most children and for ids the replica does not hold", async () => {
     const { rows } = await db.query<{ id: string }>(
       `SELECT o.id FROM sales_orders o
@@ -274,13 +311,15 @@ describe.each([
       ["orders", "sales_orders"], ["order_lines", "sales_order_lines"], ["order_milestones", "order_milestones"], ["locations", "locations"],
       ["shipments", "shipments"], ["invoices", "invoices"], ["invoice_lines", "invoice_lines"], ["invoice_tax_breakdown", "invoice_tax_breakdown"],
       ["payments", "payments"], ["delivery_notes", "delivery_notes"], ["order_confirmations", "order_confirmations"], ["quotes", "quotes"],
-      ["document_files", "document_files"],
+      ["document_files", "document_files"], ["cost_centers", "cost_centers"], ["shipment_lines", "shipment_lines"], ["tracking_events", "tracking_events"],
     ]);
     // Real ids, so the detail queries go on to read the children.
     const orderId = String(c.driver.selectValue(`SELECT sales_order_id FROM shipments WHERE sales_order_id IS NOT NULL LIMIT 1`));
     const invoiceId = String(c.driver.selectValue(`SELECT invoice_id FROM payments LIMIT 1`) ?? "none");
+    const shipmentId = String(c.driver.selectValue(`SELECT shipment_id FROM tracking_events LIMIT 1`));
     const params: { [N in PortalQueryName]: PortalQueryMap[N]["params"] } = {
       "portal.overview": { today, seesInvoices: true, since: new Date(0).toISOString(), firstVisit: false }, "portal.orders": { q: "x" }, "portal.order": { id: orderId, seesInvoices: true },
+      "portal.order-filters": {}, "portal.shipment": { id: shipmentId },
       "portal.invoices": { q: "x", today }, "portal.invoice": { id: invoiceId, today }, "portal.shipments": { q: "x" },
       "portal.documents": { q: "x", seesInvoices: true }, "portal.quotes": { q: "x" },
     };

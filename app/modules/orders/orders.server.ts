@@ -2,6 +2,8 @@ import { getDb } from "~/db/connection.server";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 import { contactCan } from "~/modules/access/permissions";
 import { isUuid } from "~/modules/ids";
+import { sortFilterOptions, type OrderFilterOptions } from "./filter-options";
+export type { OrderFilterOptions } from "./filter-options";
 
 export interface OrderRow {
   id: string;
@@ -79,6 +81,23 @@ export async function listOrders(scope: Scope, filters: OrderFilters = {}): Prom
   params.push(filters.limit ?? 500);
   sql += ` ORDER BY o.order_date DESC, o.number DESC LIMIT $${params.length}`;
   return (await db.query<OrderListRow>(sql, params)).rows;
+}
+
+/** Every location, cost center and buyer of the contact's orders' accounts, for the list's filters. */
+export async function listOrderFilterOptions(scope: Scope): Promise<OrderFilterOptions> {
+  const db = await getDb();
+  const orders = scopeFilter(scope, "o", 1);
+  const accounts = [scope.accountIds];
+  const [locations, costCenters, buyers] = await Promise.all([
+    // A contact restricted to some locations sees only those (as the locations shape does).
+    db.query<{ id: string; name: string }>(
+      `SELECT l.id, l.name FROM locations l WHERE l.account_id = ANY($1::uuid[]) AND ($2::uuid[] IS NULL OR l.id = ANY($2::uuid[]))`,
+      [scope.accountIds, scope.locationIds],
+    ),
+    db.query<{ id: string; name: string }>(`SELECT cc.id, cc.name FROM cost_centers cc WHERE cc.account_id = ANY($1::uuid[])`, accounts),
+    db.query<{ buyer: string }>(`SELECT DISTINCT o.buyer_name AS buyer FROM sales_orders o WHERE ${orders.sql} AND o.buyer_name IS NOT NULL`, orders.params),
+  ]);
+  return sortFilterOptions({ locations: locations.rows, costCenters: costCenters.rows, buyers: buyers.rows.map((r) => r.buyer) });
 }
 
 export interface OrderDetail extends OrderRow {
