@@ -1,5 +1,6 @@
 import { getDb } from "~/db/connection.server";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
+import { announceSessionChange } from "~/modules/auth/session-events.server";
 import { revokeAllSessions } from "~/modules/auth/session.server";
 import type { Scope } from "~/modules/access/scope.server";
 import type { Actor } from "./invitations.server";
@@ -69,7 +70,7 @@ export async function listTeam(scope: Scope): Promise<TeamMember[]> {
 export async function removeTeamMember(scope: Scope, actor: Actor, userId: string): Promise<boolean> {
   if (userId === scope.userId) return false;
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const removed = await db.transaction(async (tx) => {
     const { rowCount } = await tx.query(
       `DELETE FROM memberships m USING users u
         WHERE m.user_id = u.id AND u.kind = 'contact' AND m.user_id = $1 AND m.account_id = $2`,
@@ -91,6 +92,9 @@ export async function removeTeamMember(scope: Scope, actor: Actor, userId: strin
     });
     return true;
   });
+  // The shape gateway caches session → scope for a few seconds; this makes the removal immediate.
+  if (removed) announceSessionChange({ userId });
+  return removed;
 }
 
 export async function listAccountLocations(scope: Scope): Promise<{ id: string; name: string }[]> {
