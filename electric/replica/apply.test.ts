@@ -42,6 +42,27 @@ describe("ShapeApplier", () => {
     expect(loadSyncState(driver, "invoices")).toMatchObject({ handle: "H1", offset: "0_inf" });
   });
 
+  it("loads a large snapshot with its indexes rebuilt after the rows, then applies what followed it", () => {
+    const bulk = new ShapeApplier(driver, invoices, { searchMode: () => "deferred", bulkMinRows: 3 });
+    bulk.startStream();
+    const snapshot = ["i1", "i2", "i3", "i4"].map((id, n) => insert("invoices", invoice(id, `INV-${n + 1}`)));
+    const commit = bulk.handleBatch([...snapshot, update("invoices", { id: "i2", status: "paid" }), remove("invoices", "i4"), upToDate()], at("H1", "5_0")).commit;
+    expect(commit).toMatchObject({ inserts: 4, updates: 1, deletes: 1 });
+    expect(rows(driver).map((r) => [r.id, r.status])).toEqual([["i1", "open"], ["i2", "paid"], ["i3", "open"]]);
+    const indexes = driver.selectObjects<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'invoices' ORDER BY name");
+    expect(indexes.map((i) => i.name)).toContain("invoices_id_key");
+    expect(() => driver.run(`INSERT INTO invoices (id) VALUES ('i1')`)).toThrow(/UNIQUE/);
+  });
+
+  it("falls back to upserts when a large snapshot repeats an id", () => {
+    const bulk = new ShapeApplier(driver, invoices, { searchMode: () => "deferred", bulkMinRows: 3 });
+    bulk.startStream();
+    const snapshot = [insert("invoices", invoice("i1", "INV-1")), insert("invoices", invoice("i2", "INV-2")), insert("invoices", invoice("i1", "INV-1b"))];
+    expect(bulk.handleBatch([...snapshot, upToDate()], at("H1", "5_0")).commit).toMatchObject({ inserts: 3 });
+    expect(rows(driver).map((r) => r.number)).toEqual(["INV-1b", "INV-2"]);
+    expect(driver.selectValue("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'invoices_id_key'")).toBe(1);
+  });
+
   it("updates only the columns an update carries and deletes by primary key", () => {
     applier.handleBatch([insert("invoices", invoice("i1", "INV-1")), insert("invoices", invoice("i2", "INV-2")), upToDate()], at("H1", "0_inf"));
     // replica=default: PK + changed columns only. Everything else must keep its value.

@@ -23,6 +23,8 @@ export interface ApplierOptions {
   searchMode: () => SearchMode;
   /** Above this many touched documents one full rebuild is cheaper than per-document upkeep. */
   fullRebuildThreshold?: number;
+  /** From this many snapshot rows on, a truncating commit rebuilds the table's indexes after the rows (default 2 000). */
+  bulkMinRows?: number;
 }
 
 export interface CommitResult {
@@ -124,9 +126,11 @@ export class ShapeApplier {
       // A truncating commit replaces the table; its old rows' documents are found by the rebuild.
       if (indexing && !rebuild && !this.truncatePending) collectTouches(this.driver, this.shape.table, ids, touched);
 
-      const truncatedRows = this.truncatePending ? this.driver.run(`DELETE FROM ${this.table}`) : 0;
+      const replaced = this.truncatePending ? this.replaceRows() : { truncatedRows: 0, inserts: 0, consumed: 0 };
+      const truncatedRows = replaced.truncatedRows;
       if (truncatedRows > 0) rebuild = true;
-      const counts = this.applyBuffer();
+      const counts = this.applyBuffer(replaced.consumed);
+      counts.inserts += replaced.inserts;
 
       let search: CommitResult["search"] = indexing ? "incremental" : touchesSearch(this.shape.table) ? "deferred" : "none";
       let reindexed = 0;
@@ -151,10 +155,51 @@ export class ShapeApplier {
     return { shape: this.shape.name, ...result, position, ms: performance.now() - started };
   }
 
-  private applyBuffer(): { inserts: number; updates: number; deletes: number; skipped: number } {
+  /**
+   * A truncating commit (first load, refetch) replaces the table. Its leading run of inserts, the
+   * snapshot, goes into the emptied table with the table's indexes dropped, and the indexes are
+   * built again afterwards: one sorted pass per index, where inserting random UUIDs into live
+   * indexes touched a random page per row and index (the bulk of an initial load's apply time in
+   * OPFS). Whatever follows the snapshot in the buffer is applied the ordinary way. All of it inside
+   * the commit's transaction, so readers never see the table without its rows or its indexes. A
+   * snapshot with a duplicate id (never sent by a correct server) fails the unique index: the
+   * savepoint rolls back and the rows take the upsert path.
+   */
+  private replaceRows(): { truncatedRows: number; inserts: number; consumed: number } {
+    const first = this.buffer[0];
+    const signature = first && first.headers.operation === "insert" ? Object.keys(first.value).join(",") : "";
+    let end = 0;
+    while (signature && end < this.buffer.length && isPlainInsert(this.buffer[end], signature)) end += 1;
+    if (end >= (this.options.bulkMinRows ?? BULK_MIN_ROWS)) {
+      try {
+        return this.driver.transaction(() => {
+          const indexes = this.driver.selectObjects<{ name: string; sql: string }>(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            [this.shape.table],
+          );
+          for (const index of indexes) this.driver.exec(`DROP INDEX ${ident(index.name)}`);
+          const truncatedRows = this.driver.run(`DELETE FROM ${this.table}`);
+          const columns = this.columnsOf(signature);
+          const sql = this.insertSql(columns, "json", false);
+          for (let i = 0; i < end; i += INSERT_CHUNK) {
+            const rows: SqlParam[][] = [];
+            for (let j = i; j < Math.min(end, i + INSERT_CHUNK); j += 1) rows.push(columns.map((c) => toText(this.buffer[j].value[c])));
+            this.driver.run(sql, [JSON.stringify(rows)]);
+          }
+          for (const index of indexes) this.driver.exec(index.sql);
+          return { truncatedRows, inserts: end, consumed: end };
+        });
+      } catch (error) {
+        if (!/UNIQUE constraint failed/i.test((error as Error).message)) throw error;
+      }
+    }
+    return { truncatedRows: this.driver.run(`DELETE FROM ${this.table}`), inserts: 0, consumed: 0 };
+  }
+
+  private applyBuffer(from = 0): { inserts: number; updates: number; deletes: number; skipped: number } {
     const counts = { inserts: 0, updates: 0, deletes: 0, skipped: 0 };
     const buffer = this.buffer;
-    for (let i = 0; i < buffer.length; ) {
+    for (let i = from; i < buffer.length; ) {
       const message = buffer[i];
       const value = message.value;
       const id = value.id;
@@ -209,15 +254,19 @@ export class ShapeApplier {
    */
   private insertRun(columns: readonly string[], rows: readonly Row[]): void {
     if (rows.length === 1) {
-      this.driver.run(this.upsertSql(columns, "values"), columns.map((c) => toText(rows[0][c])));
+      this.driver.run(this.insertSql(columns, "values", true), columns.map((c) => toText(rows[0][c])));
       return;
     }
     const json = JSON.stringify(rows.map((row) => columns.map((c) => toText(row[c]))));
-    this.driver.run(this.upsertSql(columns, "json"), [json]);
+    this.driver.run(this.insertSql(columns, "json", true), [json]);
   }
 
-  private upsertSql(columns: readonly string[], source: "values" | "json"): string {
-    const key = `${source}:${columns.join(",")}`;
+  /**
+   * `jsonb(?)` first: `->>` on a JSON text re-parses the row's text for every column, on the binary
+   * form it is a lookup (half the apply time in Node, bench numbers in docs/decisions/008).
+   */
+  private insertSql(columns: readonly string[], source: "values" | "json", upsert: boolean): string {
+    const key = `${source}:${upsert}:${columns.join(",")}`;
     let sql = this.sqlCache.get(key);
     if (!sql) {
       const rest = columns.filter((c) => c !== "id");
@@ -225,8 +274,8 @@ export class ShapeApplier {
       const values = source === "values"
         ? `VALUES (${columns.map(() => "?").join(", ")})`
         // "WHERE true" resolves the parser ambiguity between a join's ON and ON CONFLICT.
-        : `SELECT ${columns.map((_, i) => `j.value ->> ${i}`).join(", ")} FROM json_each(?) j WHERE true`;
-      sql = `INSERT INTO ${this.table} (${columns.map(ident).join(", ")}) ${values} ON CONFLICT ("id") ${onConflict}`;
+        : `SELECT ${columns.map((_, i) => `j.value ->> ${i}`).join(", ")} FROM jsonb_each(jsonb(?)) j WHERE true`;
+      sql = `INSERT INTO ${this.table} (${columns.map(ident).join(", ")}) ${values}${upsert ? ` ON CONFLICT ("id") ${onConflict}` : ""}`;
       this.sqlCache.set(key, sql);
     }
     return sql;
@@ -244,6 +293,8 @@ export class ShapeApplier {
 }
 
 const INSERT_CHUNK = 1000;
+/** Below this a snapshot goes through the upsert path: dropping and rebuilding indexes costs more. */
+const BULK_MIN_ROWS = 2000;
 
 function isPlainInsert(message: ChangeMessage<Row>, signature: string): boolean {
   const id = message.value.id;

@@ -14,8 +14,14 @@ import { SEARCH_SCHEMA_SQL, SEARCH_TABLES } from "./search-sources";
  * ALTER that could disagree with the server.
  */
 
+/**
+ * SQLite's largest page size. In the browser every page is one OPFS call, and the call, not the
+ * bytes, is what costs (opfs.ts); in memory (tests) it makes no measurable difference.
+ */
+export const REPLICA_PAGE_SIZE = 65536;
+
 /** Bump when the replica's own tables (sync_state, meta, search index, indexes) change shape. */
-export const REPLICA_SCHEMA_VERSION = 1;
+export const REPLICA_SCHEMA_VERSION = 2;
 
 const INTERNAL_TABLES = ["meta", "sync_state", ...SEARCH_TABLES];
 
@@ -49,11 +55,18 @@ export function shapeTableSql(shape: ShapeDefinition): string {
   if (shape.primaryKey.length !== 1 || shape.primaryKey[0] !== "id") {
     throw new Error(`Shape ${shape.name}: the replica supports the single primary key "id" only (got ${shape.primaryKey.join(", ")}).`);
   }
-  const columns = shape.columns.map((c) => (c === "id" ? `${ident(c)} TEXT PRIMARY KEY NOT NULL` : `${ident(c)} TEXT`));
+  // "id" is unique through an index rather than a PRIMARY KEY constraint (the same thing inside
+  // SQLite), because an index can be dropped: a truncating commit drops the table's indexes, loads
+  // the snapshot and builds them again in one sorted pass each (apply.ts replaceRows).
+  const columns = shape.columns.map((c) => (c === "id" ? `${ident(c)} TEXT NOT NULL` : `${ident(c)} TEXT`));
   const indexes = shape.columns
     .filter((c) => INDEXED_REFERENCE_COLUMNS.includes(c))
     .map((c) => `CREATE INDEX ${ident(`${shape.table}_${c}_idx`)} ON ${ident(shape.table)} (${ident(c)});`);
-  return [`CREATE TABLE ${ident(shape.table)} (${columns.join(", ")});`, ...indexes].join("\n");
+  return [
+    `CREATE TABLE ${ident(shape.table)} (${columns.join(", ")});`,
+    `CREATE UNIQUE INDEX ${ident(`${shape.table}_id_key`)} ON ${ident(shape.table)} ("id");`,
+    ...indexes,
+  ].join("\n");
 }
 
 const BASE_SCHEMA_SQL = `
@@ -82,8 +95,12 @@ export function migrateReplica(driver: SqlDriver, shapes: readonly ShapeDefiniti
   const previous = readFingerprint(driver);
   if (previous === fingerprint) return { rebuilt: false, previousFingerprint: previous };
 
+  driver.transaction(() => dropEverything(driver));
+  // An empty database takes a new page size with VACUUM (instant, nothing to copy). Files created
+  // before REPLICA_PAGE_SIZE keep their old page size until this rebuild.
+  const pageSize = Number(driver.selectValue("PRAGMA page_size"));
+  if (pageSize !== REPLICA_PAGE_SIZE) driver.exec(`PRAGMA page_size = ${REPLICA_PAGE_SIZE}; VACUUM;`);
   driver.transaction(() => {
-    dropEverything(driver);
     driver.exec(BASE_SCHEMA_SQL);
     for (const shape of shapes) driver.exec(shapeTableSql(shape));
     driver.exec(SEARCH_SCHEMA_SQL);

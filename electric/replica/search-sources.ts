@@ -44,6 +44,10 @@ export const SEARCH_SCHEMA_SQL = `
     content = 'search_docs', content_rowid = 'doc_rowid',
     tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
   );
+  -- FTS5 collects new terms in memory and writes a segment whenever they exceed 'hashsize' (1 MB by
+  -- default); the full build of 100k documents then wrote hundreds of small segments and spent half
+  -- its time merging them. 64 MB: a handful of segments (persisted, only a full build gets that big).
+  INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', 67108864);
 `;
 
 const words = (...exprs: string[]) => `concat_ws(' ', ${exprs.join(", ")})`;
