@@ -15,7 +15,10 @@ describe("replica schema", () => {
       const columns = driver.selectObjects<{ name: string; type: string; pk: number }>(`SELECT name, type, pk FROM pragma_table_info(?)`, [shape.table]);
       expect(columns.map((c) => c.name)).toEqual([...shape.columns]);
       expect(new Set(columns.map((c) => c.type))).toEqual(new Set(["TEXT"]));
-      expect(columns.find((c) => c.pk === 1)?.name).toBe("id");
+      // `id` is unique through a droppable index (decision 008), not a PRIMARY KEY constraint.
+      const unique = driver.selectObjects<{ name: string }>(`SELECT name FROM pragma_index_list(?) WHERE "unique" = 1`, [shape.table]);
+      const uniqueColumns = unique.map((i) => driver.selectObjects<{ name: string }>(`SELECT name FROM pragma_index_info(?)`, [i.name]).map((c) => c.name).join(","));
+      expect(uniqueColumns).toEqual(["id"]);
     }
     expect(getMeta(driver, "registry_fingerprint")).toBe(registryFingerprint());
     expect(getSearchState(driver)).toBe("pending");
