@@ -74,15 +74,25 @@ export async function registerServiceWorker(): Promise<void> {
  * For clientLoaders: answers from the replica once the shapes the page reads are synced, otherwise
  * (first visit, syncing, another tab busy, any replica error) from the server loader.
  */
+const OFFLINE_OPEN_WAIT_MS = 10_000;
+
 export async function readReplicaOr<T>(
   shapes: readonly string[],
   read: (replica: Replica) => Promise<T | null>,
   serverLoader: () => Promise<T>,
 ): Promise<T> {
-  const replica = getActiveReplica();
-  const status = replica?.status();
-  const ready = status && shapes.every((name) => status.shapes.find((s) => s.name === name)?.hasData);
-  if (!replica || !ready) return serverLoader();
+  const isReady = (replica: Replica | null) => {
+    const status = replica?.status();
+    return Boolean(status && shapes.every((name) => status.shapes.find((s) => s.name === name)?.hasData));
+  };
+  let replica = getActiveReplica();
+  // Offline, the server cannot answer: right after an offline reload the replica is still opening,
+  // so wait for it (bounded) rather than fail the page with a network error.
+  for (let waited = 0; !isReady(replica) && !navigator.onLine && waited < OFFLINE_OPEN_WAIT_MS; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    replica = getActiveReplica();
+  }
+  if (!replica || !isReady(replica)) return serverLoader();
   try {
     const value = await read(replica);
     return value ?? serverLoader();
