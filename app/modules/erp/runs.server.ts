@@ -90,6 +90,26 @@ export async function finishRun(db: Queryable, runId: string, error?: string | n
   );
 }
 
+/**
+ * recordRunProgress and finishRun in one statement (one round trip and one commit less per API
+ * batch): the counts are added first, so the status sees this batch's rejections.
+ */
+export async function finishRunWithProgress(
+  db: Queryable,
+  runId: string,
+  counts: Counts,
+  progress: { rowsRead?: number; bytesRead?: number } = {},
+): Promise<void> {
+  await db.query(
+    `UPDATE import_runs SET inserted_count = inserted_count + $2, updated_count = updated_count + $3,
+            unchanged_count = unchanged_count + $4, rejected_count = rejected_count + $5, deleted_count = deleted_count + $6,
+            rows_read = coalesce($7, rows_read), bytes_read = coalesce($8, bytes_read), heartbeat_at = now(), finished_at = now(), error = NULL,
+            status = CASE WHEN rejected_count + $5 > 0 THEN 'partial' ELSE 'succeeded' END
+      WHERE id = $1`,
+    [runId, counts.inserted, counts.updated, counts.unchanged, counts.rejected, counts.deleted, progress.rowsRead ?? null, progress.bytesRead ?? null],
+  );
+}
+
 export interface RunRow {
   id: string;
   source: string;

@@ -2,7 +2,7 @@ import { getDb } from "~/db/connection.server";
 import type { EntityDef } from "../entities/types";
 import { deleteRecords } from "../ingest/delete.server";
 import { ingestRecords, type BatchOutcome, type RawRecord } from "../ingest/ingest.server";
-import { finishRun, recordRunProgress, startRun } from "../runs.server";
+import { finishRun, finishRunWithProgress, startRun } from "../runs.server";
 import { json } from "./http.server";
 import type { AuthenticatedKey } from "./keys.server";
 
@@ -15,8 +15,7 @@ export async function runApiBatch(key: AuthenticatedKey, def: EntityDef, operati
   try {
     const ctx = { runId, source: "api" as const };
     const outcome = operation === "delete" ? await deleteRecords(db, def, raws, ctx) : await ingestRecords(db, def, raws, ctx);
-    await recordRunProgress(db, runId, outcome.counts, { rowsRead: raws.length });
-    await finishRun(db, runId);
+    await finishRunWithProgress(db, runId, outcome.counts, { rowsRead: raws.length });
     return { runId, outcome };
   } catch (error) {
     await finishRun(db, runId, (error as Error).message).catch(() => undefined);

@@ -54,8 +54,8 @@ export async function storeRejected(db: Queryable, ctx: IngestContext, entity: s
 /** Open rejections of records now accepted are obsolete. Cheap when there are none (partial index). */
 export async function supersedeRejected(db: Queryable, entity: string, erpIds: string[]): Promise<void> {
   if (erpIds.length === 0) return;
-  const open = await db.query(`SELECT 1 FROM rejected_records WHERE entity = $1 AND resolved_at IS NULL LIMIT 1`, [entity]);
-  if (open.rowCount === 0) return;
+  // One statement: with no open rejection of the entity the planner reads the (empty) partial index
+  // of open rejections; with some it probes (entity, erp_id).
   await db.query(
     `UPDATE rejected_records SET resolved_at = now(), resolution = 'superseded', resolution_note = 'a later version of the record was accepted'
       WHERE resolved_at IS NULL AND entity = $1 AND erp_id = ANY($2::text[])`,

@@ -155,17 +155,18 @@ export async function applyEach<I, T>(
   }
 }
 
-/** Why a record that was valid did not change anything. */
+/** Why a record that was valid did not change anything: stored rows and tombstones in one query. */
 async function explainUnchanged(db: Queryable, def: EntityDef, erpIds: string[]): Promise<Map<string, string>> {
   const reasons = new Map<string, string>();
   if (erpIds.length === 0) return reasons;
-  const stored = await db.query<{ erp_id: string; erp_version: number }>(`SELECT erp_id, erp_version FROM ${def.table} WHERE erp_id = ANY($1::text[])`, [erpIds]);
-  for (const row of stored.rows) reasons.set(row.erp_id, `version ${row.erp_version} is already stored (the same or newer)`);
-  const tombstones = await db.query<{ erp_id: string; erp_version: number }>(
-    `SELECT erp_id, erp_version FROM erp_tombstones WHERE table_name = $1 AND erp_id = ANY($2::text[])`,
+  const { rows } = await db.query<{ erp_id: string; erp_version: number; deleted: boolean }>(
+    `SELECT erp_id, erp_version, false AS deleted FROM ${def.table} WHERE erp_id = ANY($2::text[])
+     UNION ALL
+     SELECT erp_id, erp_version, true FROM erp_tombstones WHERE table_name = $1 AND erp_id = ANY($2::text[])`,
     [def.table, erpIds],
   );
-  for (const row of tombstones.rows) if (!reasons.has(row.erp_id)) reasons.set(row.erp_id, `deleted at version ${row.erp_version}; send a newer version to bring it back`);
+  for (const row of rows) if (!row.deleted) reasons.set(row.erp_id, `version ${row.erp_version} is already stored (the same or newer)`);
+  for (const row of rows) if (row.deleted && !reasons.has(row.erp_id)) reasons.set(row.erp_id, `deleted at version ${row.erp_version}; send a newer version to bring it back`);
   return reasons;
 }
 
