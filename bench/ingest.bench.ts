@@ -8,7 +8,7 @@ import { invoiceRecord } from "../app/modules/erp/testing/fixtures";
 import { createDatabaseMigratedThrough } from "../app/modules/erp/testing/migrated-through";
 import { seedDemo } from "../db/seed/seed";
 import { median, percentile, recordBench, type BenchResult } from "./lib";
-import { createBenchDatabase, log, secs, startPortal, type BenchDatabase, type Portal } from "./support/portal";
+import { createBenchDatabase, log, processCpuMs, secs, startPortal, type BenchDatabase, type Portal } from "./support/portal";
 import type { Db } from "../app/db/db.server";
 
 /**
@@ -22,6 +22,13 @@ import type { Db } from "../app/db/db.server";
  * - CSV: a generated 1M-row file (200,000 invoices × 5 lines) through `npm run erp:import`, rows/s
  *   and the importer's peak RSS; baseline for memory: reading the same file whole with csv-parse/sync
  *   (no import at all), the non-streaming alternative.
+ * - Old vs new (INGEST_BENCH_BASELINE=<worktree of an older commit, built>): the same REST batches
+ *   against a portal started from that worktree, on its own copy of the same seeded template, in
+ *   the same alternating rounds; "portal CPU per batch" is the server process's CPU time (/proc)
+ *   divided by the batches it answered.
+ * Knobs: INGEST_BENCH_BATCHES (30), INGEST_BENCH_ROUNDS (3), INGEST_BENCH_CSV_ROWS (1,000,000; 0
+ * skips the CSV part), INGEST_BENCH_ROW_CAPTURE=0 (skips the row-capture portal),
+ * INGEST_BENCH_CPU_PROF=<dir> (the new portal runs with --cpu-prof into that directory).
  * Nothing here fails on time.
  */
 
@@ -29,8 +36,11 @@ const BATCH = 500;
 const LINES = 5;
 const BATCHES_ONE_CLIENT = Number(process.env.INGEST_BENCH_BATCHES ?? 30);
 const BATCHES_FOUR_CLIENTS = BATCHES_ONE_CLIENT;
-/** Turns the statement-capture and row-capture portals take. */
-const ROUNDS = 3;
+/** Turns the portals take. */
+const ROUNDS = Number(process.env.INGEST_BENCH_ROUNDS ?? 3);
+const BASELINE_DIR = process.env.INGEST_BENCH_BASELINE || null;
+const ROW_CAPTURE = process.env.INGEST_BENCH_ROW_CAPTURE !== "0";
+const CPU_PROF_DIR = process.env.INGEST_BENCH_CPU_PROF || null;
 const ROW_CAPTURE_SCHEMA = "031-previous-login.sql";
 const SINGLE_REQUESTS = 300;
 const CSV_ROWS = Number(process.env.INGEST_BENCH_CSV_ROWS ?? 1_000_000);
@@ -54,6 +64,7 @@ async function pushBatches(portal: Portal, key: string, tag: string, batches: nu
   let next = 0;
   let records = 0;
   const latencies: number[] = [];
+  const cpuBefore = processCpuMs(portal.pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -65,7 +76,7 @@ async function pushBatches(portal: Portal, key: string, tag: string, batches: nu
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { perSecond: records / seconds, latencies, records, seconds };
+  return { perSecond: records / seconds, latencies, records, seconds, cpuMs: processCpuMs(portal.pid) - cpuBefore };
 }
 
 async function benchKey(db: Db): Promise<string> {
@@ -75,23 +86,29 @@ async function benchKey(db: Db): Promise<string> {
 }
 
 interface Target {
+  label: string;
   portal: Portal;
   key: string;
 }
 
 /** The same batches against both portals, in alternating rounds; records/s and latencies of each. */
 async function alternate(targets: Target[], tag: string, batches: number, clients: number) {
-  const totals = targets.map(() => ({ records: 0, seconds: 0, latencies: [] as number[] }));
+  const totals = targets.map(() => ({ records: 0, seconds: 0, cpuMs: 0, latencies: [] as number[] }));
   const perRound = Math.ceil(batches / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, target] of targets.entries()) {
       const done = await pushBatches(target.portal, target.key, `${tag}-r${round}`, perRound, clients);
       totals[i].records += done.records;
       totals[i].seconds += done.seconds;
+      totals[i].cpuMs += done.cpuMs;
       totals[i].latencies.push(...done.latencies);
     }
   }
-  return totals.map((t) => ({ perSecond: t.records / t.seconds, latencies: t.latencies }));
+  const out = totals.map((t) => ({ perSecond: t.records / t.seconds, latencies: t.latencies, cpuPerBatch: t.cpuMs / t.latencies.length }));
+  for (const [i, t] of out.entries()) {
+    log(`  ${targets[i].label}: ${t.perSecond.toFixed(0)} records/s, batch median ${median(t.latencies).toFixed(0)} ms, p95 ${percentile(t.latencies, 95).toFixed(0)} ms, portal CPU ${t.cpuPerBatch.toFixed(0)} ms per batch (n=${t.latencies.length})`);
+  }
+  return out;
 }
 
 function runCli(databaseUrl: string, file: string): Promise<{ seconds: number; rowsRead: number; peakRssMb: number; status: string }> {
@@ -128,72 +145,118 @@ function wholeFileParseRss(file: string): Promise<number> {
 
 export default async function ingestBench(): Promise<void> {
   let database: BenchDatabase | null = null;
+  let oldDatabase: BenchDatabase | null = null;
   let rowCapture: Awaited<ReturnType<typeof createDatabaseMigratedThrough>> | null = null;
   let portal: Portal | null = null;
+  let oldPortal: Portal | null = null;
   let rowPortal: Portal | null = null;
   const dir = await mkdtemp(path.join(os.tmpdir(), "ledgerlight-ingest-bench-"));
   const results: BenchResult[] = [];
   try {
     database = await createBenchDatabase("ingest");
-    rowCapture = await createDatabaseMigratedThrough("ingest_row_capture", ROW_CAPTURE_SCHEMA);
-    await seedDemo(rowCapture.db);
-    log(`row-capture database ${rowCapture.name}: migrated through ${ROW_CAPTURE_SCHEMA}, seeded`);
-    portal = await startPortal(database.url);
-    rowPortal = await startPortal(rowCapture.url);
-    const statements: Target = { portal, key: await benchKey(database.db) };
-    const rows: Target = { portal: rowPortal, key: await benchKey(rowCapture.db) };
-    for (const target of [statements, rows]) await post(target.portal, target.key, batchOf("warm", 0)); // JIT, pools, plans
+    portal = await startPortal(database.url, CPU_PROF_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF_DIR}`] } : {});
+    const statements: Target = { label: "this commit", portal, key: await benchKey(database.db) };
+    const targets: Target[] = [statements];
+    let old: Target | null = null;
+    let rows: Target | null = null;
+    if (BASELINE_DIR) {
+      oldDatabase = await createBenchDatabase("ingest_old");
+      oldPortal = await startPortal(oldDatabase.url, { cwd: BASELINE_DIR });
+      old = { label: `old commit (${BASELINE_DIR})`, portal: oldPortal, key: await benchKey(oldDatabase.db) };
+      targets.push(old);
+    }
+    if (ROW_CAPTURE) {
+      rowCapture = await createDatabaseMigratedThrough("ingest_row_capture", ROW_CAPTURE_SCHEMA);
+      await seedDemo(rowCapture.db);
+      log(`row-capture database ${rowCapture.name}: migrated through ${ROW_CAPTURE_SCHEMA}, seeded`);
+      rowPortal = await startPortal(rowCapture.url);
+      rows = { label: "row capture", portal: rowPortal, key: await benchKey(rowCapture.db) };
+      targets.push(rows);
+    }
+    for (const target of targets) await post(target.portal, target.key, batchOf("warm", 0)); // JIT, pools, plans
+    const at = (target: Target | null) => targets.indexOf(target!);
+    const oldName = `old commit ${BASELINE_DIR ? path.basename(BASELINE_DIR) : ""}, same run, alternating rounds`;
 
-    log(`REST: ${BATCHES_ONE_CLIENT} batches of ${BATCH} invoices × ${LINES} lines, one client, statement vs row capture in ${ROUNDS} alternating rounds`);
-    const [single, singleRows] = await alternate([statements, rows], "one", BATCHES_ONE_CLIENT, 1);
+    log(`REST: ${BATCHES_ONE_CLIENT} batches of ${BATCH} invoices × ${LINES} lines, one client, ${targets.map((t) => t.label).join(" vs ")} in ${ROUNDS} alternating rounds`);
+    const one = await alternate(targets, "one", BATCHES_ONE_CLIENT, 1);
+    const single = one[0];
     log(`REST baseline: ${SINGLE_REQUESTS} invoices, one per request`);
     let singles = 0;
     const singleStarted = performance.now();
     for (let i = 0; i < SINGLE_REQUESTS; i++) singles += Object.values((await post(portal, statements.key, [invoiceRecord(`solo-${i}`, { lines: LINES })])).counts).reduce((a, b) => a + b, 0);
     const singlePerSecond = singles / ((performance.now() - singleStarted) / 1000);
-    results.push(
-      { case: `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 1 client`, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: "one invoice per request", baseline_value: singlePerSecond, samples: single.latencies.length },
-      { case: `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 1 client`, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: "row-level change capture (schema before 040), alternating rounds", baseline_value: singleRows.perSecond, samples: single.latencies.length },
-      { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "median", unit: "ms", value: median(single.latencies), baseline: "row-level change capture", baseline_value: median(singleRows.latencies), samples: single.latencies.length },
-      { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "p95", unit: "ms", value: percentile(single.latencies, 95), baseline: "row-level change capture", baseline_value: percentile(singleRows.latencies, 95), samples: single.latencies.length },
-    );
+    const oneCase = `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 1 client`;
+    results.push({ case: oneCase, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: "one invoice per request", baseline_value: singlePerSecond, samples: single.latencies.length });
+    if (old) {
+      const o = one[at(old)];
+      results.push(
+        { case: oneCase, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: oldName, baseline_value: o.perSecond, samples: single.latencies.length },
+        { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "median", unit: "ms", value: median(single.latencies), baseline: oldName, baseline_value: median(o.latencies), samples: single.latencies.length },
+        { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "p95", unit: "ms", value: percentile(single.latencies, 95), baseline: oldName, baseline_value: percentile(o.latencies, 95), samples: single.latencies.length },
+        { case: `portal CPU per batch of ${BATCH} invoices, 1 client`, metric: "mean", unit: "ms", value: single.cpuPerBatch, baseline: oldName, baseline_value: o.cpuPerBatch, samples: single.latencies.length },
+      );
+    }
+    if (rows) {
+      const r = one[at(rows)];
+      results.push(
+        { case: oneCase, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: "row-level change capture (schema before 040), alternating rounds", baseline_value: r.perSecond, samples: single.latencies.length },
+        { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "median", unit: "ms", value: median(single.latencies), baseline: "row-level change capture", baseline_value: median(r.latencies), samples: single.latencies.length },
+        { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "p95", unit: "ms", value: percentile(single.latencies, 95), baseline: "row-level change capture", baseline_value: percentile(r.latencies, 95), samples: single.latencies.length },
+      );
+    }
 
-    log(`REST: ${BATCHES_FOUR_CLIENTS} batches, 4 clients at once, statement vs row capture in ${ROUNDS} alternating rounds`);
-    const [four, fourRows] = await alternate([statements, rows], "four", BATCHES_FOUR_CLIENTS, 4);
-    results.push(
-      { case: `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 4 clients`, metric: "throughput", unit: "records/s", value: four.perSecond, baseline: "row-level change capture (schema before 040), alternating rounds", baseline_value: fourRows.perSecond, samples: four.latencies.length },
-      { case: `REST batch of ${BATCH} invoices, 4 clients`, metric: "p95", unit: "ms", value: percentile(four.latencies, 95), baseline: "row-level change capture", baseline_value: percentile(fourRows.latencies, 95), samples: four.latencies.length },
-    );
-    await rowPortal.stop();
+    log(`REST: ${BATCHES_FOUR_CLIENTS} batches, 4 clients at once, in ${ROUNDS} alternating rounds`);
+    const fourAll = await alternate(targets, "four", BATCHES_FOUR_CLIENTS, 4);
+    const four = fourAll[0];
+    const fourCase = `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 4 clients`;
+    if (old) {
+      const o = fourAll[at(old)];
+      results.push(
+        { case: fourCase, metric: "throughput", unit: "records/s", value: four.perSecond, baseline: oldName, baseline_value: o.perSecond, samples: four.latencies.length },
+        { case: `REST batch of ${BATCH} invoices, 4 clients`, metric: "p95", unit: "ms", value: percentile(four.latencies, 95), baseline: oldName, baseline_value: percentile(o.latencies, 95), samples: four.latencies.length },
+        { case: `portal CPU per batch of ${BATCH} invoices, 4 clients`, metric: "mean", unit: "ms", value: four.cpuPerBatch, baseline: oldName, baseline_value: o.cpuPerBatch, samples: four.latencies.length },
+      );
+    }
+    if (rows) {
+      const r = fourAll[at(rows)];
+      results.push(
+        { case: fourCase, metric: "throughput", unit: "records/s", value: four.perSecond, baseline: "row-level change capture (schema before 040), alternating rounds", baseline_value: r.perSecond, samples: four.latencies.length },
+        { case: `REST batch of ${BATCH} invoices, 4 clients`, metric: "p95", unit: "ms", value: percentile(four.latencies, 95), baseline: "row-level change capture", baseline_value: percentile(r.latencies, 95), samples: four.latencies.length },
+      );
+    }
+    await rowPortal?.stop();
     rowPortal = null;
 
     log("REST: the one-client batches again (idempotent replay, all unchanged)");
-    const replay = { records: 0, seconds: 0 };
-    for (let round = 0; round < ROUNDS; round++) {
-      const done = await pushBatches(portal, statements.key, `one-r${round}`, Math.ceil(BATCHES_ONE_CLIENT / ROUNDS), 1);
-      replay.records += done.records;
-      replay.seconds += done.seconds;
-    }
-    results.push({ case: `REST replay of applied batches (unchanged), 1 client`, metric: "throughput", unit: "records/s", value: replay.records / replay.seconds, baseline: "first delivery, same run", baseline_value: single.perSecond, samples: single.latencies.length });
+    const replayTargets = old ? [statements, old] : [statements];
+    const replay = await alternate(replayTargets, "one", BATCHES_ONE_CLIENT, 1);
+    results.push({ case: `REST replay of applied batches (unchanged), 1 client`, metric: "throughput", unit: "records/s", value: replay[0].perSecond, baseline: "first delivery, same run", baseline_value: single.perSecond, samples: replay[0].latencies.length });
+    if (old) results.push({ case: `REST replay of applied batches (unchanged), 1 client`, metric: "throughput", unit: "records/s", value: replay[0].perSecond, baseline: oldName, baseline_value: replay[1].perSecond, samples: replay[0].latencies.length });
+    await oldPortal?.stop();
+    oldPortal = null;
 
     await portal.stop();
     portal = null;
-    const file = path.join(dir, "invoices.csv");
-    const written = await writeInvoiceCsv(file, CSV_ROWS, { prefix: "BENCH" });
-    log(`CSV: ${CSV_ROWS.toLocaleString("en")} rows (${(written.bytes / 1e6).toFixed(0)} MB) through npm run erp:import`);
-    const csv = await runCli(database.url, file);
-    if (csv.status !== "succeeded") throw new Error(`CSV import ${csv.status}`);
-    log(`CSV: ${secs(csv.seconds * 1000)}, peak RSS ${csv.peakRssMb.toFixed(0)} MB; baseline: whole-file parse`);
-    const wholeFile = await wholeFileParseRss(file);
-    results.push(
-      { case: `CSV import, ${CSV_ROWS.toLocaleString("en")} rows (${CSV_ROWS / LINES} invoices × ${LINES} lines)`, metric: "throughput", unit: "rows/s", value: csv.rowsRead / csv.seconds, samples: 1 },
-      { case: `CSV import, ${CSV_ROWS.toLocaleString("en")} rows`, metric: "peak RSS", unit: "MB", value: csv.peakRssMb, baseline: "csv-parse/sync of the whole file, no import", baseline_value: wholeFile, samples: 1 },
-    );
+    if (CSV_ROWS > 0) {
+      const file = path.join(dir, "invoices.csv");
+      const written = await writeInvoiceCsv(file, CSV_ROWS, { prefix: "BENCH" });
+      log(`CSV: ${CSV_ROWS.toLocaleString("en")} rows (${(written.bytes / 1e6).toFixed(0)} MB) through npm run erp:import`);
+      const csv = await runCli(database.url, file);
+      if (csv.status !== "succeeded") throw new Error(`CSV import ${csv.status}`);
+      log(`CSV: ${secs(csv.seconds * 1000)}, peak RSS ${csv.peakRssMb.toFixed(0)} MB; baseline: whole-file parse`);
+      const wholeFile = await wholeFileParseRss(file);
+      results.push(
+        { case: `CSV import, ${CSV_ROWS.toLocaleString("en")} rows (${CSV_ROWS / LINES} invoices × ${LINES} lines)`, metric: "throughput", unit: "rows/s", value: csv.rowsRead / csv.seconds, samples: 1 },
+        { case: `CSV import, ${CSV_ROWS.toLocaleString("en")} rows`, metric: "peak RSS", unit: "MB", value: csv.peakRssMb, baseline: "csv-parse/sync of the whole file, no import", baseline_value: wholeFile, samples: 1 },
+      );
+    }
     recordBench("ingest", results);
   } finally {
     await portal?.stop();
+    await oldPortal?.stop();
     await rowPortal?.stop();
     await database?.drop();
+    await oldDatabase?.drop();
     await rowCapture?.drop();
     await rm(dir, { recursive: true, force: true });
   }

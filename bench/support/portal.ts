@@ -76,13 +76,16 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `node --import tsx server.ts` (the production build) against `databaseUrl`; waits for /healthz. */
-export async function startPortal(databaseUrl: string, options: { nodeArgs?: string[] } = {}): Promise<Portal> {
-  if (!existsSync("build/index.js") || !existsSync("public/replica/worker.js")) {
+/** `cwd`: another worktree's checkout and build (an old commit as the baseline of the same run). */
+export async function startPortal(databaseUrl: string, options: { nodeArgs?: string[]; cwd?: string } = {}): Promise<Portal> {
+  const cwd = options.cwd ?? process.cwd();
+  if (!existsSync(path.join(cwd, "build/index.js")) || !existsSync(path.join(cwd, "public/replica/worker.js"))) {
     throw new Error("No build: run `npm run build` first (server build and public/replica/worker.js).");
   }
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "ledgerlight-bench-"));
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
+    cwd,
     env: {
       ...process.env,
       NODE_ENV: "test",
