@@ -43,7 +43,7 @@ describe("arrayLiteral", () => {
     } finally {
       await lite.close();
     }
-  });
+  }, 120_000); // PGlite's start-up (WASM) alone takes 20 s and more on a loaded machine
 
   it("writes numbers, booleans and dates as the columns read them", async () => {
     const db = await getDb();
