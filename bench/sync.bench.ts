@@ -49,6 +49,8 @@ const WORKERS = process.env.BENCH_SYNC_WORKERS
   : null;
 // BENCH_SYNC_RUNS=n overrides the number of initial-sync runs per size (and per worker).
 const RUNS = process.env.BENCH_SYNC_RUNS ? Number(process.env.BENCH_SYNC_RUNS) : null;
+// BENCH_SYNC_BASELINES=0 skips the Postgres export and the Node download (a partial run).
+const BASELINES = process.env.BENCH_SYNC_BASELINES !== "0";
 const EXPORT_RUNS = 3;
 const LIVE = QUICK
   ? [
@@ -133,12 +135,12 @@ export default async function syncBench(): Promise<void> {
 
       const exports: number[] = [];
       let exportBytes = 0;
-      for (let i = 0; i < EXPORT_RUNS; i += 1) {
+      for (let i = 0; i < (BASELINES ? EXPORT_RUNS : 0); i += 1) {
         const e = await postgresExport(database.url, selects);
         exports.push(e.ms);
         exportBytes = e.bytes;
       }
-      const download = await gatewayDownload(portal.baseUrl, cookieHeader(kessler), accountId);
+      const download = BASELINES ? await gatewayDownload(portal.baseUrl, cookieHeader(kessler), accountId) : { ms: Number.NaN, bytes: 0 };
       log(`  raw Postgres export: median ${Math.round(median(exports))} ms (${(exportBytes / 1e6).toFixed(1)} MB CSV); gateway download ${Math.round(download.ms)} ms (${(download.bytes / 1e6).toFixed(1)} MB JSON)`);
 
       const syncs: SyncRun[] = [];
@@ -250,7 +252,7 @@ export default async function syncBench(): Promise<void> {
       results.push({ case: `${label}: portal CPU per commit (commit → last delivery)`, metric: "mean", unit: "ms", value: round(serverCpu / rounds), samples: rounds });
       if (missed > 0) results.push({ case: `${label}: deliveries not seen within 30 s`, metric: "count", unit: "deliveries", value: missed, samples: clients * rounds });
     }
-    if (QUICK || PARTIAL || ONLY_DOCS || WORKERS || RUNS) console.table(results); // a smoke or partial run leaves bench/results/sync.json alone
+    if (QUICK || PARTIAL || ONLY_DOCS || WORKERS || RUNS || !BASELINES) console.table(results); // a smoke or partial run leaves bench/results/sync.json alone
     else recordBench("sync", results);
   } finally {
     await live?.close().catch(() => undefined);
