@@ -171,7 +171,7 @@ export default async function syncBench(): Promise<void> {
       }
       for (const [label, acc] of byWorker) {
         log(
-          `  [${label}] median of ${acc.ready.length}: ready ${secs(median(acc.ready))}, all rows in ${secs(median(acc.indexing))}, apply ${secs(median(acc.apply))}, ` +
+          `  [${label}] median (nearest rank) of ${acc.ready.length}: ready ${secs(median(acc.ready))} (mean ${secs(acc.ready.reduce((a, b) => a + b, 0) / acc.ready.length)}), all rows in ${secs(median(acc.indexing))}, apply ${secs(median(acc.apply))}, ` +
             `index ${secs(median(acc.index))}, portal CPU ${secs(median(acc.cpu))} (ready: ${acc.ready.map(secs).join(", ")})`,
         );
       }
