@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Browser, Cookie } from "@playwright/test";
 import { median, percentile, recordBench, type BenchResult } from "./lib";
 import { openLiveClients, type LiveClients } from "./support/live-clients";
@@ -37,6 +38,19 @@ const PARTS = new Set((process.env.BENCH_SYNC_PARTS ?? "initial,live").split(","
 const PARTIAL = !(PARTS.has("initial") && PARTS.has("live"));
 // BENCH_SYNC_DOCS=100000 limits the initial sync to the given sizes (also a partial run).
 const ONLY_DOCS = process.env.BENCH_SYNC_DOCS ? process.env.BENCH_SYNC_DOCS.split(",").map(Number) : null;
+// BENCH_SYNC_WORKERS=old=/path/to/worker.js,new=public/replica/worker.js: each initial-sync run is
+// repeated once per replica worker bundle, interleaved (old, new, old, new …), the page's
+// /replica/worker.js answered from that file. For old-vs-new comparisons in one run (a partial run).
+const WORKERS = process.env.BENCH_SYNC_WORKERS
+  ? process.env.BENCH_SYNC_WORKERS.split(",").map((entry) => {
+      const [label, file] = entry.split("=");
+      return { label: label.trim(), file: path.resolve(file.trim()) };
+    })
+  : null;
+// BENCH_SYNC_RUNS=n overrides the number of initial-sync runs per size (and per worker).
+const RUNS = process.env.BENCH_SYNC_RUNS ? Number(process.env.BENCH_SYNC_RUNS) : null;
+// BENCH_SYNC_BASELINES=0 skips the Postgres export and the Node download (a partial run).
+const BASELINES = process.env.BENCH_SYNC_BASELINES !== "0";
 const EXPORT_RUNS = 3;
 const LIVE = QUICK
   ? [
@@ -57,9 +71,15 @@ interface SyncRun {
   searchOk: boolean;
 }
 
-async function initialSync(browser: Browser, baseUrl: string, cookies: Cookie[], probeNumber: string): Promise<SyncRun> {
+async function initialSync(browser: Browser, baseUrl: string, cookies: Cookie[], probeNumber: string, workerFile?: string): Promise<SyncRun> {
   const context = await newBenchContext(browser, baseUrl, cookies);
   try {
+    if (workerFile) {
+      await context.route(/\/replica\/[a-z-]*worker\.js(\?.*)?$/, (route) => {
+        const url = new URL(route.request().url());
+        return route.fulfill({ path: path.join(path.dirname(workerFile), path.basename(url.pathname)), contentType: "text/javascript" });
+      });
+    }
     const page = await context.newPage();
     await page.goto("/overview");
     const progress = setInterval(() => {
@@ -115,22 +135,44 @@ export default async function syncBench(): Promise<void> {
 
       const exports: number[] = [];
       let exportBytes = 0;
-      for (let i = 0; i < EXPORT_RUNS; i += 1) {
+      for (let i = 0; i < (BASELINES ? EXPORT_RUNS : 0); i += 1) {
         const e = await postgresExport(database.url, selects);
         exports.push(e.ms);
         exportBytes = e.bytes;
       }
-      const download = await gatewayDownload(portal.baseUrl, cookieHeader(kessler), accountId);
+      const download = BASELINES ? await gatewayDownload(portal.baseUrl, cookieHeader(kessler), accountId) : { ms: Number.NaN, bytes: 0 };
       log(`  raw Postgres export: median ${Math.round(median(exports))} ms (${(exportBytes / 1e6).toFixed(1)} MB CSV); gateway download ${Math.round(download.ms)} ms (${(download.bytes / 1e6).toFixed(1)} MB JSON)`);
 
       const syncs: SyncRun[] = [];
-      for (let i = 0; i < runs; i += 1) {
-        const run = await initialSync(browser, portal.baseUrl, kessler, probe[0].number);
-        syncs.push(run);
+      const byWorker = new Map<string, { ready: number[]; cpu: number[]; apply: number[]; index: number[]; indexing: number[] }>();
+      const runCount = RUNS ?? runs;
+      for (let i = 0; i < runCount; i += 1) for (const variant of WORKERS ?? [null]) {
+        const cpu0 = processCpuMs(portal.pid);
+        const run = await initialSync(browser, portal.baseUrl, kessler, probe[0].number, variant?.file);
+        const portalCpu = processCpuMs(portal.pid) - cpu0;
+        if (!variant) syncs.push(run);
+        else {
+          const acc = byWorker.get(variant.label) ?? { ready: [], cpu: [], apply: [], index: [], indexing: [] };
+          acc.ready.push(run.readyMs);
+          acc.cpu.push(portalCpu);
+          acc.apply.push(run.status.applyMs);
+          acc.index.push(run.status.index?.ms ?? 0);
+          acc.indexing.push(run.phases.indexing ?? Number.NaN);
+          byWorker.set(variant.label, acc);
+          if (syncs.length === 0) syncs.push(run);
+        }
         const p = run.phases;
+        const t = (run.status as { timing?: Record<string, number> }).timing;
         log(
-          `  run ${i + 1}/${runs}: ready ${secs(run.readyMs)}, ${run.rows} rows (Postgres: ${expectedRows}), search ${run.searchOk ? "finds" : "DOES NOT find"} ${probe[0].number}; ` +
-            `syncing from ${secs(p.syncing ?? 0)}, indexing from ${secs(p.indexing ?? 0)}; worker: open ${run.status.openMs} ms, apply ${run.status.applyMs} ms in ${run.status.commits} commits, index build ${Math.round(run.status.index?.ms ?? 0)} ms`,
+          `  run ${i + 1}/${runCount}${variant ? ` [${variant.label}]` : ""}: portal CPU ${secs(portalCpu)}, ready ${secs(run.readyMs)}, ${run.rows} rows (Postgres: ${expectedRows}), search ${run.searchOk ? "finds" : "DOES NOT find"} ${probe[0].number}; ` +
+            `syncing from ${secs(p.syncing ?? 0)}, indexing from ${secs(p.indexing ?? 0)}; worker: open ${run.status.openMs} ms, apply ${run.status.applyMs} ms in ${run.status.commits} commits, index build ${Math.round(run.status.index?.ms ?? 0)} ms` +
+            (t ? `; worker timing ${Object.entries(t).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(", ")}` : ""),
+        );
+      }
+      for (const [label, acc] of byWorker) {
+        log(
+          `  [${label}] median (nearest rank) of ${acc.ready.length}: ready ${secs(median(acc.ready))} (mean ${secs(acc.ready.reduce((a, b) => a + b, 0) / acc.ready.length)}), all rows in ${secs(median(acc.indexing))}, apply ${secs(median(acc.apply))}, ` +
+            `index ${secs(median(acc.index))}, portal CPU ${secs(median(acc.cpu))} (ready: ${acc.ready.map(secs).join(", ")})`,
         );
       }
       const ready = syncs.map((s) => s.readyMs);
@@ -210,7 +252,7 @@ export default async function syncBench(): Promise<void> {
       results.push({ case: `${label}: portal CPU per commit (commit → last delivery)`, metric: "mean", unit: "ms", value: round(serverCpu / rounds), samples: rounds });
       if (missed > 0) results.push({ case: `${label}: deliveries not seen within 30 s`, metric: "count", unit: "deliveries", value: missed, samples: clients * rounds });
     }
-    if (QUICK || PARTIAL || ONLY_DOCS) console.table(results); // a smoke or partial run leaves bench/results/sync.json alone
+    if (QUICK || PARTIAL || ONLY_DOCS || WORKERS || RUNS || !BASELINES) console.table(results); // a smoke or partial run leaves bench/results/sync.json alone
     else recordBench("sync", results);
   } finally {
     await live?.close().catch(() => undefined);

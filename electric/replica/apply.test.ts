@@ -54,6 +54,52 @@ describe("ShapeApplier", () => {
     expect(() => driver.run(`INSERT INTO invoices (id) VALUES ('i1')`)).toThrow(/UNIQUE/);
   });
 
+  it("inserts a snapshot response from its text (raw path): the same rows as parsed messages, bools as t/f", () => {
+    const schema = JSON.stringify({ id: { type: "text" }, status: { type: "text" }, number: { type: "text" } });
+    const snapshot = [invoice("i1", "INV-1"), invoice("i2", "INV-2", { customer_reference: null }), invoice("i3", "INV-3", { unknown_column: "x" })];
+    const body = JSON.stringify([...snapshot.map((v) => insert("invoices", v)), upToDate("7")]);
+    expect(applier.takeRawSnapshot(body, schema)).toBe(JSON.stringify([upToDate("7")]));
+    expect(applier.bufferedMessages).toBe(3);
+    const commit = applier.handleBatch([update("invoices", { id: "i2", status: "paid" }), upToDate()], at("H1", "1_0")).commit;
+    expect(commit).toMatchObject({ inserts: 3, updates: 1 });
+    const raw = rows(driver);
+
+    const other = new ShapeApplier(driver, invoices, { searchMode: () => "deferred" });
+    driver.run("DELETE FROM invoices");
+    other.startStream();
+    other.handleBatch([...snapshot.map((v) => insert("invoices", v)), update("invoices", { id: "i2", status: "paid" }), upToDate()], at("H1", "1_0"));
+    expect(raw).toEqual(rows(driver));
+    expect(raw.map((r) => [r.id, r.status, r.customer_reference])).toEqual([["i1", "open", "PO-1"], ["i2", "paid", null], ["i3", "open", "PO-1"]]);
+
+    const locations = new ShapeApplier(driver, shape("locations"), { searchMode: () => "deferred" });
+    locations.startStream();
+    const location = (id: string, flag: string | null) => insert("locations", { id, account_id: "a", code: id, name: id, is_default_ship_to: flag });
+    locations.takeRawSnapshot(JSON.stringify([location("l1", "true"), location("l2", "false"), location("l3", null)]), JSON.stringify({ is_default_ship_to: { type: "bool" } }));
+    locations.handleBatch([upToDate()], at("H2", "1_0"));
+    expect(driver.selectObjects('SELECT id, is_default_ship_to AS d FROM locations ORDER BY id')).toEqual([{ id: "l1", d: "t" }, { id: "l2", d: "f" }, { id: "l3", d: null }]);
+  });
+
+  it("leaves a snapshot response to the client unless it is inserts with ids followed by control messages", () => {
+    const schema = JSON.stringify({ id: { type: "text" } });
+    const ins = insert("invoices", invoice("i1", "INV-1"));
+    expect(applier.takeRawSnapshot(JSON.stringify([upToDate(), ins]), schema)).toBeNull();
+    expect(applier.takeRawSnapshot(JSON.stringify([ins, update("invoices", { id: "i1", status: "paid" })]), schema)).toBeNull();
+    expect(applier.takeRawSnapshot(JSON.stringify([insert("invoices", { ...invoice("x", "INV-X"), id: "" })]), schema)).toBeNull();
+    expect(applier.takeRawSnapshot(JSON.stringify([ins]), JSON.stringify({ id: { type: "text" }, status: { type: "text", dims: 1 } }))).toBeNull();
+    expect(applier.takeRawSnapshot(JSON.stringify([ins]), null)).toBeNull();
+    expect(applier.takeRawSnapshot("[]", schema)).toBeNull();
+    expect(applier.bufferedMessages).toBe(0);
+  });
+
+  it("upserts a raw snapshot that repeats an id (the later row wins), as the parsed path does", () => {
+    const body = JSON.stringify([insert("invoices", invoice("i1", "INV-1")), insert("invoices", invoice("i2", "INV-2")), insert("invoices", invoice("i1", "INV-1b"))]);
+    expect(applier.takeRawSnapshot(body, JSON.stringify({ id: { type: "text" } }))).toBe("[]");
+    const commit = applier.handleBatch([upToDate()], at("H1", "1_0")).commit;
+    expect(commit).toMatchObject({ inserts: 3 });
+    expect(rows(driver).map((r) => [r.id, r.number])).toEqual([["i1", "INV-1b"], ["i2", "INV-2"]]);
+    expect(() => driver.run(`INSERT INTO invoices (id) VALUES ('i1')`)).toThrow(/UNIQUE/);
+  });
+
   it("falls back to upserts when a large snapshot repeats an id", () => {
     const bulk = new ShapeApplier(driver, invoices, { searchMode: () => "deferred", bulkMinRows: 3 });
     bulk.startStream();

@@ -49,8 +49,25 @@ export interface BatchOutcome {
   commit: CommitResult | null;
 }
 
+/**
+ * A snapshot response body taken before the client parsed it (`takeRawSnapshot`): its insert
+ * messages as SQLite's binary JSON, written by SQL straight from it, never as JavaScript objects.
+ */
+interface RawSnapshot {
+  raw: true;
+  jsonb: Uint8Array;
+  rows: number;
+  /** Registry columns the response carries; bool columns are normalised to t/f as PG_TEXT_PARSER does. */
+  columns: string[];
+  bools: ReadonlySet<string>;
+}
+
+type Buffered = ChangeMessage<Row> | RawSnapshot;
+
+const isRaw = (entry: Buffered): entry is RawSnapshot => "raw" in entry;
+
 export class ShapeApplier {
-  private buffer: ChangeMessage<Row>[] = [];
+  private buffer: Buffered[] = [];
   private truncatePending = false;
   private saved: StreamPosition | null;
   private readonly sqlCache = new Map<string, string>();
@@ -89,7 +106,46 @@ export class ShapeApplier {
   }
 
   get bufferedMessages(): number {
-    return this.buffer.length;
+    return this.buffer.reduce((n, entry) => n + (isRaw(entry) ? entry.rows : 1), 0);
+  }
+
+  /**
+   * The initial snapshot's response body as text, before \`@electric-sql/client\` parses it (the
+   * stream's fetchClient hands it here, see sync.ts). Parsing it into message objects (a JSON.parse
+   * with a reviver calling a parser per value), turning them back into JSON for the insert and
+   * having SQLite parse that again costs more than the insert. Instead SQLite converts the text to
+   * its binary JSON once, checks it, and the commit inserts from it by SQL.
+   *
+   * Taken only if every message is an insert with a text id and the control messages, if any, come
+   * after them; then the insert messages are buffered (in stream order: nothing of this stream was
+   * buffered before its first response) and the control messages are returned, as the body the
+   * client gets to parse. Otherwise (null) the client gets the whole body as usual.
+   * \`schemaHeader\` is the response's \`electric-schema\`: which columns are bool (and arrays, which
+   * the client turns into JavaScript arrays: such a shape is not taken).
+   */
+  takeRawSnapshot(body: string, schemaHeader: string | null): string | null {
+    if (!schemaHeader) return null;
+    const schema = JSON.parse(schemaHeader) as Record<string, { type: string; dims?: number } | undefined>;
+    if (this.shape.columns.some((c) => (schema[c]?.dims ?? 0) > 0)) return null;
+    const jsonb = this.driver.selectValue("SELECT jsonb(?)", [body]);
+    if (!(jsonb instanceof Uint8Array) || this.driver.selectValue("SELECT json_type(?)", [jsonb]) !== "array") return null;
+    // The first row's keys, as the parsed path takes a run's column list from its first message.
+    const keys = new Set(this.driver.selectObjects<{ key: string }>("SELECT key FROM jsonb_each(?, '$[0].value')", [jsonb]).map((r) => r.key));
+    const columns = this.shape.columns.filter((c) => keys.has(c));
+    if (!columns.includes("id")) return null;
+    const check = this.driver.selectObjects<{ inserts: number; bad: number; last_insert: number | null; first_control: number | null; controls: string }>(
+      `SELECT coalesce(sum(op = 'insert'), 0) AS inserts,
+              coalesce(sum(op IS NOT NULL AND (op <> 'insert' OR typeof(id) <> 'text' OR id = '')), 0) AS bad,
+              max(CASE WHEN op = 'insert' THEN k END) AS last_insert,
+              min(CASE WHEN op IS NULL THEN k END) AS first_control,
+              json_group_array(CASE WHEN op IS NULL THEN json(v) END) FILTER (WHERE op IS NULL) AS controls
+         FROM (SELECT j.key AS k, j.value AS v, j.value ->> '$.headers.operation' AS op, j.value ->> '$.value.id' AS id FROM jsonb_each(?) j)`,
+      [jsonb],
+    )[0];
+    if (check.bad > 0 || check.inserts === 0 || (check.first_control !== null && check.last_insert !== null && check.first_control < check.last_insert)) return null;
+    const bools = new Set(columns.filter((c) => schema[c]?.type === "bool"));
+    this.buffer.push({ raw: true, jsonb, rows: check.inserts, columns, bools });
+    return check.controls;
   }
 
   /** Feed one batch as ShapeStream delivers it; `position` is read only when the batch commits. */
@@ -121,8 +177,9 @@ export class ShapeApplier {
     const threshold = this.options.fullRebuildThreshold ?? 2000;
     const result = this.driver.transaction(() => {
       const touched = new Map<string, DocumentKey>();
-      const ids = indexing ? [...new Set(this.buffer.map((m) => m.value.id).filter((id): id is string => typeof id === "string"))] : [];
-      let rebuild = ids.length > threshold;
+      const ids = indexing ? [...new Set(this.buffer.map((m) => (isRaw(m) ? null : m.value.id)).filter((id): id is string => typeof id === "string"))] : [];
+      // A raw snapshot's ids are not at hand in JavaScript; it replaces the table anyway.
+      let rebuild = ids.length > threshold || (indexing && this.buffer.some(isRaw));
       // A truncating commit replaces the table; its old rows' documents are found by the rebuild.
       if (indexing && !rebuild && !this.truncatePending) collectTouches(this.driver, this.shape.table, ids, touched);
 
@@ -167,10 +224,11 @@ export class ShapeApplier {
    */
   private replaceRows(): { truncatedRows: number; inserts: number; consumed: number } {
     const first = this.buffer[0];
-    const signature = first && first.headers.operation === "insert" ? Object.keys(first.value).join(",") : "";
+    const raw = first && isRaw(first) ? first : null;
+    const signature = first && !isRaw(first) && first.headers.operation === "insert" ? Object.keys(first.value).join(",") : "";
     let end = 0;
     while (signature && end < this.buffer.length && isPlainInsert(this.buffer[end], signature)) end += 1;
-    if (end >= (this.options.bulkMinRows ?? BULK_MIN_ROWS)) {
+    if (raw || end >= (this.options.bulkMinRows ?? BULK_MIN_ROWS)) {
       try {
         return this.driver.transaction(() => {
           const indexes = this.driver.selectObjects<{ name: string; sql: string }>(
@@ -179,11 +237,19 @@ export class ShapeApplier {
           );
           for (const index of indexes) this.driver.exec(`DROP INDEX ${ident(index.name)}`);
           const truncatedRows = this.driver.run(`DELETE FROM ${this.table}`);
+          if (raw) {
+            this.driver.run(this.rawInsertSql(raw, false), [raw.jsonb]);
+            for (const index of indexes) this.driver.exec(index.sql);
+            return { truncatedRows, inserts: raw.rows, consumed: 1 };
+          }
           const columns = this.columnsOf(signature);
           const sql = this.insertSql(columns, "json", false);
           for (let i = 0; i < end; i += INSERT_CHUNK) {
             const rows: SqlParam[][] = [];
-            for (let j = i; j < Math.min(end, i + INSERT_CHUNK); j += 1) rows.push(columns.map((c) => toText(this.buffer[j].value[c])));
+            for (let j = i; j < Math.min(end, i + INSERT_CHUNK); j += 1) {
+              const message = this.buffer[j];
+              if (!isRaw(message)) rows.push(columns.map((c) => toText(message.value[c])));
+            }
             this.driver.run(sql, [JSON.stringify(rows)]);
           }
           for (const index of indexes) this.driver.exec(index.sql);
@@ -201,6 +267,12 @@ export class ShapeApplier {
     const buffer = this.buffer;
     for (let i = from; i < buffer.length; ) {
       const message = buffer[i];
+      if (isRaw(message)) {
+        this.driver.run(this.rawInsertSql(message, true), [message.jsonb]);
+        counts.inserts += message.rows;
+        i += 1;
+        continue;
+      }
       const value = message.value;
       const id = value.id;
       if (typeof id !== "string" || id === "") {
@@ -213,7 +285,11 @@ export class ShapeApplier {
           // Snapshots are long runs of inserts with one column list: write them in chunks.
           const signature = Object.keys(value).join(",");
           const run: Row[] = [value];
-          for (i += 1; i < buffer.length && run.length < INSERT_CHUNK && isPlainInsert(buffer[i], signature); i += 1) run.push(buffer[i].value);
+          for (let next = buffer[i + 1]; next && run.length < INSERT_CHUNK && isPlainInsert(next, signature); next = buffer[i + 1]) {
+            run.push(next.value);
+            i += 1;
+          }
+          i += 1;
           this.insertRun(this.columnsOf(signature), run);
           counts.inserts += run.length;
           continue;
@@ -281,6 +357,19 @@ export class ShapeApplier {
     return sql;
   }
 
+  /** Inserts (or upserts) a raw snapshot's insert messages in their order, from its binary JSON. */
+  private rawInsertSql(raw: RawSnapshot, upsert: boolean): string {
+    const values = raw.columns.map((c) => {
+      const value = `j.value ->> ${sqlText(`$.value.${JSON.stringify(c)}`)}`;
+      return raw.bools.has(c) ? `CASE WHEN ${value} IS NULL THEN NULL WHEN ${value} IN ('t', 'true') THEN 't' ELSE 'f' END` : value;
+    });
+    const rest = raw.columns.filter((c) => c !== "id");
+    const onConflict = rest.length > 0 ? `DO UPDATE SET ${rest.map((c) => `${ident(c)} = excluded.${ident(c)}`).join(", ")}` : "DO NOTHING";
+    return `INSERT INTO ${this.table} (${raw.columns.map(ident).join(", ")})
+            SELECT ${values.join(", ")} FROM jsonb_each(?) j WHERE j.value ->> '$.headers.operation' = 'insert'
+            ${upsert ? `ON CONFLICT ("id") ${onConflict}` : ""}`;
+  }
+
   private updateSql(columns: readonly string[]): string {
     const key = `u:${columns.join(",")}`;
     let sql = this.sqlCache.get(key);
@@ -296,7 +385,10 @@ const INSERT_CHUNK = 1000;
 /** Below this a snapshot goes through the upsert path: dropping and rebuilding indexes costs more. */
 const BULK_MIN_ROWS = 2000;
 
-function isPlainInsert(message: ChangeMessage<Row>, signature: string): boolean {
+const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+function isPlainInsert(message: Buffered, signature: string): message is ChangeMessage<Row> {
+  if (isRaw(message)) return false;
   const id = message.value.id;
   return message.headers.operation === "insert" && typeof id === "string" && id !== "" && Object.keys(message.value).join(",") === signature;
 }

@@ -53,6 +53,8 @@ export interface WorkerStatus extends Omit<SyncStatus, "phase"> {
   openMs: number | null;
   /** Progress of the last search index build (the build runs once after the initial sync). */
   index: SearchProgress | null;
+  /** Since the database opened: wall time and how much of it this worker's thread was busy. */
+  timing?: { wallMs: number; busyMs: number };
 }
 
 export type WorkerEvent = ResponseMessage | { kind: "status"; status: WorkerStatus } | { kind: "wiped"; reason: WipeReason };

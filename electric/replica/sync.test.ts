@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ShapeApplier } from "./apply";
 import type { SqlDriver } from "./driver";
 import { loadSyncState } from "./schema";
 import { searchDocuments } from "./search";
@@ -221,4 +222,28 @@ describe("SyncController with @electric-sql/client", () => {
     expect(denied[0]).toBe(403);
     expect(sync.status().phase).toBe("stopped");
   });
+  it("inserts a snapshot from the response text (raw path) with the same rows as the parsed path", async () => {
+    // Last: its streams' prefetches must not count as requests of the tests above.
+    const raw = await newReplica();
+    const taken = vi.spyOn(ShapeApplier.prototype, "takeRawSnapshot");
+    try {
+      const sync = new SyncController({ driver: raw, baseUrl: server.url, accountId: "acc-0001", shapes: SHAPES, mode: "interval", intervalMs: 3_600_000, rawSnapshotMinChars: 0 });
+      await sync.start();
+      sync.stop();
+      // Every snapshot body went to SQLite as text; the client parsed only what was left of it.
+      const results = taken.mock.results.map((r) => r.value as string | null);
+      expect(results).toHaveLength(SHAPES.length);
+      expect(results.every((rest) => rest === "[]")).toBe(true);
+      for (const name of ["accounts", "locations", "invoices", "invoice_lines"]) {
+        const parsed = driver.selectObjects<TextRow>(`SELECT * FROM ${name} ORDER BY id`);
+        expect(raw.selectObjects<TextRow>(`SELECT * FROM ${name} ORDER BY id`)).toEqual(parsed);
+      }
+      expect(raw.selectValue("SELECT is_default_ship_to FROM locations")).toMatch(/^[tf]$/); // "true"/"false" on the wire
+      expect(searchDocuments(raw, "INV").map((h) => h.id).sort()).toEqual(searchDocuments(driver, "INV").map((h) => h.id).sort());
+    } finally {
+      taken.mockRestore();
+      raw.close();
+    }
+  });
+
 });

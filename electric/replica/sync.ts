@@ -53,6 +53,12 @@ export interface SyncControllerOptions {
   intervalMs?: number;
   concurrency?: number;
   fetchClient?: typeof fetch;
+  /**
+   * Initial snapshot responses (offset -1) from this many characters on are inserted by SQLite from
+   * the response text, without the client parsing the rows (ShapeApplier.takeRawSnapshot). Default
+   * 256 KiB; Infinity turns it off.
+   */
+  rawSnapshotMinChars?: number;
   onStatus?: (status: SyncStatus) => void;
   onCommit?: (commit: CommitResult) => void;
   onSearchProgress?: ProgressCallback;
@@ -200,7 +206,7 @@ export class SyncController {
         subscribe: live,
         signal: abort.signal,
         parser: PG_TEXT_PARSER,
-        fetchClient: this.options.fetchClient,
+        fetchClient: this.rawSnapshotFetch(state, abort.signal),
         warnOnHttp: false,
         // Catch-up rounds give up quickly when offline; the next round tries again.
         backoffOptions: live ? BackoffDefaults : { ...BackoffDefaults, maxRetries: 3 },
@@ -225,6 +231,23 @@ export class SyncController {
       );
     });
     return state.running;
+  }
+
+  /**
+   * The stream's fetch: a large initial snapshot's body goes to the applier as text, and the client
+   * parses only what the applier leaves (its control messages). Any other response passes as is.
+   */
+  private rawSnapshotFetch(state: ShapeState, streamSignal: AbortSignal): typeof fetch {
+    const base = this.options.fetchClient ?? ((input, init) => fetch(input, init));
+    const minChars = this.options.rawSnapshotMinChars ?? RAW_SNAPSHOT_MIN_CHARS;
+    return async (input, init) => {
+      const response = await base(input, init);
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      if (response.status !== 200 || !Number.isFinite(minChars) || new URL(url).searchParams.get("offset") !== "-1") return response;
+      const body = await response.text();
+      const rest = body.length >= minChars && !streamSignal.aborted ? state.applier.takeRawSnapshot(body, response.headers.get("electric-schema")) : null;
+      return new Response(rest ?? body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    };
   }
 
   private onStreamError(state: ShapeState, error: Error): void {
@@ -302,6 +325,8 @@ export class SyncController {
     this.options.onStatus?.(this.status());
   }
 }
+
+const RAW_SNAPSHOT_MIN_CHARS = 256 * 1024;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
