@@ -173,7 +173,7 @@ describe("shape gateway", () => {
     }
   });
 
-  it("serves the engine on node:http objects (the Express fast path) and answers a held long-poll again at logout: 401", async () => {
+  it("serves the engine on node:http objects (the node:http fast path) and answers a held long-poll again at logout: 401", async () => {
     const fast = createServer((req, res) => {
       void serveShapeHttp(req, res, "orders").then((handled) => {
         if (!handled) res.writeHead(501).end(); // server.ts hands these to the Remix route
