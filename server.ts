@@ -2,10 +2,11 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import morgan from "morgan";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { mountShapeRoute, shapeFastPath } from "./electric/server/shape-route.server";
 
 const buildPath = path.resolve("build/index.js");
 const build = (await import(pathToFileURL(buildPath).href).catch((error: Error) => {
@@ -25,18 +26,8 @@ const { stop: stopBackground } = await build.entry.module.bootPortal();
 const app = express();
 app.disable("x-powered-by");
 if (process.env.TRUST_PROXY === "true") app.set("trust proxy", true);
-// The shape gateway's fast path, before compression, static files, logging and Remix: live
-// clients reconnect after every change, so this is most of the portal's requests. It answers GET
-// with the built-in engine and passes the rest (ELECTRIC_URL proxying, other methods) to the
-// Remix route app/routes/sync.shapes.$name.ts (electric/server/gateway.server.ts).
-app.get("/sync/shapes/:name", (req, res, next) => {
-  build.entry.module.serveShapeHttp(req, res, req.params.name).then(
-    (handled) => {
-      if (!handled) next();
-    },
-    (error: unknown) => next(error),
-  );
-});
+// What the shape fast path (below, in front of Express) hands over: its failures, to Express's error handling.
+mountShapeRoute(app);
 // Shape responses stay uncompressed: long-poll answers are tiny and frequent (compressing them was
 // the engine's largest CPU cost with 1,000 live clients, bench/sync.bench.ts), and server-sent
 // events must reach the browser message by message.
@@ -62,7 +53,13 @@ app.all(
 );
 
 const port = Number(process.env.PORT ?? 3000);
-const server = app.listen(port, () => {
+// The shape gateway's fast path, before Express (its router, compression, static files, logging and
+// Remix): live clients reconnect after every change, so this is most of the portal's requests. It
+// answers GET /sync/shapes/<name> with the built-in engine and hands the rest (ELECTRIC_URL
+// proxying, other methods) to Express, whose Remix route app/routes/sync.shapes.$name.ts answers
+// them (electric/server/shape-route.server.ts, gateway.server.ts).
+const server = createServer(shapeFastPath(build.entry.module.serveShapeHttp, app));
+server.listen(port, () => {
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   console.log(`Ledgerlight listening on http://localhost:${actualPort}`);

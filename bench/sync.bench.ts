@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Browser, Cookie } from "@playwright/test";
+import type { Db } from "../app/db/db.server";
 import { median, percentile, recordBench, type BenchResult } from "./lib";
 import { openLiveClients, type LiveClients } from "./support/live-clients";
 import {
@@ -22,6 +23,12 @@ import { countRows, gatewayDownload, postgresExport, shapeSelects } from "./supp
  *     on `/sync/shapes/orders?account=…` with one contact's session cookie (Nordhavn, 10004, a small
  *     account, so 1 000 snapshots stay cheap); an UPDATE of one order is committed in Postgres and
  *     each client's receive time is taken. Latency = receive − just before the UPDATE was sent.
+ *     Knobs: BENCH_LIVE_CLIENTS=1000 (comma list of client counts) and BENCH_LIVE_ROUNDS=10 (commits
+ *     per count) narrow the live part (a partial run); BENCH_LIVE_COMPARE=<dir> also starts the
+ *     portal of another checkout with its own build (say, the previous commit in a second git
+ *     worktree) on the same database and alternates old and new in blocks of half the rounds
+ *     (old, new, new, old), so both see the same machine load; BENCH_LIVE_FETCH=previous gives the
+ *     streams undici's fetch() instead of request() (bench/support/live-clients.ts).
  */
 
 const ACCOUNT = "10001";
@@ -35,7 +42,10 @@ const SYNC_SIZES = QUICK
     ];
 // BENCH_SYNC_PARTS=initial or =live runs one half (for working on it); only a full run records results.
 const PARTS = new Set((process.env.BENCH_SYNC_PARTS ?? "initial,live").split(",").map((p) => p.trim()));
-const PARTIAL = !(PARTS.has("initial") && PARTS.has("live"));
+const LIVE_CLIENTS = process.env.BENCH_LIVE_CLIENTS ? process.env.BENCH_LIVE_CLIENTS.split(",").map(Number) : null;
+const LIVE_ROUNDS = process.env.BENCH_LIVE_ROUNDS ? Number(process.env.BENCH_LIVE_ROUNDS) : null;
+const COMPARE_DIR = process.env.BENCH_LIVE_COMPARE || null;
+const PARTIAL = !(PARTS.has("initial") && PARTS.has("live")) || LIVE_CLIENTS !== null || LIVE_ROUNDS !== null || COMPARE_DIR !== null;
 // BENCH_SYNC_DOCS=100000 limits the initial sync to the given sizes (also a partial run).
 const ONLY_DOCS = process.env.BENCH_SYNC_DOCS ? process.env.BENCH_SYNC_DOCS.split(",").map(Number) : null;
 // BENCH_SYNC_WORKERS=old=/path/to/worker.js,new=public/replica/worker.js: each initial-sync run is
@@ -52,7 +62,7 @@ const RUNS = process.env.BENCH_SYNC_RUNS ? Number(process.env.BENCH_SYNC_RUNS) :
 // BENCH_SYNC_BASELINES=0 skips the Postgres export and the Node download (a partial run).
 const BASELINES = process.env.BENCH_SYNC_BASELINES !== "0";
 const EXPORT_RUNS = 3;
-const LIVE = QUICK
+const LIVE_DEFAULT = QUICK
   ? [
       { clients: 1, rounds: 3 },
       { clients: 200, rounds: 3 },
@@ -62,6 +72,9 @@ const LIVE = QUICK
       { clients: 100, rounds: 15 },
       { clients: 1_000, rounds: 10 },
     ];
+const LIVE = (LIVE_CLIENTS ? LIVE_CLIENTS.map((clients) => ({ clients, rounds: LIVE_DEFAULT.find((l) => l.clients === clients)?.rounds ?? 10 })) : LIVE_DEFAULT).map(
+  (l) => ({ ...l, rounds: LIVE_ROUNDS ?? l.rounds }),
+);
 
 interface SyncRun {
   readyMs: number;
@@ -109,6 +122,7 @@ async function initialSync(browser: Browser, baseUrl: string, cookies: Cookie[],
 export default async function syncBench(): Promise<void> {
   let database: BenchDatabase | null = null;
   let portal: Portal | null = null;
+  let oldPortal: Portal | null = null;
   let browser: Browser | null = null;
   let live: LiveClients | null = null;
   const results: BenchResult[] = [];
@@ -197,60 +211,69 @@ export default async function syncBench(): Promise<void> {
     if (!target[0]) throw new Error("no order of account 10004 (Nordhavn) in the seed");
     const { rows: orderCount } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales_orders WHERE account_id = $1`, [target[0].account_id]);
     log(`live latency on /sync/shapes/orders of account 10004 (${orderCount[0].n} orders per snapshot)`);
+    // The portals under test: this checkout's, and with BENCH_LIVE_COMPARE the other checkout's.
+    const portals: { label: string; portal: Portal }[] = [{ label: "new", portal }];
+    if (COMPARE_DIR && PARTS.has("live")) {
+      oldPortal = await startPortal(database.url, { cwd: COMPARE_DIR });
+      portals.unshift({ label: "old", portal: oldPortal });
+    }
+    const orderId = target[0].id;
     for (const { clients, rounds } of PARTS.has("live") ? LIVE : []) {
-      live = await openLiveClients({
-        url: `${portal.baseUrl}/sync/shapes/orders`,
-        params: { account: target[0].account_id },
-        cookie: cookieHeader(nordhavn),
-        count: clients,
-      });
-      // Let every client park its first live long-poll.
-      await sleep(clients >= 1000 ? 5_000 : 1_500);
-      const latencies: number[] = [];
-      const firstPerRound: number[] = [];
-      const lastPerRound: number[] = [];
-      let missed = 0;
-      let serverCpu = 0;
-      let benchCpu = 0;
-      for (let round = 0; round < rounds; round += 1) {
-        const marker = `bench-live-${clients}-${round}-${Date.now()}`;
-        const seen = live.watch(target[0].id, "buyer_name", marker, 30_000);
-        const cpu0 = { server: processCpuMs(portal.pid), bench: process.cpuUsage() };
-        const t0 = performance.now();
-        await db.query(`UPDATE sales_orders SET buyer_name = $2, updated_at = now() WHERE id = $1`, [target[0].id, marker]);
-        const times = await seen;
-        serverCpu += processCpuMs(portal.pid) - cpu0.server;
-        const benchUsage = process.cpuUsage(cpu0.bench);
-        benchCpu += (benchUsage.user + benchUsage.system) / 1000;
-        const got = times.filter((t): t is number => t !== null).map((t) => t - t0);
-        missed += times.length - got.length;
-        latencies.push(...got);
-        if (got.length > 0) {
-          firstPerRound.push(Math.min(...got));
-          lastPerRound.push(Math.max(...got));
+      const stats = new Map(portals.map(({ label }) => [label, emptyLiveStats()]));
+      // Compare: blocks of half the rounds, old, new, new, old (each block opens its own clients).
+      const blocks = portals.length === 1 ? portals : [portals[0], portals[1], portals[1], portals[0]];
+      const perBlock = portals.length === 1 ? rounds : Math.ceil(rounds / 2);
+      for (const block of blocks) {
+        live = await openLiveClients({
+          url: `${block.portal.baseUrl}/sync/shapes/orders`,
+          params: { account: target[0].account_id },
+          cookie: cookieHeader(nordhavn),
+          count: clients,
+        });
+        await measureLive(db, live, block.portal, orderId, clients, perBlock, block.label, stats.get(block.label)!);
+        await live.close();
+        live = null;
+      }
+      const base = stats.get("old");
+      for (const { label } of portals) {
+        const st = stats.get(label)!;
+        const n = st.commits;
+        const suffix = portals.length > 1 ? ` [${label} portal]` : "";
+        log(
+          `  ${clients} client(s)${suffix}, ${n} commits: p50 ${percentile(st.latencies, 50).toFixed(1)} ms, p95 ${percentile(st.latencies, 95).toFixed(1)} ms, max ${Math.max(...st.latencies).toFixed(1)} ms` +
+            `${st.missed ? `, ${st.missed} deliveries missed (30 s)` : ""}${st.errors.length ? `, ${st.errors.length} client errors: ${st.errors[0]}` : ""}`,
+        );
+        log(
+          `    per commit: first client ${median(st.first).toFixed(1)} ms, last ${median(st.last).toFixed(1)} ms (medians); ` +
+            `CPU from commit to last delivery: portal ${(st.portalCpu / n).toFixed(0)} ms (median ${median(st.portalCpuPerCommit).toFixed(0)}), ` +
+            `client processes ${(st.clientCpu / n).toFixed(0)} ms (median ${median(st.clientCpuPerCommit).toFixed(0)}), this process ${(st.benchCpu / n).toFixed(0)} ms`,
+        );
+        const label0 = `live commit → client, ${clients} concurrent client${clients === 1 ? "" : "s"}${suffix}`;
+        const vs = label === "new" && base ? { baseline: `old portal (${COMPARE_DIR}), same run, interleaved blocks` } : {};
+        for (const [metric, p] of [["p50", 50], ["p95", 95]] as const) {
+          results.push({ case: label0, metric, unit: "ms", value: round(percentile(st.latencies, p)), samples: st.latencies.length, ...(base && label === "new" ? { ...vs, baseline_value: round(percentile(base.latencies, p)) } : {}) });
         }
-        // Between rounds the clients re-park their long-polls.
-        await sleep(clients >= 1000 ? 4_000 : 1_500);
+        results.push({ case: label0, metric: "max", unit: "ms", value: round(Math.max(...st.latencies)), samples: st.latencies.length });
+        if (clients > 1) results.push({ case: `${label0}: until the last client has it (per commit)`, metric: "median", unit: "ms", value: round(median(st.last)), samples: st.last.length });
+        results.push({
+          case: `${label0}: portal CPU per commit (commit → last delivery)`, metric: "mean", unit: "ms", value: round(st.portalCpu / n), samples: n,
+          ...(base && label === "new" ? { ...vs, baseline_value: round(base.portalCpu / base.commits) } : {}),
+        });
+        results.push({
+          case: `${label0}: portal CPU per commit (commit → last delivery)`, metric: "median", unit: "ms", value: round(median(st.portalCpuPerCommit)), samples: n,
+          ...(base && label === "new" ? { ...vs, baseline_value: round(median(base.portalCpuPerCommit)) } : {}),
+        });
+        results.push({ case: `${label0}: client processes' CPU per commit (commit → last delivery)`, metric: "mean", unit: "ms", value: round(st.clientCpu / n), samples: n });
+        results.push({ case: `${label0}: client processes' CPU per commit (commit → last delivery)`, metric: "median", unit: "ms", value: round(median(st.clientCpuPerCommit)), samples: n });
+        if (st.missed > 0) results.push({ case: `${label0}: deliveries not seen within 30 s`, metric: "count", unit: "deliveries", value: st.missed, samples: clients * n });
       }
-      const errors = live.errors();
-      log(
-        `  ${clients} client(s), ${rounds} commits: p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms` +
-          `${missed ? `, ${missed} deliveries missed (30 s)` : ""}${errors.length ? `, ${errors.length} client errors: ${errors[0]}` : ""}`,
-      );
-      log(
-        `    per commit: first client ${median(firstPerRound).toFixed(1)} ms, last ${median(lastPerRound).toFixed(1)} ms (medians); ` +
-          `CPU from commit to last delivery: portal ${(serverCpu / rounds).toFixed(0)} ms, this process (clients) ${(benchCpu / rounds).toFixed(0)} ms`,
-      );
-      await live.close();
-      live = null;
-      const label = `live commit → client, ${clients} concurrent client${clients === 1 ? "" : "s"}`;
-      for (const [metric, p] of [["p50", 50], ["p95", 95]] as const) {
-        results.push({ case: label, metric, unit: "ms", value: round(percentile(latencies, p)), samples: latencies.length });
+      if (base) {
+        const now = stats.get("new")!;
+        log(
+          `    new/old at ${clients}: p95 ${(percentile(now.latencies, 95) / percentile(base.latencies, 95)).toFixed(2)}×, ` +
+            `portal CPU per commit ${(now.portalCpu / now.commits / (base.portalCpu / base.commits)).toFixed(2)}× (medians ${(median(now.portalCpuPerCommit) / median(base.portalCpuPerCommit)).toFixed(2)}×)`,
+        );
       }
-      results.push({ case: label, metric: "max", unit: "ms", value: round(Math.max(...latencies)), samples: latencies.length });
-      if (clients > 1) results.push({ case: `${label}: until the last client has it (per commit)`, metric: "median", unit: "ms", value: round(median(lastPerRound)), samples: lastPerRound.length });
-      results.push({ case: `${label}: portal CPU per commit (commit → last delivery)`, metric: "mean", unit: "ms", value: round(serverCpu / rounds), samples: rounds });
-      if (missed > 0) results.push({ case: `${label}: deliveries not seen within 30 s`, metric: "count", unit: "deliveries", value: missed, samples: clients * rounds });
     }
     if (QUICK || PARTIAL || ONLY_DOCS || WORKERS || RUNS || !BASELINES) console.table(results); // a smoke or partial run leaves bench/results/sync.json alone
     else recordBench("sync", results);
@@ -258,8 +281,71 @@ export default async function syncBench(): Promise<void> {
     await live?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
     await portal?.stop().catch((error: Error) => console.error("stopping the portal failed:", error.message));
+    await oldPortal?.stop().catch((error: Error) => console.error("stopping the old portal failed:", error.message));
     await database?.drop().catch((error: Error) => console.error("dropping the database failed:", error.message));
   }
+}
+
+interface LiveStats {
+  commits: number;
+  latencies: number[];
+  first: number[];
+  last: number[];
+  missed: number;
+  portalCpu: number;
+  clientCpu: number;
+  benchCpu: number;
+  portalCpuPerCommit: number[];
+  clientCpuPerCommit: number[];
+  errors: string[];
+}
+
+const emptyLiveStats = (): LiveStats => ({ commits: 0, latencies: [], first: [], last: [], missed: 0, portalCpu: 0, clientCpu: 0, benchCpu: 0, portalCpuPerCommit: [], clientCpuPerCommit: [], errors: [] });
+
+/** `rounds` commits of one order with `live` parked on `portal`; adds to `stats` and logs each commit. */
+async function measureLive(db: Db, live: LiveClients, portal: Portal, orderId: string, clients: number, rounds: number, label: string, stats: LiveStats): Promise<void> {
+  // Let every client park its first live long-poll.
+  await sleep(clients >= 1000 ? 5_000 : 1_500);
+  // One unmeasured commit first: on a loaded machine the first one after the clients came up also
+  // met streams still settling (measured: 3–4× the CPU of the following commits, old and new alike).
+  const warmUp = `bench-live-warm-up-${label}-${clients}-${Date.now()}`;
+  const warmed = live.watch(orderId, "buyer_name", warmUp, 30_000);
+  await db.query(`UPDATE sales_orders SET buyer_name = $2, updated_at = now() WHERE id = $1`, [orderId, warmUp]);
+  await warmed;
+  await sleep(clients >= 1000 ? 4_000 : 1_500);
+  for (let r = 0; r < rounds; r += 1) {
+    const marker = `bench-live-${label}-${clients}-${stats.commits}-${Date.now()}`;
+    const seen = live.watch(orderId, "buyer_name", marker, 30_000);
+    const cpu0 = { portal: processCpuMs(portal.pid), clients: live.cpuMs(), bench: process.cpuUsage() };
+    const t0 = performance.now();
+    await db.query(`UPDATE sales_orders SET buyer_name = $2, updated_at = now() WHERE id = $1`, [orderId, marker]);
+    const times = await seen;
+    const portalCpu = processCpuMs(portal.pid) - cpu0.portal;
+    const clientCpu = live.cpuMs() - cpu0.clients;
+    const benchUsage = process.cpuUsage(cpu0.bench);
+    stats.portalCpu += portalCpu;
+    stats.clientCpu += clientCpu;
+    stats.portalCpuPerCommit.push(portalCpu);
+    stats.clientCpuPerCommit.push(clientCpu);
+    stats.benchCpu += (benchUsage.user + benchUsage.system) / 1000;
+    stats.commits += 1;
+    const got = times.filter((t): t is number => t !== null).map((t) => t - t0);
+    stats.missed += times.length - got.length;
+    stats.latencies.push(...got);
+    if (got.length > 0) {
+      stats.first.push(Math.min(...got));
+      stats.last.push(Math.max(...got));
+    }
+    if (clients > 1) {
+      log(
+        `    ${label} portal, ${clients} clients, commit ${stats.commits}: p95 ${percentile(got, 95).toFixed(0)} ms, last ${Math.max(...got).toFixed(0)} ms; ` +
+          `CPU portal ${portalCpu} ms, client processes ${clientCpu.toFixed(0)} ms`,
+      );
+    }
+    // Between rounds the clients re-park their long-polls.
+    await sleep(clients >= 1000 ? 4_000 : 1_500);
+  }
+  stats.errors.push(...live.errors());
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,11 +1,11 @@
 import { isChangeMessage, isControlMessage, ShapeStream, type Row } from "@electric-sql/client";
 // undici is not a direct dependency: it comes with @remix-run/node. Its own fetch + Agent, because
 // Node's bundled undici does not export Agent and mixing versions of the two is not guaranteed.
-import { Agent, fetch as undiciFetch } from "undici";
+import { Agent, Client as UndiciClient, fetch as undiciFetch } from "undici";
 import { fork, type ChildProcess } from "node:child_process";
 import { setMaxListeners } from "node:events";
 import { fileURLToPath } from "node:url";
-import { log } from "./portal";
+import { log, processCpuMs } from "./portal";
 
 /**
  * N live `@electric-sql/client` ShapeStreams against the portal's gateway, all with one contact's
@@ -16,6 +16,12 @@ import { log } from "./portal";
  * client's state machine, GC), so 1 000 streams in the benchmark's own process measured mostly
  * that process's queue (~1 s per commit), not the portal. Receive times travel as wall-clock
  * (performance.timeOrigin + now()) and are mapped back to this process's performance.now().
+ *
+ * The streams' fetch: by default undici's `request()` on one connection per stream, its answer
+ * wrapped in a fetch Response (what @electric-sql/client reads: status, headers, text/json). That
+ * is a fraction of the CPU of undici's full fetch() per long-poll, and the client processes share
+ * the 2 cores with the portal, so their CPU shows up as commit → client latency.
+ * BENCH_LIVE_FETCH=previous keeps undici's fetch() over one shared Agent (the benchmark before).
  */
 const STREAMS_PER_PROCESS = 500;
 const CHILD_FLAG = "LL_LIVE_CLIENTS_CHILD";
@@ -31,6 +37,8 @@ export interface LiveClients {
    */
   watch(rowId: string, column: string, value: string, timeoutMs: number): Promise<(number | null)[]>;
   errors(): string[];
+  /** CPU (user + system) the streams' processes used so far, in ms (Linux /proc; NaN elsewhere). */
+  cpuMs(): number;
   close(): Promise<void>;
 }
 
@@ -85,6 +93,7 @@ export async function openLiveClients(options: LiveClientOptions): Promise<LiveC
       return answers.flatMap((m) => (m.type === "seen" ? m.times : [])).map((t) => (t === null ? null : t - performance.timeOrigin));
     },
     errors: () => errors,
+    cpuMs: () => children.reduce((sum, child) => sum + processCpuMs(child.pid), 0),
     async close() {
       await Promise.all(children.map((child) => child.close()));
     },
@@ -92,6 +101,7 @@ export async function openLiveClients(options: LiveClientOptions): Promise<LiveC
 }
 
 interface Child {
+  pid: number;
   request(message: ToChild, wanted: FromChild["type"]): Promise<FromChild>;
   close(): Promise<void>;
 }
@@ -120,6 +130,7 @@ async function startChild(options: LiveClientOptions): Promise<Child> {
     });
   await request({ type: "start", options }, "started");
   return {
+    pid: child.pid ?? 0,
     request,
     async close() {
       if (child.exitCode === null) {
@@ -134,10 +145,20 @@ async function startChild(options: LiveClientOptions): Promise<Child> {
 
 /** The streams of one process (runs in the children). */
 async function openLocalClients(options: LiveClientOptions): Promise<LiveClients> {
-  // One long-poll per client: far more connections per origin than any default pool would allow.
-  const agent = new Agent({ connections: options.count + 50, pipelining: 1, headersTimeout: 90_000, bodyTimeout: 90_000, keepAliveTimeout: 30_000 });
-  const fetchClient = ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent })) as unknown as typeof fetch;
+  const previous = process.env.BENCH_LIVE_FETCH === "previous";
+  // previous: one long-poll per client, far more connections per origin than any default pool would allow.
+  const agent = previous ? new Agent({ connections: options.count + 50, pipelining: 1, headersTimeout: 90_000, bodyTimeout: 90_000, keepAliveTimeout: 30_000 }) : null;
+  const connections: UndiciClient[] = [];
+  const fetchFor = (): typeof fetch => {
+    if (agent) {
+      return ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+        undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent })) as unknown as typeof fetch;
+    }
+    const origin = new URL(options.url).origin;
+    const connection = new UndiciClient(origin, { pipelining: 1, headersTimeout: 90_000, bodyTimeout: 90_000, keepAliveTimeout: 30_000 });
+    connections.push(connection);
+    return requestAsFetch(connection);
+  };
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // every stream listens to it
   const clients: Client[] = [];
@@ -153,7 +174,7 @@ async function openLocalClients(options: LiveClientOptions): Promise<LiveClients
         headers: { cookie: options.cookie },
         signal: abort.signal,
         parser: TEXT_PARSER,
-        fetchClient,
+        fetchClient: fetchFor(),
         warnOnHttp: false,
         backoffOptions: { initialDelay: 100, maxDelay: 2_000, multiplier: 2 },
         onError: (error) => {
@@ -214,11 +235,42 @@ async function openLocalClients(options: LiveClientOptions): Promise<LiveClients
       });
     },
     errors: () => clients.flatMap((c) => (c.error ? [c.error] : [])),
+    cpuMs: () => {
+      const usage = process.cpuUsage();
+      return (usage.user + usage.system) / 1000;
+    },
     async close() {
       abort.abort();
-      await agent.close().catch(() => undefined);
+      await Promise.all([agent, ...connections].map((dispatcher) => dispatcher?.close().catch(() => undefined)));
     },
   };
+}
+
+/**
+ * A fetch() for one stream on its own connection: undici's request(), the answer buffered and
+ * wrapped in a Response. GET only, which is all the ShapeStream sends.
+ */
+function requestAsFetch(connection: UndiciClient): typeof fetch {
+  return (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+    const requestHeaders: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, name) => (requestHeaders[name] = value));
+    const answer = await connection.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: "GET",
+      headers: requestHeaders,
+      signal: init?.signal ?? undefined,
+    });
+    const body = Buffer.from(await answer.body.arrayBuffer());
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      else if (value !== undefined) headers.set(name, value);
+    }
+    const empty = answer.statusCode === 204 || answer.statusCode === 304;
+    return new Response(empty ? null : body, { status: answer.statusCode, headers });
+  }) as typeof fetch;
 }
 
 if (process.env[CHILD_FLAG] === "1" && process.send) {

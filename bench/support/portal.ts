@@ -75,16 +75,21 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `node --import tsx server.ts` (the production build) against `databaseUrl`; waits for /healthz. */
-/** `cwd`: another worktree's checkout and build (an old commit as the baseline of the same run). */
+/**
+ * Starts `node --import tsx server.ts` (the production build) against `databaseUrl`; waits for
+ * /healthz. `cwd`: another checkout with its own build (an older commit in a second git worktree,
+ * to compare old and new in the same run). BENCH_PORTAL_NODE_ARGS (space-separated) adds Node
+ * options to every portal started, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ */
 export async function startPortal(databaseUrl: string, options: { nodeArgs?: string[]; cwd?: string } = {}): Promise<Portal> {
-  const cwd = options.cwd ?? process.cwd();
+  const cwd = path.resolve(options.cwd ?? ".");
   if (!existsSync(path.join(cwd, "build/index.js")) || !existsSync(path.join(cwd, "public/replica/worker.js"))) {
-    throw new Error("No build: run `npm run build` first (server build and public/replica/worker.js).");
+    throw new Error(`No build in ${cwd}: run \`npm run build\` there first (server build and public/replica/worker.js).`);
   }
+  const envNodeArgs = (process.env.BENCH_PORTAL_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "ledgerlight-bench-"));
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, [...envNodeArgs, ...(options.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
     cwd,
     env: {
       ...process.env,
@@ -126,7 +131,7 @@ export async function startPortal(databaseUrl: string, options: { nodeArgs?: str
     await stop();
     throw error;
   }
-  log(`portal listening on ${baseUrl} (pid ${child.pid})`);
+  log(`portal listening on ${baseUrl} (pid ${child.pid}${options.cwd ? `, from ${cwd}` : ""})`);
   return { baseUrl, pid: child.pid ?? 0, output: () => output, stop };
 }
 

@@ -8,7 +8,7 @@ import { findShape, shapeConditions, type ShapeCondition, type ShapeDefinition }
 import { proxyToElectric } from "./electric-proxy.server";
 import { getShapeEngine } from "./instance.server";
 import { BASE_HEADERS, toResponse, type ShapeReply } from "./protocol.server";
-import { requestDefinition } from "./shape-definition.server";
+import { requestDefinition, type ShapeRequestDefinition } from "./shape-definition.server";
 
 export { activeScope } from "~/modules/access/sync-access.server";
 
@@ -19,23 +19,48 @@ export { activeScope } from "~/modules/access/sync-access.server";
  * or the built-in engine answers with the same protocol. The client is fetch(), so failures are
  * JSON statuses, never redirects.
  *
- * Two entrances, one path: the Remix route (serveShapeRequest) and, in server.ts, an Express
- * route mounted before Remix and the static files (serveShapeHttp), which writes the engine's
- * answer straight to the node:http response. Long-polls are most of the portal's requests (every
+ * Two entrances, one path: the Remix route (serveShapeRequest) and, in server.ts, a node:http
+ * listener in front of Express (serveShapeHttp, routed by electric/server/shape-route.ts), which
+ * writes the engine's answer straight to the node:http response. Long-polls are most of the portal's requests (every
  * live client reconnects after every change), and the Remix stack (fetch Request/Response, route
- * matching) was a large share of their cost.
+ * matching) and then Express's own middleware were a large share of their cost.
  */
 
 interface GatewayRequest {
   method: string;
   search: URLSearchParams;
   cookie: string;
-  signal: AbortSignal;
+  /** Whether the client went away before its answer. */
+  gone: () => boolean;
+  /** Calls `listener` once when the client goes away; returns the unsubscribe. */
+  onGone: (listener: () => void) => () => void;
 }
 
 type Authorized =
   | { kind: "reply"; reply: ShapeReply }
-  | { kind: "shape"; shape: ShapeDefinition; conditions: ShapeCondition[]; revoked: AbortSignal; release: () => void };
+  | { kind: "shape"; shape: ShapeDefinition; definition: ShapeRequestDefinition; onRevoke: (listener: () => void) => () => void; release: () => void };
+
+/**
+ * One prepared request definition per cached access and shape: a live client's every reconnect
+ * reuses the same object, so the conditions are built and the definition hashed
+ * (shape-definition.server.ts memoises per object) once per session entry, not per request. The
+ * access objects are the sync-access cache's own; a reloaded or dropped entry is a new object.
+ */
+const prepared = new WeakMap<object, Map<string, ShapeRequestDefinition>>();
+
+function preparedDefinition(access: object, shape: ShapeDefinition, scope: Scope): ShapeRequestDefinition {
+  let byShape = prepared.get(access);
+  if (!byShape) {
+    byShape = new Map();
+    prepared.set(access, byShape);
+  }
+  let definition = byShape.get(shape.name);
+  if (!definition) {
+    definition = requestDefinition(shape, gatewayConditions(shape, scope));
+    byShape.set(shape.name, definition);
+  }
+  return definition;
+}
 
 async function authorize(request: GatewayRequest, shapeName: string): Promise<Authorized> {
   if (request.method !== "GET") return { kind: "reply", reply: jsonError(405, "Only GET is supported.", { allow: "GET" }) };
@@ -53,47 +78,52 @@ async function authorize(request: GatewayRequest, shapeName: string): Promise<Au
   const requestedAccount = request.search.get("account");
   // Not the account this session acts for: answered like a shape that does not exist.
   if (requestedAccount !== null && requestedAccount !== access.scope.accountId) return refuse(404, "Not Found");
-  return { kind: "shape", shape, conditions: gatewayConditions(shape, access.scope), revoked: grant.revoked, release: grant.release };
+  return { kind: "shape", shape, definition: preparedDefinition(access, shape, access.scope), onRevoke: grant.onRevoke, release: grant.release };
 }
 
 /**
  * Serves from the built-in engine. When the session's access is revoked while the request is
  * held (logout, disabled contact, changed membership), the answer is dropped and the request is
- * answered again under the new access: 401/403, or 409 when only the scope changed.
+ * answered again under the new access: 401/403, or 409 when only the scope changed. One
+ * AbortController per answer: it ends the hold when the client goes away or the access is revoked.
  */
 async function serveFromEngine(request: GatewayRequest, shapeName: string): Promise<ShapeReply> {
   for (;;) {
     const authorized = await authorize(request, shapeName);
     if (authorized.kind === "reply") return authorized.reply;
-    const { shape, conditions, revoked } = authorized;
+    const { shape, definition } = authorized;
     const held = new AbortController();
+    let revoked = false;
     const end = () => held.abort();
-    request.signal.addEventListener("abort", end, { once: true });
-    revoked.addEventListener("abort", end, { once: true });
+    const stopGone = request.onGone(end);
+    const stopRevoke = authorized.onRevoke(() => {
+      revoked = true;
+      held.abort();
+    });
     try {
-      if (request.signal.aborted || revoked.aborted) held.abort();
+      if (request.gone()) held.abort();
       const engine = await getShapeEngine();
-      const reply = await guarded(shape, request.signal, () => engine.serve(request.search, requestDefinition(shape, conditions), held.signal));
-      if (!revoked.aborted || request.signal.aborted) return reply;
+      const reply = await guarded(shape, request, () => engine.serve(request.search, definition, held.signal));
+      if (!revoked || request.gone()) return reply;
       if (reply.body instanceof ReadableStream) await reply.body.cancel();
     } finally {
-      request.signal.removeEventListener("abort", end);
-      revoked.removeEventListener("abort", end);
+      stopGone();
+      stopRevoke();
       authorized.release();
     }
   }
 }
 
-async function guarded(shape: ShapeDefinition, signal: AbortSignal, serve: () => Promise<ShapeReply>): Promise<ShapeReply> {
+async function guarded(shape: ShapeDefinition, request: Pick<GatewayRequest, "gone">, serve: () => Promise<ShapeReply>): Promise<ShapeReply> {
   try {
     return await serve();
   } catch (error) {
-    return serveFailed(shape, signal, error);
+    return serveFailed(shape, request.gone(), error);
   }
 }
 
-function serveFailed(shape: ShapeDefinition, signal: AbortSignal, error: unknown): ShapeReply {
-  if (signal.aborted) return jsonError(499, "Client closed request.");
+function serveFailed(shape: ShapeDefinition, clientGone: boolean, error: unknown): ShapeReply {
+  if (clientGone) return jsonError(499, "Client closed request.");
   console.error(`shape gateway (${shape.name}):`, error);
   // 5xx: the client retries with backoff.
   return jsonError(500, "The shape could not be served.");
@@ -101,39 +131,59 @@ function serveFailed(shape: ShapeDefinition, signal: AbortSignal, error: unknown
 
 /** The Remix route's entrance (also the only one with ELECTRIC_URL: the proxy forwards fetch Requests). */
 export async function serveShapeRequest(request: Request, shapeName: string): Promise<Response> {
+  const { signal } = request;
   const gatewayRequest: GatewayRequest = {
     method: request.method,
     search: new URL(request.url).searchParams,
     cookie: request.headers.get("cookie") ?? "",
-    signal: request.signal,
+    gone: () => signal.aborted,
+    onGone: (listener) => {
+      signal.addEventListener("abort", listener, { once: true });
+      return () => signal.removeEventListener("abort", listener);
+    },
   };
   const electricUrl = process.env.ELECTRIC_URL;
   if (!electricUrl) return toResponse(await serveFromEngine(gatewayRequest, shapeName));
   const authorized = await authorize(gatewayRequest, shapeName);
   if (authorized.kind === "reply") return toResponse(authorized.reply);
   authorized.release();
-  const { shape, conditions } = authorized;
+  const { shape, definition } = authorized;
   try {
-    return await proxyToElectric(request, { electricUrl, secret: process.env.ELECTRIC_SECRET, shape, conditions });
+    return await proxyToElectric(request, { electricUrl, secret: process.env.ELECTRIC_SECRET, shape, conditions: definition.conditions });
   } catch (error) {
-    return toResponse(serveFailed(shape, request.signal, error));
+    return toResponse(serveFailed(shape, signal.aborted, error));
   }
 }
 
 /**
- * The Express entrance: answers GET /sync/shapes/:name on node:http objects. Returns false, having
- * written nothing, for what the Remix route handles instead (other methods, ELECTRIC_URL).
+ * The node:http entrance (server.ts answers GET /sync/shapes/<name> with it before Express):
+ * writes the engine's answer straight to the response. Returns false, having written nothing,
+ * for what the Remix route handles instead (other methods, ELECTRIC_URL).
  */
 export async function serveShapeHttp(req: IncomingMessage, res: ServerResponse, shapeName: string): Promise<boolean> {
   if (req.method !== "GET" || process.env.ELECTRIC_URL) return false;
-  const closed = new AbortController();
+  let gone = false;
+  let onGone: (() => void) | null = null;
   // The client went away before its answer: releases a held long-poll. (Not after a normal end:
   // an abort builds a DOMException with a stack, measurable at 1,000 answers per change.)
   res.once("close", () => {
-    if (!res.writableFinished) closed.abort();
+    if (res.writableFinished) return;
+    gone = true;
+    onGone?.();
   });
   const reply = await serveFromEngine(
-    { method: "GET", search: new URL(req.url ?? "/", "http://gateway.local").searchParams, cookie: req.headers.cookie ?? "", signal: closed.signal },
+    {
+      method: "GET",
+      search: new URL(req.url ?? "/", "http://gateway.local").searchParams,
+      cookie: req.headers.cookie ?? "",
+      gone: () => gone,
+      onGone: (listener) => {
+        onGone = listener;
+        return () => {
+          if (onGone === listener) onGone = null;
+        };
+      },
+    },
     shapeName,
   );
   writeReply(res, reply);
@@ -146,16 +196,21 @@ function writeReply(res: ServerResponse, reply: ShapeReply): void {
     return;
   }
   const { body } = reply;
+  // A flat [name, value, name, value, …] list: no merged header object per answer.
+  const headers: string[] = [];
+  for (const name in reply.headers) headers.push(name, reply.headers[name]);
   if (body instanceof ReadableStream) {
-    res.writeHead(reply.status, reply.headers);
+    res.writeHead(reply.status, headers);
     res.flushHeaders();
     const stream = Readable.fromWeb(body as NodeReadableStream);
     stream.on("error", () => res.destroy());
     stream.pipe(res);
     return;
   }
+  // A live body is one Buffer shared by every waiter of its (definition, offset): written as is.
   const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-  res.writeHead(reply.status, { ...reply.headers, "content-length": String(length) });
+  headers.push("content-length", String(length));
+  res.writeHead(reply.status, headers);
   res.end(body);
 }
 

@@ -1,5 +1,7 @@
+import { createRequestHandler as createExpressHandler } from "@remix-run/express";
 import { createRequestHandler } from "@remix-run/node";
-import { createServer } from "node:http";
+import express from "express";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/connection.server";
@@ -7,6 +9,7 @@ import type { Db } from "~/db/db.server";
 import { loadBuild, signIn } from "../../test/support/portal";
 import { destroyUserSession } from "~/modules/auth/session.server";
 import { serveShapeHttp } from "./gateway.server";
+import { mountShapeRoute, shapeFastPath, shapeNameFromUrl, type ServeShapeHttp } from "./shape-route.server";
 import { startHttpServer, type RunningServer } from "./node-http.server";
 import { account, contactScope, insertOrder, openStream, type AccountFixture } from "./testing/fixtures";
 import { ShapeCollector } from "./testing/shape-collector";
@@ -170,7 +173,7 @@ describe("shape gateway", () => {
     }
   });
 
-  it("serves the engine on node:http objects (the Express fast path) and answers a held long-poll again at logout: 401", async () => {
+  it("serves the engine on node:http objects (the node:http fast path) and answers a held long-poll again at logout: 401", async () => {
     const fast = createServer((req, res) => {
       void serveShapeHttp(req, res, "orders").then((handled) => {
         if (!handled) res.writeHead(501).end(); // server.ts hands these to the Remix route
@@ -202,6 +205,102 @@ describe("shape gateway", () => {
     } finally {
       fast.closeAllConnections();
       await new Promise((resolve) => fast.close(resolve));
+    }
+  });
+
+  it("routes like Express's /sync/shapes/:name: case-insensitive, one segment, optional trailing slash, decoded", () => {
+    expect(shapeNameFromUrl("/sync/shapes/orders?offset=-1&x=/y")).toBe("orders");
+    expect(shapeNameFromUrl("/SYNC/Shapes/orders/")).toBe("orders");
+    expect(shapeNameFromUrl("/sync/shapes/a%20b")).toBe("a b");
+    expect(shapeNameFromUrl("/sync/shapes/%E0%A4%A")).toBeNull(); // Express answers its 400
+    expect(shapeNameFromUrl("/sync/shapes/")).toBeNull();
+    expect(shapeNameFromUrl("/sync/shapes/orders/rows")).toBeNull();
+    expect(shapeNameFromUrl("/sync/shapesorders")).toBeNull();
+  });
+
+  it("answers through the node:http listener exactly what the Express route answered: statuses, headers, JSON errors, fall-through, failures", async () => {
+    const remix = createExpressHandler({ build: await loadBuild(), mode: "production" });
+    // Before: the Express route of server.ts (until this change), then Remix.
+    const viaExpress = (serve: ServeShapeHttp): RequestListener => {
+      const app = express();
+      app.disable("x-powered-by");
+      app.get("/sync/shapes/:name", (req, res, next) => {
+        serve(req, res, req.params.name).then((handled) => (handled ? undefined : next()), next);
+      });
+      app.all("*", remix);
+      return app;
+    };
+    // Now: server.ts's listener in front of the same app without that route.
+    const viaListener = (serve: ServeShapeHttp): RequestListener => {
+      const app = express();
+      app.disable("x-powered-by");
+      mountShapeRoute(app);
+      app.all("*", remix);
+      return shapeFastPath(serve, app);
+    };
+    const failing: ServeShapeHttp = async () => {
+      throw new Error("the session store is down");
+    };
+    const servers: Server[] = [];
+    const listen = async (listener: RequestListener) => {
+      const server = createServer(listener);
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    const [oldBase, newBase, oldFailing, newFailing] = await Promise.all([
+      listen(viaExpress(serveShapeHttp)), listen(viaListener(serveShapeHttp)), listen(viaExpress(failing)), listen(viaListener(failing)),
+    ]);
+    const buyer = cookies["buyer@kessler.example"];
+    const staff = cookies["admin@brandt-soehne.example"];
+    const cases: { path: string; cookie?: string; method?: string }[] = [
+      { path: `/sync/shapes/orders?offset=-1` },
+      { path: `/sync/shapes/orders?offset=-1`, cookie: staff },
+      { path: `/sync/shapes/users?offset=-1`, cookie: buyer },
+      { path: `/sync/shapes/orders?offset=-1&account=${nordhavn.id}`, cookie: buyer },
+      { path: `/sync/shapes/orders?offset=-1&live=true`, cookie: buyer },
+      { path: `/sync/shapes/orders?offset=5_0`, cookie: buyer },
+      { path: `/sync/shapes/orders?offset=-1&account=${kessler.id}`, cookie: buyer },
+      { path: `/SYNC/shapes/accounts/?offset=-1`, cookie: buyer },
+      { path: `/sync/shapes/%E0%A4%A?offset=-1`, cookie: buyer },
+      { path: `/sync/shapes/orders?offset=-1`, cookie: buyer, method: "POST" },
+      { path: `/sync/shapes/orders?offset=-1`, cookie: buyer, method: "HEAD" },
+    ];
+    // Per answer: what must not differ (the handle is fresh per snapshot; the date moves on).
+    const answer = async (base: string, c: (typeof cases)[number]) => {
+      const response = await fetch(`${base}${c.path}`, { method: c.method ?? "GET", headers: c.cookie ? { cookie: c.cookie } : {}, redirect: "manual" });
+      const headers = Object.fromEntries([...response.headers].filter(([name]) => !["date", "electric-handle", "keep-alive", "connection"].includes(name)));
+      let body: string | number = await response.text();
+      if (response.headers.has("electric-handle")) body = body.length;
+      // Express's error page outside production: the message, then a stack trace whose frames name
+      // the middleware it passed (which differs by design); compared up to the stack.
+      if (headers["content-type"]?.startsWith("text/html")) {
+        body = String(body).replace(/<br>.*<\/pre>/s, "</pre>");
+        delete headers["content-length"];
+      }
+      return { status: response.status, headers, body };
+    };
+    try {
+      const statuses: number[] = [];
+      for (const c of cases) {
+        const before = await answer(oldBase, c);
+        const now = await answer(newBase, c);
+        expect(now, `${c.method ?? "GET"} ${c.path}`).toEqual(before);
+        statuses.push(now.status);
+      }
+      // The cases cover what they claim to (signed out, staff, unknown shape, foreign account, bad
+      // parameters, snapshots, Express's 400 for a bad parameter, methods for the Remix route).
+      expect(statuses).toEqual([401, 403, 404, 404, 400, 400, 200, 200, 400, 405, 405]);
+      expect((await answer(newBase, cases[6])).headers["content-length"]).toBeDefined();
+      // A failing gateway: Express's own 500, in both.
+      const failedBefore = await answer(oldFailing, cases[6]);
+      expect(failedBefore.status).toBe(500);
+      expect(await answer(newFailing, cases[6])).toEqual(failedBefore);
+    } finally {
+      for (const server of servers) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
     }
   });
 });

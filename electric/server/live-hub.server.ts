@@ -280,7 +280,8 @@ export class LiveHub {
       }
       const messages = messagesFromEntries(group.definition, conditions.get(group.hash)!, entries, group.position);
       if (messages.length > 0) {
-        const body = new TextEncoder().encode(jsonArray([...messages, (upToDateBody ??= upToDateMessage(head))]));
+        // One Buffer for every waiter of this definition and offset: node:http writes it without a copy.
+        const body = Buffer.from(jsonArray([...messages, (upToDateBody ??= upToDateMessage(head))]));
         this.#settleGroup(state, group, { kind: "changes", body, offsetPosition: head });
       } else {
         this.#advance(state, group, head); // nothing for this definition up to head

@@ -99,7 +99,7 @@ export function jsonArray(messages: readonly string[]): string {
 
 /**
  * A shape answer before it becomes a fetch Response or is written to a node:http response: the
- * Remix route and the tests take `toResponse()`, the Express fast path writes it directly (no
+ * Remix route and the tests take `toResponse()`, the node:http fast path (server.ts) writes it directly (no
  * Request/Response objects per long-poll). A live body is shared by every waiter of one shape
  * definition at one offset, so it is encoded once.
  */

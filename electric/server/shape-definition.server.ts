@@ -33,7 +33,22 @@ export function checkDefinitionAgainstSchema(definition: ShapeRequestDefinition,
   }
 }
 
+/**
+ * Hashes memoised per definition object (and the schema it was hashed against): the gateway keeps
+ * one prepared definition per cached session access and shape (a live client's every reconnect
+ * reuses it), so the sha256 over its JSON is computed once instead of once per request.
+ */
+const hashes = new WeakMap<ShapeRequestDefinition, { schema: TableSchema; hash: string }>();
+
 export function definitionHash(definition: ShapeRequestDefinition, schema: TableSchema): string {
+  const known = hashes.get(definition);
+  if (known?.schema === schema) return known.hash;
+  const hash = computeDefinitionHash(definition, schema);
+  hashes.set(definition, { schema, hash });
+  return hash;
+}
+
+function computeDefinitionHash(definition: ShapeRequestDefinition, schema: TableSchema): string {
   const identity = {
     name: definition.name,
     table: definition.table,

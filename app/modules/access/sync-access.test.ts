@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "~/db/connection.server";
 import type { Db } from "~/db/db.server";
 import { onSessionChange } from "~/modules/auth/session-events.server";
@@ -109,6 +109,68 @@ describe("sync access cache", () => {
     } finally {
       await db.query(`UPDATE users SET status = 'active' WHERE email = 'buyer@kessler.example'`);
       held.release();
+    }
+  });
+
+  it("calls onRevoke listeners once when the access ends, not unsubscribed ones, and a late one at once", async () => {
+    const own = new SyncAccessCache(loadSyncAccess, 60_000);
+    try {
+      const grant = await own.get(cookies.unchanged);
+      if (grant.access.kind !== "contact") throw new Error("expected a contact");
+      const calls: string[] = [];
+      grant.onRevoke(() => calls.push("a"));
+      const stop = grant.onRevoke(() => calls.push("b"));
+      grant.onRevoke(() => calls.push("c"));
+      stop();
+      own.invalidate({ sessionId: grant.access.user.sessionId });
+      own.invalidate({ sessionId: grant.access.user.sessionId }); // nothing left to revoke
+      expect(calls).toEqual(["a", "c"]);
+      expect(grant.revoked.aborted).toBe(true);
+      grant.onRevoke(() => calls.push("late"));
+      expect(calls).toEqual(["a", "c", "late"]);
+      grant.release();
+    } finally {
+      own.clear();
+    }
+  });
+
+  it("keeps a session's fresh entry when the failed reload of its dropped predecessor ends late", async () => {
+    let failNext: Promise<void> | null = null;
+    let ownLoads = 0;
+    const own = new SyncAccessCache(async (cookie) => {
+      ownLoads += 1;
+      const gate = failNext;
+      failNext = null;
+      if (gate) {
+        await gate;
+        throw new Error("the database went away");
+      }
+      return loadSyncAccess(cookie);
+    }, 60_000);
+    // Only Date is faked (timers stay real): the entry expires without waiting, and no sweep can
+    // run between the clock jump and the next get (they follow in the same turn).
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const cookie = cookies.unchanged;
+      const first = await own.get(cookie);
+      first.release();
+      if (first.access.kind !== "contact") throw new Error("expected a contact");
+      vi.setSystemTime(Date.now() + 61_000); // expired: the next get reloads it
+      let fail!: () => void;
+      failNext = new Promise<void>((resolve) => (fail = resolve));
+      const waiting = own.get(cookie); // starts the reload that will fail
+      own.invalidate({ sessionId: first.access.user.sessionId }); // drops the old entry meanwhile
+      const fresh = await own.get(cookie); // and loads a new one
+      const loadsBefore = ownLoads;
+      fail();
+      const late = await waiting;
+      expect(fresh.revoked.aborted).toBe(false);
+      expect(late.access).toBe(fresh.access); // the failed reload found the fresh entry and kept it
+      expect((await own.get(cookie)).access).toBe(fresh.access);
+      expect(ownLoads).toBe(loadsBefore);
+    } finally {
+      vi.useRealTimers();
+      own.clear();
     }
   });
 });
