@@ -197,68 +197,82 @@ export const RANKED_MATCHES = 1000;
 const COLUMNS = `d.doc_type, d.doc_id, d.number, d.title, d.subtitle, d.doc_date, d.amount, d.currency, d.status, d.order_id,
     d.order_number, d.location_id`;
 
-/** Counts matches up to RANKED_MATCHES (FTS5 stops there): the cheap pre-check of boundedSearch. */
-function countMatches(driver: SqlDriver, match: string): number {
-  return Number(
-    driver.selectValue(`SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT ${RANKED_MATCHES})`, [match]),
-  );
-}
+/** Matches up to RANKED_MATCHES (FTS5 stops there): the cheap pre-check of a bounded search. */
+const countUpTo = (param: string) =>
+  `(SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ${param} LIMIT ${RANKED_MATCHES}))`;
 
-/** How a search ended up being answered, for tests and the benchmark's per-query report. */
+/** How a search ended up being answered, for tests and diagnostics. */
 export type SearchPlan = "ranked" | "common-exact" | "common-prefix";
 
 /**
- * Picks the plan of an unfiltered search: whole tokens first, since a token with many matches
- * streams (FTS5 reads its doclist lazily) while the prefix form of the same term ("normpumpe"*)
- * merges every matching doclist before the first row. If the whole-token form alone has at least
- * RANKED_MATCHES matches the user has typed a common word or code: answer with it. Otherwise check
- * the prefix form, and rank it with bm25 when it is rare.
+ * The plan of an unfiltered search, from ?1 (whole tokens) and ?2 (prefix form). Whole tokens
+ * first, since a token with many matches streams (FTS5 reads its doclist lazily) while the prefix
+ * form of the same term ("normpumpe"*) merges every matching doclist before the first row. If the
+ * whole-token form alone has RANKED_MATCHES matches the user has typed a common word or code:
+ * answer with it. Otherwise check the prefix form, and rank it with bm25 when it is rare. CASE
+ * runs the second count only when the first did not decide.
  */
-export function planSearch(driver: SqlDriver, query: string): { plan: SearchPlan; match: string } | null {
+const PLAN_SQL = `SELECT CASE WHEN ${countUpTo("?1")} >= ${RANKED_MATCHES} THEN 'common-exact'
+                              WHEN ?1 <> ?2 AND ${countUpTo("?2")} >= ${RANKED_MATCHES} THEN 'common-prefix'
+                              ELSE 'ranked' END`;
+
+/**
+ * A MATCH no document has: a CTE of the plan not taken searches for it, which costs one b-tree
+ * probe (a false WHERE guard next to MATCH would not stop FTS5 from evaluating the query).
+ */
+const NO_MATCH = `'"ledgerlightnomatchsentinel"'`;
+
+function searchTerms(query: string): { exact: string; prefixed: string } | null {
   const exact = toFtsQuery(query, { prefix: "none" });
   const prefixed = toFtsQuery(query, { prefix: "long" });
-  if (!exact || !prefixed) return null;
-  if (countMatches(driver, exact) >= RANKED_MATCHES) return { plan: "common-exact", match: exact };
-  if (prefixed !== exact && countMatches(driver, prefixed) >= RANKED_MATCHES) return { plan: "common-prefix", match: prefixed };
-  return { plan: "ranked", match: prefixed };
+  return exact && prefixed ? { exact, prefixed } : null;
+}
+
+export function planSearch(driver: SqlDriver, query: string): SearchPlan | null {
+  const terms = searchTerms(query);
+  return terms ? (driver.selectValue(PLAN_SQL, [terms.exact, terms.prefixed]) as SearchPlan) : null;
 }
 
 /**
- * Documents whose own number starts with the query (one term of 2+ characters, any case), in
- * number order, through search_docs_number_idx. "?1" is the term (NULL: none), "?3" the limit.
+ * The unfiltered search as ONE statement (each statement is another round of FTS5 set-up and
+ * page-cache validation, ~1 ms in the browser): the plan, then either the `limit` most recently
+ * indexed matches (common: FTS5 walks the doclist backwards and stops) or the bm25 top candidates
+ * (rare), plus the documents whose own number starts with the query (one term of 2+ characters,
+ * any case, via search_docs_number_idx). Order: exact number, numbers by prefix in number order,
+ * then by score (none for common queries), newest first.
+ * ?1 whole-token query, ?2 prefix query, ?3 number prefix (NULL: none), ?4 limit, ?5 bm25 candidates.
  */
-const NUMBER_PREFIX_CTE = `prefix AS (
+const BOUNDED_SQL = `WITH plan(p) AS MATERIALIZED (${PLAN_SQL}),
+  hits AS MATERIALIZED (
+    SELECT rowid FROM search_fts
+     WHERE search_fts MATCH (SELECT CASE p WHEN 'common-exact' THEN ?1 WHEN 'common-prefix' THEN ?2 ELSE ${NO_MATCH} END FROM plan)
+     ORDER BY rowid DESC LIMIT ?4
+  ),
+  ranked AS MATERIALIZED (
+    SELECT rowid, bm25(search_fts, 10.0, 6.0, 2.0, 1.0) AS rank FROM search_fts
+     WHERE search_fts MATCH (SELECT CASE p WHEN 'ranked' THEN ?2 ELSE ${NO_MATCH} END FROM plan)
+     ORDER BY rank LIMIT ?5
+  ),
+  numbers AS (
     SELECT doc_rowid FROM search_docs
-     WHERE upper(number) >= upper(?1) AND upper(number) < upper(?1) || char(1114111) ORDER BY upper(number) LIMIT ?3
-  )`;
-/** Exact number first, then numbers starting with the query (in number order). */
-const NUMBER_ORDER = `(upper(d.number) = upper(?1)) DESC, (substr(upper(d.number), 1, length(?1)) = upper(?1)) DESC,
-    CASE WHEN substr(upper(d.number), 1, length(?1)) = upper(?1) THEN upper(d.number) END`;
+     WHERE upper(number) >= upper(?3) AND upper(number) < upper(?3) || char(1114111) ORDER BY upper(number) LIMIT ?4
+  ),
+  candidates AS (SELECT rowid FROM hits UNION SELECT rowid FROM ranked UNION SELECT doc_rowid FROM numbers)
+  SELECT ${COLUMNS}, ranked.rank * (CASE d.doc_type WHEN 'file' THEN 0.5 ELSE 1.0 END) AS score
+    FROM candidates c JOIN search_docs d ON d.doc_rowid = c.rowid LEFT JOIN ranked ON ranked.rowid = c.rowid
+   ORDER BY (upper(d.number) = upper(?3)) DESC, (substr(upper(d.number), 1, length(?3)) = upper(?3)) DESC,
+            CASE WHEN substr(upper(d.number), 1, length(?3)) = upper(?3) THEN upper(d.number) END,
+            score IS NULL, score, d.doc_date DESC, d.doc_rowid DESC
+   LIMIT ?4`;
 
 function boundedSearch(driver: SqlDriver, query: string, limit: number): SearchResult[] {
-  const planned = planSearch(driver, query);
-  if (!planned) return [];
+  const terms = searchTerms(query);
+  if (!terms) return [];
   const term = query.trim();
   const numberPrefix = term.length >= 2 && !/\s/.test(term) ? term : null;
-  if (planned.plan === "ranked") {
-    const sql = `WITH ranked AS MATERIALIZED (
-             SELECT rowid, bm25(search_fts, 10.0, 6.0, 2.0, 1.0) AS rank FROM search_fts WHERE search_fts MATCH ?2 ORDER BY rank LIMIT ?4
-           ), ${NUMBER_PREFIX_CTE},
-           candidates AS (SELECT rowid FROM ranked UNION SELECT doc_rowid FROM prefix)
-           SELECT ${COLUMNS}, ranked.rank * (CASE d.doc_type WHEN 'file' THEN 0.5 ELSE 1.0 END) AS score
-             FROM candidates c JOIN search_docs d ON d.doc_rowid = c.rowid LEFT JOIN ranked ON ranked.rowid = c.rowid
-            ORDER BY ${NUMBER_ORDER}, score IS NULL, score, d.doc_date DESC LIMIT ?3`;
-    return driver.selectObjects<Record<string, string | number | null>>(sql, [numberPrefix, planned.match, limit, CANDIDATES_PER_RESULT * limit]).map(toResult);
-  }
-  // Common: FTS5 walks the doclist backwards (the most recently indexed documents first) and stops
-  // after `limit` rows; no score.
-  const sql = `WITH hits AS MATERIALIZED (
-           SELECT rowid FROM search_fts WHERE search_fts MATCH ?2 ORDER BY rowid DESC LIMIT ?3
-         ), ${NUMBER_PREFIX_CTE},
-         candidates AS (SELECT rowid FROM hits UNION SELECT doc_rowid FROM prefix)
-         SELECT ${COLUMNS}, NULL AS score FROM candidates c JOIN search_docs d ON d.doc_rowid = c.rowid
-          ORDER BY ${NUMBER_ORDER}, d.doc_rowid DESC LIMIT ?3`;
-  return driver.selectObjects<Record<string, string | number | null>>(sql, [numberPrefix, planned.match, limit]).map(toResult);
+  return driver
+    .selectObjects<Record<string, string | number | null>>(BOUNDED_SQL, [terms.exact, terms.prefixed, numberPrefix, limit, CANDIDATES_PER_RESULT * limit])
+    .map(toResult);
 }
 
 export function searchDocuments(driver: SqlDriver, query: string, options: SearchOptions = {}): SearchResult[] {
