@@ -1,3 +1,10 @@
+/**
+ * Diagnostic, not a benchmark (`npx tsx bench/support/search-node-probe.ts`; DOCS=100000,
+ * STRATEGIES=bm25,bounded): the generated dataset of electric/replica/test-data.ts in an in-memory
+ * replica (the same sqlite-wasm build), and per query its match count, the median of three runs of
+ * searchDocuments per ranking (decision 023) and the top three numbers. Quick to iterate on; the
+ * browser's numbers come from bench/search.bench.ts.
+ */
 import { generateDataset, loadDataset, newReplica } from "../../electric/replica/test-data";
 import { rebuildSearchIndex, searchDocuments } from "../../electric/replica/search";
 const N = Number(process.env.DOCS ?? 100000);
@@ -20,7 +27,7 @@ pick(data.orders.map((o) => o.customer_reference!), 20).forEach((n) => qs.push([
 pick(data.shipments.map((o) => o.tracking_number!), 20).forEach((n) => qs.push(["tracking", n]));
 const words = [...new Set(data.order_lines.flatMap((l) => l.description!.split(/[\s,/()"]+/).filter((w) => /^\p{L}{5,}$/u.test(w))))];
 words.forEach((w) => qs.push(["free words", w]));
-const strategy = (process.env.STRATEGIES ?? "default").split(",");
+const strategy = (process.env.STRATEGIES ?? "bm25,bounded").split(",");
 const rows: string[] = [];
 for (const [kind, q] of qs) {
   const match = q.split(/\s+/).map((t) => `"${t.replaceAll('"', '""')}"*`).join(" AND ");
@@ -31,7 +38,7 @@ for (const [kind, q] of qs) {
     let top = "";
     for (let i = 0; i < 3; i++) {
       const t = performance.now();
-      const res = searchDocuments(driver, q, { limit: 20, ...(s === "default" ? {} : { ranking: s }) } as never);
+      const res = searchDocuments(driver, q, { limit: 20, ranking: s as "bm25" | "bounded" });
       times.push(performance.now() - t);
       top = res.slice(0, 3).map((x) => x.number).join(",");
     }
