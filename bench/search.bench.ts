@@ -20,14 +20,18 @@ import {
 const ACCOUNT = "10001";
 const DOCUMENTS = 100_000;
 const PER_KIND = 20; // queries per kind: 5 kinds → 100 queries
-const REPLICA_REPEATS = 3; // the replica answers in milliseconds: run each query 3×, the server once
+const REPLICA_REPEATS = 3; // the replica answers in milliseconds: run each query 3× per ranking, the server once
 const WARMUP = 5;
 
 interface Sample {
   kind: QueryKind;
   q: string;
+  /** The default ranking (decision 023: bm25 within a budget of RANKED_MATCHES matches). */
   replicaMs: number[];
   replicaHits: number;
+  /** ranking "bm25": bm25 over every match, the ranking before decision 023, same page and run. */
+  bm25Ms: number[];
+  bm25Hits: number;
   serverMs: number;
   serverHits: number;
   serverStatus: number;
@@ -36,16 +40,21 @@ interface Sample {
 async function timeQuery(page: Page, query: BenchQuery, replicaFirst: boolean, repeats: number): Promise<Sample> {
   const out = await page.evaluate(
     async ({ q, replicaFirst, repeats }) => {
-      const replica = (window as unknown as { __benchReplica?: { search(q: string, o: { limit: number }): Promise<unknown[]> } }).__benchReplica;
+      const replica = (window as unknown as { __benchReplica?: { search(q: string, o: { limit: number; ranking?: string }): Promise<unknown[]> } }).__benchReplica;
       if (!replica) throw new Error("no replica handle on the page");
       const replicaMs: number[] = [];
+      const bm25Ms: number[] = [];
       let replicaHits = 0;
+      let bm25Hits = 0;
+      // Both rankings, alternating within the repeats (which one goes first alternates per query).
       const viaReplica = async () => {
-        for (let i = 0; i < repeats; i += 1) {
+        for (let i = 0; i < repeats * 2; i += 1) {
+          const bm25 = (i % 2 === 0) !== replicaFirst;
           const t0 = performance.now();
-          const results = await replica.search(q, { limit: 20 });
-          replicaMs.push(performance.now() - t0);
-          replicaHits = results.length;
+          const results = await replica.search(q, bm25 ? { limit: 20, ranking: "bm25" } : { limit: 20 });
+          (bm25 ? bm25Ms : replicaMs).push(performance.now() - t0);
+          if (bm25) bm25Hits = results.length;
+          else replicaHits = results.length;
         }
       };
       let serverMs = 0;
@@ -66,7 +75,7 @@ async function timeQuery(page: Page, query: BenchQuery, replicaFirst: boolean, r
         await viaServer();
         await viaReplica();
       }
-      return { replicaMs, replicaHits, serverMs, serverHits, serverStatus };
+      return { replicaMs, replicaHits, bm25Ms, bm25Hits, serverMs, serverHits, serverStatus };
     },
     { q: query.q, replicaFirst, repeats },
   );
@@ -125,8 +134,13 @@ export default async function searchBench(): Promise<void> {
     const noHits = (pick: (s: Sample) => number) => samples.filter((s) => pick(s) === 0).map((s) => s.q);
     log(`queries without hits: replica ${noHits((s) => s.replicaHits).length} ${JSON.stringify(noHits((s) => s.replicaHits).slice(0, 5))}, server ${noHits((s) => s.serverHits).length} ${JSON.stringify(noHits((s) => s.serverHits).slice(0, 5))}`);
 
-    const slowest = [...samples].sort((a, b) => median(b.replicaMs) - median(a.replicaMs)).slice(0, 5);
-    log(`slowest on the replica: ${slowest.map((s) => `${JSON.stringify(s.q)} ${s.replicaMs.map((ms) => ms.toFixed(0)).join("/")} ms (server ${s.serverMs.toFixed(0)} ms)`).join("; ")}`);
+    const ms = (list: number[]) => list.map((x) => x.toFixed(1)).join("/");
+    log("per query (replica default ranking | ranking bm25 | server), ms, slowest first by the default ranking:");
+    for (const s of [...samples].sort((a, b) => Math.max(...b.replicaMs) - Math.max(...a.replicaMs))) {
+      console.log(
+        `  ${s.kind.padEnd(16)} ${JSON.stringify(s.q).padEnd(26)} ${ms(s.replicaMs).padStart(16)} (${String(s.replicaHits).padStart(2)} hits) | ${ms(s.bm25Ms).padStart(18)} (${String(s.bm25Hits).padStart(2)}) | ${s.serverMs.toFixed(0)}`,
+      );
+    }
 
     const results: BenchResult[] = [];
     const add = (label: string, subset: Sample[]) => {
@@ -141,11 +155,19 @@ export default async function searchBench(): Promise<void> {
       }
     };
     add("all queries", samples);
-    const all = { replica: samples.flatMap((s) => s.replicaMs), server: samples.map((s) => s.serverMs) };
+    const all = { replica: samples.flatMap((s) => s.replicaMs), bm25: samples.flatMap((s) => s.bm25Ms), server: samples.map((s) => s.serverMs) };
     for (const [metric, p] of [["median", 50], ["p95", 95]] as const) {
       results.push({
         case: `speed-up of the replica over the server (${metric} / ${metric})`, metric: "ratio", unit: "x",
         value: round(percentile(all.server, p) / percentile(all.replica, p)), samples: all.replica.length,
+      });
+    }
+    for (const [metric, p] of [["median", 50], ["p95", 95], ["max", 100]] as const) {
+      results.push({
+        case: `replica ranked top-20, all queries, ${DOCUMENTS / 1000}k docs, default ranking vs bm25 over every match (decision 023)`,
+        metric, unit: "ms", value: round(percentile(all.replica, p)),
+        baseline: `ranking "bm25" (before decision 023), same page and run, interleaved, n=${all.bm25.length}`,
+        baseline_value: round(percentile(all.bm25, p)), samples: all.replica.length,
       });
     }
     for (const kind of [...new Set(samples.map((s) => s.kind))]) add(kind, samples.filter((s) => s.kind === kind));

@@ -64,6 +64,8 @@ export interface Portal {
 }
 
 async function freePort(): Promise<number> {
+  // BENCH_PORT: a fixed port (helpers sharing a machine each get their own).
+  if (process.env.BENCH_PORT) return Number(process.env.BENCH_PORT);
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

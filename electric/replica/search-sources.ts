@@ -39,6 +39,9 @@ export const SEARCH_SCHEMA_SQL = `
     UNIQUE (source, doc_id)
   );
   CREATE INDEX search_docs_date_idx ON search_docs (doc_date DESC);
+  -- Document numbers by prefix, case-insensitively ("so-2024-15" → SO-2024-15000…): the palette puts
+  -- the documents whose own number starts with the query first (search.ts, decision 023).
+  CREATE INDEX search_docs_number_idx ON search_docs (upper(number));
   CREATE VIRTUAL TABLE search_fts USING fts5(
     ${FTS_COLUMNS.join(", ")},
     content = 'search_docs', content_rowid = 'doc_rowid',

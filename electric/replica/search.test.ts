@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SqlDriver } from "./driver";
-import { getSearchState, rebuildSearchIndex, searchDocuments, toFtsQuery, type SearchProgress } from "./search";
+import {
+  RANKED_MATCHES, getSearchState, planSearch, rebuildSearchIndex, searchDocuments, toFtsQuery, type SearchProgress, type SearchResult,
+} from "./search";
 import { generateDataset, loadDataset, loadSnapshot, newReplica, type Dataset } from "./test-data";
 
 describe("document search", () => {
@@ -100,5 +102,79 @@ describe("document search", () => {
     for (const input of [`"`, `AND OR NOT`, `NEAR(a b)`, `^start`, `{col}:x`, `ü`, `'; DROP TABLE invoices; --`]) {
       expect(() => searchDocuments(driver, input)).not.toThrow();
     }
+  });
+});
+
+describe("ranking budget of the unfiltered search (decision 023)", () => {
+  let driver: SqlDriver;
+  let data: Dataset;
+
+  beforeAll(async () => {
+    driver = await newReplica();
+    data = generateDataset(2500);
+    loadDataset(driver, data);
+    rebuildSearchIndex(driver);
+  });
+
+  const numbersOf = (hits: SearchResult[]) => hits.map((h) => h.number ?? "");
+  /** The indexed text of a hit, to check that a hit really matches. */
+  const textOf = (hit: SearchResult) =>
+    String(driver.selectValue("SELECT concat_ws(' ', f_numbers, f_refs, f_lines, f_other) FROM search_docs WHERE doc_id = ? AND doc_type = ?", [hit.id, hit.type]));
+
+  it("answers a common word in index order, unranked, orders first after a full build", () => {
+    expect(planSearch(driver, "2024")).toBe("common-exact");
+    const hits = searchDocuments(driver, "2024");
+    expect(hits).toHaveLength(20);
+    expect(hits.every((h) => h.score === null)).toBe(true);
+    expect(hits.every((h) => textOf(h).includes("2024"))).toBe(true);
+    // The rebuild indexes sales orders last, so they are the most recently indexed documents.
+    expect(hits.every((h) => h.type === "order")).toBe(true);
+  });
+
+  it("puts documents whose own number starts with the query first, in number order, any case", () => {
+    // "00"* matches every order-derived document (SO-2024-00xxx …): common by prefix only.
+    expect(planSearch(driver, "SO-2024-00")).toBe("common-prefix");
+    const common = numbersOf(searchDocuments(driver, "so-2024-00"));
+    expect(common).toEqual(Array.from({ length: 20 }, (_, i) => `SO-2024-${String(i + 1).padStart(5, "0")}`));
+
+    expect(planSearch(driver, "INV-2024-0001")).toBe("ranked");
+    const rare = numbersOf(searchDocuments(driver, "inv-2024-0001", { limit: 30 }));
+    const prefixed = rare.filter((n) => n.startsWith("INV-2024-0001"));
+    expect(prefixed.length).toBeGreaterThanOrEqual(10);
+    expect(rare.slice(0, prefixed.length)).toEqual(prefixed);
+    expect(prefixed).toEqual([...prefixed].sort());
+    // Exact number first.
+    expect(searchDocuments(driver, "INV-2024-00012")[0]).toMatchObject({ type: "invoice", number: "INV-2024-00012" });
+  });
+
+  it("ranks a rare query with bm25, exact number first, then by score", () => {
+    const po = data.orders.find((o) => o.id === "so-77")?.customer_reference ?? "";
+    expect(planSearch(driver, po)).toBe("ranked");
+    const hits = searchDocuments(driver, po);
+    expect(hits.length).toBeGreaterThanOrEqual(5);
+    expect(hits.every((h) => typeof h.score === "number")).toBe(true);
+    expect(hits.every((h, i) => i === 0 || h.score! >= hits[i - 1].score!)).toBe(true);
+    // The same documents as bm25 over every match (the ranking before decision 023).
+    const bm25 = searchDocuments(driver, po, { ranking: "bm25" });
+    expect(new Set(hits.map((h) => h.id))).toEqual(new Set(bm25.map((h) => h.id)));
+  });
+
+  it("matches a single-character last token as a whole token, not as a prefix", () => {
+    expect(toFtsQuery("PMP-IL-65-8 Kugelhahn x", { prefix: "long" })).toBe(`"PMP-IL-65-8" AND "Kugelhahn"* AND "x"`);
+    expect(toFtsQuery("PMP-IL-65-8 Kugelhahn", { prefix: "none" })).toBe(`"PMP-IL-65-8" AND "Kugelhahn"`);
+    const withSku = new Set(data.invoice_lines.filter((l) => l.sku === "PMP-IL-65-8").map((l) => l.invoice_id));
+    const hits = searchDocuments(driver, "PMP-IL-65-8", { limit: 200 });
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.every((h) => /PMP-IL-65-8\b/.test(textOf(h)))).toBe(true);
+    // Every invoice with the SKU is a match (bm25 over all matches finds the same set).
+    const invoices = searchDocuments(driver, "PMP-IL-65-8", { types: ["invoice"], limit: 200 });
+    expect(new Set(invoices.map((h) => h.id))).toEqual(withSku);
+  });
+
+  it("counts matches only up to the budget", () => {
+    expect(RANKED_MATCHES).toBe(1000);
+    const all = Number(driver.selectValue("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", [toFtsQuery("2024", { prefix: "none" })]));
+    expect(all).toBeGreaterThan(RANKED_MATCHES);
+    expect(planSearch(driver, " - ")).toBeNull();
   });
 });

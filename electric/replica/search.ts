@@ -49,7 +49,9 @@ export function rebuildSearchIndex(driver: SqlDriver, onProgress?: ProgressCallb
   let documents = 0;
   driver.transaction(() => {
     driver.run("DELETE FROM search_docs");
-    SOURCES.forEach((source, index) => {
+    // In reverse: a common query lists the most recently indexed matches first (decision 023), so
+    // after a full build orders, then invoices, shipments… come before files and tickets.
+    [...SOURCES].reverse().forEach((source, index) => {
       documents += driver.run(INSERT_DOCS + source.select);
       onProgress?.({ phase: "documents", done: index + 1, total, documents, ms: performance.now() - started });
     });
@@ -114,6 +116,13 @@ export interface SearchOptions {
   locationId?: string;
   costCenterId?: string;
   limit?: number;
+  /**
+   * How an unfiltered search ranks (decision 023). "bounded" (default): bm25 only when the query
+   * has fewer than RANKED_MATCHES matches, otherwise numbers by prefix and then the most recently
+   * indexed matches, unranked. "bm25": bm25 over every match, the ranking before decision 023,
+   * kept so the search benchmark can time both in the same run.
+   */
+  ranking?: "bounded" | "bm25";
 }
 
 export interface SearchResult {
@@ -130,7 +139,10 @@ export interface SearchResult {
   orderId: string | null;
   orderNumber: string | null;
   locationId: string | null;
-  /** bm25 score (lower is better); null when the query had no search terms (newest first). */
+  /**
+   * bm25 score (lower is better); null when the query had no search terms (newest first), and for
+   * hits of a common query or number-prefix hits outside the bm25 candidates (decision 023).
+   */
   score: number | null;
 }
 
@@ -140,12 +152,28 @@ export interface SearchResult {
  * plain text, so any input is a valid query; "INV-2024-0001" becomes "INV-2024-0001"* which the
  * tokenizer reads as the phrase inv 2024 0001*.
  */
-export function toFtsQuery(input: string): string | null {
+export function toFtsQuery(input: string, options: { prefix?: PrefixMode } = {}): string | null {
+  const mode = options.prefix ?? "all";
   const terms = input
     .split(/\s+/)
     .filter((t) => /[\p{L}\p{N}]/u.test(t))
-    .map((t) => `"${t.replaceAll('"', '""')}"*`);
+    .map((t) => `"${t.replaceAll('"', '""')}"${starred(t, mode) ? "*" : ""}`);
   return terms.length > 0 ? terms.join(" AND ") : null;
+}
+
+/**
+ * "all": every term is a prefix. "none": whole tokens only. "long": a term is a prefix unless its
+ * last token has a single character ("PMP-IL-65-8", "FIT-UN-1"): FTS5 has no prefix index for one
+ * character (prefix = '2 3'), so "8"* merges the doclists of every token starting with 8 (amounts,
+ * dates, numbers), 15–25 ms at 100k documents, before it can return a single row. Numbers typed
+ * up to such a token are still found by prefix, through the number index (searchDocuments).
+ */
+export type PrefixMode = "all" | "none" | "long";
+
+function starred(term: string, mode: PrefixMode): boolean {
+  if (mode !== "long") return mode === "all";
+  const last = term.match(/[\p{L}\p{N}]+/gu)?.at(-1) ?? "";
+  return [...last].length >= 2;
 }
 
 /**
@@ -157,6 +185,95 @@ const SCORE = `bm25(search_fts, 10.0, 6.0, 2.0, 1.0) * (CASE d.doc_type WHEN 'fi
 
 /** How many bm25 candidates the unfiltered search joins per wanted result (files are re-weighted after). */
 const CANDIDATES_PER_RESULT = 5;
+
+/**
+ * The ranking budget of an unfiltered search (decision 023): bm25 reads every match of the query
+ * (its IDF pass and one score per row), ~5 µs a match in the browser, so a query with 20 000
+ * matches ("Normpumpe", a common SKU) took 30–100 ms. A query with at least this many matches is
+ * "common": it is answered in index order instead, which FTS5 stops after `limit` rows.
+ */
+export const RANKED_MATCHES = 1000;
+
+const COLUMNS = `d.doc_type, d.doc_id, d.number, d.title, d.subtitle, d.doc_date, d.amount, d.currency, d.status, d.order_id,
+    d.order_number, d.location_id`;
+
+/** Matches up to RANKED_MATCHES (FTS5 stops there): the cheap pre-check of a bounded search. */
+const countUpTo = (param: string) =>
+  `(SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ${param} LIMIT ${RANKED_MATCHES}))`;
+
+/** How a search ended up being answered, for tests and diagnostics. */
+export type SearchPlan = "ranked" | "common-exact" | "common-prefix";
+
+/**
+ * The plan of an unfiltered search, from ?1 (whole tokens) and ?2 (prefix form). Whole tokens
+ * first, since a token with many matches streams (FTS5 reads its doclist lazily) while the prefix
+ * form of the same term ("normpumpe"*) merges every matching doclist before the first row. If the
+ * whole-token form alone has RANKED_MATCHES matches the user has typed a common word or code:
+ * answer with it. Otherwise check the prefix form, and rank it with bm25 when it is rare. CASE
+ * runs the second count only when the first did not decide.
+ */
+const PLAN_SQL = `SELECT CASE WHEN ${countUpTo("?1")} >= ${RANKED_MATCHES} THEN 'common-exact'
+                              WHEN ?1 <> ?2 AND ${countUpTo("?2")} >= ${RANKED_MATCHES} THEN 'common-prefix'
+                              ELSE 'ranked' END`;
+
+/**
+ * A MATCH no document has: a CTE of the plan not taken searches for it, which costs one b-tree
+ * probe (a false WHERE guard next to MATCH would not stop FTS5 from evaluating the query).
+ */
+const NO_MATCH = `'"ledgerlightnomatchsentinel"'`;
+
+function searchTerms(query: string): { exact: string; prefixed: string } | null {
+  const exact = toFtsQuery(query, { prefix: "none" });
+  const prefixed = toFtsQuery(query, { prefix: "long" });
+  return exact && prefixed ? { exact, prefixed } : null;
+}
+
+export function planSearch(driver: SqlDriver, query: string): SearchPlan | null {
+  const terms = searchTerms(query);
+  return terms ? (driver.selectValue(PLAN_SQL, [terms.exact, terms.prefixed]) as SearchPlan) : null;
+}
+
+/**
+ * The unfiltered search as ONE statement (each statement is another round of FTS5 set-up and
+ * page-cache validation, ~1 ms in the browser): the plan, then either the `limit` most recently
+ * indexed matches (common: FTS5 walks the doclist backwards and stops) or the bm25 top candidates
+ * (rare), plus the documents whose own number starts with the query (one term of 2+ characters,
+ * any case, via search_docs_number_idx). Order: exact number, numbers by prefix in number order,
+ * then by score (none for common queries), newest first.
+ * ?1 whole-token query, ?2 prefix query, ?3 number prefix (NULL: none), ?4 limit, ?5 bm25 candidates.
+ */
+const BOUNDED_SQL = `WITH plan(p) AS MATERIALIZED (${PLAN_SQL}),
+  hits AS MATERIALIZED (
+    SELECT rowid FROM search_fts
+     WHERE search_fts MATCH (SELECT CASE p WHEN 'common-exact' THEN ?1 WHEN 'common-prefix' THEN ?2 ELSE ${NO_MATCH} END FROM plan)
+     ORDER BY rowid DESC LIMIT ?4
+  ),
+  ranked AS MATERIALIZED (
+    SELECT rowid, bm25(search_fts, 10.0, 6.0, 2.0, 1.0) AS rank FROM search_fts
+     WHERE search_fts MATCH (SELECT CASE p WHEN 'ranked' THEN ?2 ELSE ${NO_MATCH} END FROM plan)
+     ORDER BY rank LIMIT ?5
+  ),
+  numbers AS (
+    SELECT doc_rowid FROM search_docs
+     WHERE upper(number) >= upper(?3) AND upper(number) < upper(?3) || char(1114111) ORDER BY upper(number) LIMIT ?4
+  ),
+  candidates AS (SELECT rowid FROM hits UNION SELECT rowid FROM ranked UNION SELECT doc_rowid FROM numbers)
+  SELECT ${COLUMNS}, ranked.rank * (CASE d.doc_type WHEN 'file' THEN 0.5 ELSE 1.0 END) AS score
+    FROM candidates c JOIN search_docs d ON d.doc_rowid = c.rowid LEFT JOIN ranked ON ranked.rowid = c.rowid
+   ORDER BY (upper(d.number) = upper(?3)) DESC, (substr(upper(d.number), 1, length(?3)) = upper(?3)) DESC,
+            CASE WHEN substr(upper(d.number), 1, length(?3)) = upper(?3) THEN upper(d.number) END,
+            score IS NULL, score, d.doc_date DESC, d.doc_rowid DESC
+   LIMIT ?4`;
+
+function boundedSearch(driver: SqlDriver, query: string, limit: number): SearchResult[] {
+  const terms = searchTerms(query);
+  if (!terms) return [];
+  const term = query.trim();
+  const numberPrefix = term.length >= 2 && !/\s/.test(term) ? term : null;
+  return driver
+    .selectObjects<Record<string, string | number | null>>(BOUNDED_SQL, [terms.exact, terms.prefixed, numberPrefix, limit, CANDIDATES_PER_RESULT * limit])
+    .map(toResult);
+}
 
 export function searchDocuments(driver: SqlDriver, query: string, options: SearchOptions = {}): SearchResult[] {
   const match = toFtsQuery(query);
@@ -193,12 +310,12 @@ export function searchDocuments(driver: SqlDriver, query: string, options: Searc
     params.push(options.costCenterId);
   }
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 20), 1), 200);
-  const columns = `d.doc_type, d.doc_id, d.number, d.title, d.subtitle, d.doc_date, d.amount, d.currency, d.status, d.order_id,
-    d.order_number, d.location_id`;
+  const columns = COLUMNS;
+  if (match && where.length === 1 && options.ranking !== "bm25") return boundedSearch(driver, query, limit);
   const filter = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
   let sql: string;
   if (match && where.length === 1) {
-    // The palette's common case, terms without filters. Rank inside FTS5 first and join only the
+    // ranking "bm25" (the ranking before decision 023, for the benchmark): the palette's common case, terms without filters. Rank inside FTS5 first and join only the
     // best candidates: joining every match to its wide search_docs row before sorting read the
     // whole table for common words (seconds at 100k documents; bench/support/replica-sql-probe.ts).
     sql = `WITH ranked AS (
