@@ -87,7 +87,7 @@ export function preparePdfFonts(): Promise<void> {
   return prepared;
 }
 
-const MAX_MEMOISED_RUNS = 20_000;
+const MAX_MEMOISED_RUNS = Number(process.env.PDF_FONT_MEMO_RUNS ?? 20_000);
 
 function memoiseLayout(font: FontkitFont): void {
   const layout = font.layout.bind(font);
