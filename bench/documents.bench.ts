@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PDFDocument } from "pdf-lib";
@@ -136,6 +136,14 @@ const SOURCE_WORKER = path.resolve("app/modules/pdf/render-worker-from-source.mj
 type Variant = "built" | "source";
 const VARIANT_WORKER: Record<Variant, string> = { built: BUILT_WORKER, source: SOURCE_WORKER };
 
+/** The V8 flags `npm run serve` starts the portal with (package.json), e.g. the main thread's young-generation size. */
+function serveNodeFlags(): string[] {
+  const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+  return scripts.serve.split(/\s+/).filter((arg) => /^--max-[\w-]+=\d+$/.test(arg));
+}
+/** "built" runs as the portal runs now; "source" as the benchmark ran before (tsx workers, Node's default heap flags). */
+const VARIANT_NODE_FLAGS: Record<Variant, string[]> = { built: serveNodeFlags(), source: [] };
+
 /**
  * Knobs: BENCH_DOCS_ZIP (documents in the ZIP, default 1000), BENCH_DOCS_ZIP_ONLY=1 (only the ZIP),
  * BENCH_DOCS_ZIP_VARIANTS (default "built,source"), BENCH_DOCS_ZIP_ROUNDS (default 1; the variants
@@ -151,10 +159,11 @@ async function zipRuns(results: BenchResult[]): Promise<"only" | "more"> {
   for (let r = 0; r < rounds; r++) {
     for (const variant of r % 2 === 0 ? variants : [...variants].reverse()) {
       const result = await zipChild(variant, count);
+      result.nodeFlags = VARIANT_NODE_FLAGS[variant];
       runs[variant].push(result);
       const { cold, cached } = result;
       console.log(
-        `ZIP ${variant} (${result.count}): cold ${round(cold.ms / 1000)} s, peak RSS ${Math.round(cold.peakMb)} MB, CPU ${round(cold.cpuS)} s (all threads); ` +
+        `ZIP ${variant} (${result.count}, worker ${path.relative(process.cwd(), result.workerEntry)}, node ${result.nodeFlags.join(" ") || "default flags"}): cold ${round(cold.ms / 1000)} s, peak RSS ${Math.round(cold.peakMb)} MB, CPU ${round(cold.cpuS)} s (all threads); ` +
           `cached ${round(cached.ms / 1000)} s, peak RSS ${Math.round(cached.peakMb)} MB; process before the ZIP ${Math.round(result.startedMb)} MB`,
       );
       console.table({ "before the ZIP": result.before, "cold, at peak": cold.atPeak, "cached, at peak": cached.atPeak } satisfies Record<string, MemoryBreakdown>);
@@ -183,7 +192,7 @@ async function zipRuns(results: BenchResult[]): Promise<"only" | "more"> {
 
 function zipChild(variant: Variant, count: number): Promise<ZipChildResult> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "ll-bench-docs-zip-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/support/documents-zip.ts"], {
+  const child = spawn(process.execPath, [...VARIANT_NODE_FLAGS[variant], "--import", "tsx", "bench/support/documents-zip.ts"], {
     env: { ...process.env, BENCH_DOCS_ZIP_CHILD: "1", BENCH_DOCS_ZIP: String(count), DATA_DIR: dataDir, PDF_RENDER_WORKER_ENTRY: VARIANT_WORKER[variant] },
     stdio: ["ignore", "pipe", "inherit"],
   });

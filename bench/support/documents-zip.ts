@@ -43,6 +43,7 @@ export interface ZipRun {
 export interface ZipChildResult {
   count: number;
   workerEntry: string;
+  nodeFlags: string[];
   startedMb: number;
   /** The memory breakdown (MB) after the warm-up, before the first ZIP. */
   before: MemoryBreakdown;
@@ -150,7 +151,7 @@ async function main() {
   const before = await breakdown();
   const cold = await zipRun();
   const cached = await zipRun();
-  const result: ZipChildResult = { count: selection.length, workerEntry: process.env.PDF_RENDER_WORKER_ENTRY ?? "(default)", startedMb, before, cold, cached };
+  const result: ZipChildResult = { count: selection.length, workerEntry: process.env.PDF_RENDER_WORKER_ENTRY ?? "(default)", nodeFlags: [], startedMb, before, cold, cached };
   process.stdout.write(`${ZIP_RESULT_MARKER}${JSON.stringify(result)}\n`);
   await closeRenderPool();
   const holder = globalThis as typeof globalThis & { __ledgerlightDb?: Promise<{ close: () => Promise<void> }> };

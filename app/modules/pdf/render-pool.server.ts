@@ -243,8 +243,8 @@ export function getRenderPool(): RenderPool {
   pool ??= new RenderPool({
     size: poolSize(),
     maxQueue: 64,
-    maxOldGenerationSizeMb: Number(process.env.PDF_RENDER_OLD_MB ?? 256),
-    maxYoungGenerationSizeMb: Number(process.env.PDF_RENDER_YOUNG_MB ?? 8),
+    maxOldGenerationSizeMb: 256,
+    maxYoungGenerationSizeMb: 8,
   });
   return pool;
 }
