@@ -59,7 +59,7 @@ async function run() {
   const invoiceIds = (await db.query<{ id: string }>(`SELECT id FROM invoices WHERE kind = 'invoice' ORDER BY issue_date DESC, number`)).rows.map((r) => r.id);
   const docs: InvoiceDocument[] = [];
   for (const id of invoiceIds.slice(0, 48)) docs.push((await loadInvoiceDocumentForStaff(db, id))!);
-  // ZIP of 1,000 invoices through the real streaming path, consumed by a hashing sink, each in a
+  // ZIP of 1,000 invoices through the real streaming path, consumed by a counting sink, each in a
   // process of its own (bench/support/documents-zip.ts): the peak RSS is that of a process that has
   // rendered a few documents, not of this benchmark, and the variants do not inherit each other's heap.
   const zips = await zipRuns(results);
