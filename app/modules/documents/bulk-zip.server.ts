@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PassThrough, type Readable } from "node:stream";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { ZipArchive, type Archiver, type EntryData } from "archiver";
 import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
@@ -191,6 +193,7 @@ async function fill(
       }
       manifest[index] = rows;
       progress.done += 1;
+      if (progress.done % GC_EVERY === 0) collectGarbage();
       if (audited.length >= 100) await flushAudit();
     });
     return writing;
@@ -221,6 +224,27 @@ async function fill(
   await recordDocumentEvent(db, origin, "document.bulk_download", { job, count: selection.length, files: manifest.flat().filter((m) => m.status === "ok").length, include: request.include, format: request.format });
   await archive.finalize();
   progress.finished = true;
+}
+
+/**
+ * A rendered PDF reaches the main thread as an ArrayBuffer transferred from its worker (~35 KB),
+ * dead once its entry is written. It lives across several scavenges (render, blob store, cache row,
+ * archive), so most are promoted, and V8 frees promoted buffers only after their external memory
+ * grew by ~64 MB: a cold ZIP kept ~25 MB of dead PDFs (bench/documents.bench.ts, decision 011).
+ * A full collection every GC_EVERY documents frees them.
+ */
+const GC_EVERY = 100;
+let gc: (() => void) | undefined;
+function collectGarbage(): void {
+  if (!gc) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (exposed) gc = exposed;
+    else {
+      setFlagsFromString("--expose-gc");
+      gc = runInNewContext("gc") as () => void;
+    }
+  }
+  gc();
 }
 
 type Produced = { file: DocumentFile; format: string } | { refused: string; format: string };
