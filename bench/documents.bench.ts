@@ -1,13 +1,12 @@
-import { createHash, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { PDFDocument } from "pdf-lib";
 import type { InvoiceDocument } from "~/modules/einvoice/load.server";
 import { median, percentile, recordBench, type BenchResult } from "./lib";
+import { ZIP_RESULT_MARKER, type MemoryBreakdown, type ZipChildResult } from "./support/documents-zip";
 
 /**
  * Documents: PDF render per document (1-page and 10-page invoice, first render and cached),
@@ -52,67 +51,23 @@ async function run() {
   const { invoicePdfFile, invoiceEInvoiceFile, pdfDataFor } = await import("~/modules/documents/invoice-files.server");
   const { renderCached } = await import("~/modules/documents/render-cache.server");
   const { getRenderPool, renderInPool } = await import("~/modules/pdf/render-pool.server");
-  const { buildScope } = await import("~/modules/access/scope.server");
-  const { resolveSelection, streamBulkZip } = await import("~/modules/documents/bulk-zip.server");
   const db = await getDb();
   const results: BenchResult[] = [];
 
+  process.env.PDF_RENDER_WORKER_ENTRY = process.env.BENCH_DOCS_SOURCE_WORKER === "1" ? SOURCE_WORKER : BUILT_WORKER;
+  console.log(`single documents: render workers from ${process.env.PDF_RENDER_WORKER_ENTRY}`);
   const invoiceIds = (await db.query<{ id: string }>(`SELECT id FROM invoices WHERE kind = 'invoice' ORDER BY issue_date DESC, number`)).rows.map((r) => r.id);
   const docs: InvoiceDocument[] = [];
   for (const id of invoiceIds.slice(0, 48)) docs.push((await loadInvoiceDocumentForStaff(db, id))!);
+  // ZIP of 1,000 invoices through the real streaming path, consumed by a counting sink, each in a
+  // process of its own (bench/support/documents-zip.ts): the peak RSS is that of a process that has
+  // rendered a few documents, not of this benchmark, and the variants do not inherit each other's heap.
+  const zips = await zipRuns(results);
+  if (zips === "only") return recordBench("documents", results);
+
   // Warm-up (worker start, module load, font parsing, JIT): not counted.
   await getRenderPool().warmUp();
   await Promise.all(docs.slice(0, 3).map((doc) => invoicePdfFile(db, doc)));
-
-  // ZIP of 1,000 invoices through the real streaming path, consumed by a hashing sink. Runs first,
-  // so its peak RSS is that of a portal process that has rendered a few documents, not of this benchmark.
-  const user = (await db.query<{ id: string; language: "en" | "de"; accountId: string }>(
-    `SELECT u.id, u.language, m.account_id AS "accountId" FROM users u JOIN memberships m ON m.user_id = u.id JOIN accounts a ON a.id = m.account_id
-      WHERE u.email = 'finance@kessler.example' AND a.number = '10001'`,
-  )).rows[0];
-  const scope = { ...(await buildScope(db, user, user.accountId))!, accountIds: (await db.query<{ id: string }>(`SELECT id FROM accounts`)).rows.map((r) => r.id) };
-  const selected = (await db.query<{ ref: string }>(`SELECT kind || ':' || id AS ref FROM invoices ORDER BY issue_date, number LIMIT 1000`)).rows.map((r) => r.ref);
-  const selection = (await resolveSelection(scope, selected))!;
-  const origin = { userId: scope.userId, accountId: scope.accountId, ip: "127.0.0.1", userAgent: "bench" };
-  async function zipRun(): Promise<{ ms: number; peakMb: number; beforeMb: number; bytes: number; loopMaxMs: number; loopP99Ms: number }> {
-    const beforeMb = process.memoryUsage().rss / 1024 / 1024;
-    // How long other requests would wait for this process's event loop while the ZIP is made.
-    const loop = monitorEventLoopDelay({ resolution: 5 });
-    loop.enable();
-    let peak = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-    let bytes = 0;
-    const hash = createHash("sha256");
-    const started = performance.now();
-    await pipeline(
-      streamBulkZip(scope, selection, { include: "pdf", format: "zugferd-en16931" }, origin),
-      new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          bytes += chunk.length;
-          hash.update(chunk);
-          done();
-        },
-      }),
-    );
-    const ms = performance.now() - started;
-    clearInterval(sampler);
-    loop.disable();
-    return { ms, peakMb: Math.max(peak, process.memoryUsage().rss) / 1024 / 1024, beforeMb, bytes, loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6 };
-  }
-  const cpuBefore = process.cpuUsage();
-  const cold = await zipRun();
-  const cpu = process.cpuUsage(cpuBefore);
-  console.log(`ZIP cold: ${round(cold.ms / 1000)} s, peak RSS ${Math.round(cold.peakMb)} MB, CPU ${round((cpu.user + cpu.system) / 1e6)} s (all threads)`);
-  const warm = await zipRun();
-  console.log(`ZIP cached: ${round(warm.ms / 1000)} s, peak RSS ${Math.round(warm.peakMb)} MB`);
-  results.push(
-    { case: `ZIP of ${selection.length} invoice PDFs, cold cache (renders all)`, metric: "total", unit: "s", value: round(cold.ms / 1000), baseline: "same ZIP, cached PDFs", baseline_value: round(warm.ms / 1000), samples: 1 },
-    { case: `ZIP of ${selection.length} invoice PDFs, cold cache (renders all)`, metric: "peak RSS", unit: "MB", value: Math.round(cold.peakMb), baseline: "same ZIP, cached PDFs", baseline_value: Math.round(warm.peakMb), samples: 1 },
-    { case: `ZIP of ${selection.length} invoice PDFs, cold cache`, metric: "RSS growth over the process before the ZIP", unit: "MB", value: Math.round(cold.peakMb - cold.beforeMb), baseline: "process RSS before the ZIP", baseline_value: Math.round(cold.beforeMb), samples: 1 },
-    { case: `ZIP of ${selection.length} invoice PDFs, cold cache: CPU time of all threads (the machine is shared: wall time depends on the load)`, metric: "CPU", unit: "s", value: round((cpu.user + cpu.system) / 1e6), baseline: "wall time", baseline_value: round(cold.ms / 1000), samples: 1 },
-    { case: `ZIP of ${selection.length} invoice PDFs, size`, metric: "bytes", unit: "MB", value: round(cold.bytes / 1024 / 1024), samples: 1 },
-    { case: `ZIP of ${selection.length} invoice PDFs, cold cache: event-loop delay of the portal process`, metric: "p99", unit: "ms", value: round(cold.loopP99Ms), baseline: "max", baseline_value: round(cold.loopMaxMs), samples: 1 },
-  );
 
   // 1-page invoice: first render (data, render in a worker incl. PDF/A, blob store, cache row) vs cached.
   const first1: number[] = [];
@@ -171,4 +126,85 @@ async function run() {
   );
 
   recordBench("documents", results);
+}
+
+/** The render worker compiled like build/render-worker.js of the server build (`npm run build`), fresh for each run. */
+const BUILT_WORKER = path.resolve("build/bench/render-worker.js");
+/** The worker from its TypeScript source through tsx: what the benchmark used before (compare with it). */
+const SOURCE_WORKER = path.resolve("app/modules/pdf/render-worker-from-source.mjs");
+
+type Variant = "built" | "source";
+const VARIANT_WORKER: Record<Variant, string> = { built: BUILT_WORKER, source: SOURCE_WORKER };
+
+/** The V8 flags `npm run serve` starts the portal with (package.json), e.g. the main thread's young-generation size. */
+function serveNodeFlags(): string[] {
+  const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+  return scripts.serve.split(/\s+/).filter((arg) => /^--max-[\w-]+=\d+$/.test(arg));
+}
+/** "built" runs as the portal runs now; "source" as the benchmark ran before (tsx workers, Node's default heap flags). */
+const VARIANT_NODE_FLAGS: Record<Variant, string[]> = { built: serveNodeFlags(), source: [] };
+
+/**
+ * Knobs: BENCH_DOCS_ZIP (documents in the ZIP, default 1000), BENCH_DOCS_ZIP_ONLY=1 (only the ZIP),
+ * BENCH_DOCS_ZIP_VARIANTS (default "built,source"), BENCH_DOCS_ZIP_ROUNDS (default 1; the variants
+ * run interleaved, A B B A …). Returns "only" when the rest of the benchmark is to be skipped.
+ */
+async function zipRuns(results: BenchResult[]): Promise<"only" | "more"> {
+  execFileSync(process.execPath, ["scripts/build-pdf-worker.mjs", BUILT_WORKER], { stdio: "inherit" });
+  const count = Number(process.env.BENCH_DOCS_ZIP ?? "1000");
+  const variants = (process.env.BENCH_DOCS_ZIP_VARIANTS ?? "built,source").split(",").map((v) => v.trim()) as Variant[];
+  for (const v of variants) if (!(v in VARIANT_WORKER)) throw new Error(`BENCH_DOCS_ZIP_VARIANTS: unknown variant ${v} (built, source)`);
+  const rounds = Number(process.env.BENCH_DOCS_ZIP_ROUNDS ?? "1");
+  const runs: Record<Variant, ZipChildResult[]> = { built: [], source: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const variant of r % 2 === 0 ? variants : [...variants].reverse()) {
+      const result = await zipChild(variant, count);
+      result.nodeFlags = VARIANT_NODE_FLAGS[variant];
+      runs[variant].push(result);
+      const { cold, cached } = result;
+      console.log(
+        `ZIP ${variant} (${result.count}, worker ${path.relative(process.cwd(), result.workerEntry)}, node ${result.nodeFlags.join(" ") || "default flags"}): cold ${round(cold.ms / 1000)} s, peak RSS ${Math.round(cold.peakMb)} MB, CPU ${round(cold.cpuS)} s (all threads); ` +
+          `cached ${round(cached.ms / 1000)} s, peak RSS ${Math.round(cached.peakMb)} MB; process before the ZIP ${Math.round(result.startedMb)} MB`,
+      );
+      console.table({ "before the ZIP": result.before, "cold, at peak": cold.atPeak, "cached, at peak": cached.atPeak } satisfies Record<string, MemoryBreakdown>);
+    }
+  }
+  const pick = (variant: Variant, get: (r: ZipChildResult) => number) => (runs[variant].length ? median(runs[variant].map(get)) : Number.NaN);
+  const main: Variant = variants.includes("built") ? "built" : variants[0];
+  const other = variants.find((v) => v !== main);
+  const base = (get: (r: ZipChildResult) => number, digits: (v: number) => number) =>
+    other ? { baseline: `same ZIP, render workers from ${other === "source" ? "TypeScript through tsx (before)" : "the build"}, same run`, baseline_value: digits(pick(other, get)) } : {};
+  const n = runs[main][0]?.count ?? count;
+  const samples = runs[main].length;
+  const mb = (v: number) => Math.round(v);
+  results.push(
+    { case: `ZIP of ${n} invoice PDFs, cold cache (renders all)`, metric: "total", unit: "s", value: round(pick(main, (r) => r.cold.ms / 1000)), ...base((r) => r.cold.ms / 1000, round), samples },
+    { case: `ZIP of ${n} invoice PDFs, cold cache (renders all)`, metric: "peak RSS", unit: "MB", value: mb(pick(main, (r) => r.cold.peakMb)), ...base((r) => r.cold.peakMb, mb), samples },
+    { case: `ZIP of ${n} invoice PDFs, cached PDFs`, metric: "total", unit: "s", value: round(pick(main, (r) => r.cached.ms / 1000)), ...base((r) => r.cached.ms / 1000, round), samples },
+    { case: `ZIP of ${n} invoice PDFs, cached PDFs`, metric: "peak RSS", unit: "MB", value: mb(pick(main, (r) => r.cached.peakMb)), ...base((r) => r.cached.peakMb, mb), samples },
+    { case: `ZIP of ${n} invoice PDFs, cold cache`, metric: "RSS of the process before the ZIP", unit: "MB", value: mb(pick(main, (r) => r.startedMb)), ...base((r) => r.startedMb, mb), samples },
+    { case: `ZIP of ${n} invoice PDFs, cold cache: CPU time of all threads (the machine is shared: wall time depends on the load)`, metric: "CPU", unit: "s", value: round(pick(main, (r) => r.cold.cpuS)), ...base((r) => r.cold.cpuS, round), samples },
+    { case: `ZIP of ${n} invoice PDFs, size`, metric: "bytes", unit: "MB", value: round(pick(main, (r) => r.cold.bytes / 1024 / 1024)), samples },
+    { case: `ZIP of ${n} invoice PDFs, cold cache: event-loop delay of the portal process`, metric: "p99", unit: "ms", value: round(pick(main, (r) => r.cold.loopP99Ms)), baseline: "max", baseline_value: round(pick(main, (r) => r.cold.loopMaxMs)), samples },
+  );
+  return process.env.BENCH_DOCS_ZIP_ONLY === "1" ? "only" : "more";
+}
+
+function zipChild(variant: Variant, count: number): Promise<ZipChildResult> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "ll-bench-docs-zip-"));
+  const child = spawn(process.execPath, [...VARIANT_NODE_FLAGS[variant], "--import", "tsx", "bench/support/documents-zip.ts"], {
+    env: { ...process.env, BENCH_DOCS_ZIP_CHILD: "1", BENCH_DOCS_ZIP: String(count), DATA_DIR: dataDir, PDF_RENDER_WORKER_ENTRY: VARIANT_WORKER[variant] },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+  return new Promise<ZipChildResult>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      const line = out.split("\n").find((l) => l.startsWith(ZIP_RESULT_MARKER));
+      if (code !== 0 || !line) return reject(new Error(`the ZIP run (${variant}) exited with ${code}:\n${out}`));
+      resolve(JSON.parse(line.slice(ZIP_RESULT_MARKER.length)) as ZipChildResult);
+    });
+  });
 }

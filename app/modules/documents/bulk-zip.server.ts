@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PassThrough, type Readable } from "node:stream";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { ZipArchive, type Archiver, type EntryData } from "archiver";
 import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
@@ -123,9 +125,27 @@ export function streamBulkZip(scope: Scope, selection: SelectedDocument[], reque
   archive.on("warning", (error: Error) => console.warn("bulk zip:", error.message));
   archive.on("error", (error: Error) => out.destroy(error));
   // A client that goes away mid-download ends the job instead of leaving it waiting for a reader.
-  const gone = new Promise<never>((_, reject) => out.once("close", () => reject(new Error("the client closed the download"))));
-  gone.catch(() => undefined);
-  fill(archive, scope, selection, request, origin, job, progress, gone).catch((error: Error) => {
+  // Not a Promise.race with one promise that stays pending for the whole download: each race would
+  // leave a reaction on it holding its result — every PDF of the ZIP, until the end (decision 011).
+  let closed = false;
+  out.once("close", () => (closed = true));
+  const unlessGone = <T>(work: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const onClose = () => reject(new Error("the client closed the download"));
+      if (closed) return onClose();
+      out.once("close", onClose);
+      work.then(
+        (value) => {
+          out.off("close", onClose);
+          resolve(value);
+        },
+        (error: unknown) => {
+          out.off("close", onClose);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  fill(archive, scope, selection, request, origin, job, progress, unlessGone).catch((error: Error) => {
     progress.failed = error.message;
     console.error("bulk zip failed:", error);
     archive.abort();
@@ -134,7 +154,16 @@ export function streamBulkZip(scope: Scope, selection: SelectedDocument[], reque
   return out;
 }
 
-async function fill(archive: Archiver, scope: Scope, selection: SelectedDocument[], request: Pick<BulkRequest, "include" | "format">, origin: AccessOrigin, job: string, progress: BulkProgress, gone: Promise<never>) {
+async function fill(
+  archive: Archiver,
+  scope: Scope,
+  selection: SelectedDocument[],
+  request: Pick<BulkRequest, "include" | "format">,
+  origin: AccessOrigin,
+  job: string,
+  progress: BulkProgress,
+  unlessGone: <T>(work: Promise<T>) => Promise<T>,
+) {
   const db = await getDb();
   // Manifest rows stay in the order of the selection; ZIP entries go in as their documents finish.
   const manifest: ManifestRow[][] = [];
@@ -158,12 +187,13 @@ async function fill(archive: Archiver, scope: Scope, selection: SelectedDocument
         let name = file.fileName;
         for (let n = 2; names.has(name); n++) name = file.fileName.replace(/(\.[^.]+)$/, `_${n}$1`);
         names.add(name);
-        await Promise.race([appendEntry(archive, file.bytes, name, file.contentType === "application/pdf"), gone]);
+        await unlessGone(appendEntry(archive, file.bytes, name, file.contentType === "application/pdf"));
         rows.push(row(doc, name, format, file.sha256, "ok"));
         audited.push({ type: doc.type, id: doc.id, number: doc.number, format, fileName: name, sha256: file.sha256, source: file.source });
       }
       manifest[index] = rows;
       progress.done += 1;
+      if (progress.done % GC_EVERY === 0) collectGarbage();
       if (audited.length >= 100) await flushAudit();
     });
     return writing;
@@ -179,7 +209,7 @@ async function fill(archive: Archiver, scope: Scope, selection: SelectedDocument
       const index = next++;
       const doc = selection[index];
       try {
-        await write(index, doc, await Promise.race([filesFor(db, scope, doc, request), gone]));
+        await write(index, doc, await unlessGone(filesFor(db, scope, doc, request)));
       } catch (error) {
         failed = true;
         throw error;
@@ -190,10 +220,31 @@ async function fill(archive: Archiver, scope: Scope, selection: SelectedDocument
   await writing;
   await flushAudit();
   const csv = stringify(manifest.flat(), { header: true, columns: ["number", "type", "date", "amount", "currency", "file", "format", "sha256", "status"] });
-  await Promise.race([appendEntry(archive, Buffer.from(csv, "utf8"), "manifest.csv", false), gone]);
+  await unlessGone(appendEntry(archive, Buffer.from(csv, "utf8"), "manifest.csv", false));
   await recordDocumentEvent(db, origin, "document.bulk_download", { job, count: selection.length, files: manifest.flat().filter((m) => m.status === "ok").length, include: request.include, format: request.format });
   await archive.finalize();
   progress.finished = true;
+}
+
+/**
+ * A rendered PDF reaches the main thread as an ArrayBuffer transferred from its worker (~35 KB),
+ * dead once its entry is written. It lives across several scavenges (render, blob store, cache row,
+ * archive), so most are promoted, and V8 frees promoted buffers only after their external memory
+ * grew by ~64 MB: a cold ZIP kept ~25 MB of dead PDFs (bench/documents.bench.ts, decision 011).
+ * A full collection every GC_EVERY documents frees them.
+ */
+const GC_EVERY = 100;
+let gc: (() => void) | undefined;
+function collectGarbage(): void {
+  if (!gc) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (exposed) gc = exposed;
+    else {
+      setFlagsFromString("--expose-gc");
+      gc = runInNewContext("gc") as () => void;
+    }
+  }
+  gc();
 }
 
 type Produced = { file: DocumentFile; format: string } | { refused: string; format: string };

@@ -4,6 +4,8 @@ import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/connection.server";
 import { request, signIn } from "../../../test/support/portal";
+import { buildScope } from "~/modules/access/scope.server";
+import { getBulkProgress, resolveSelection, streamBulkZip } from "./bulk-zip.server";
 import { readZip } from "./test-support";
 
 /**
@@ -207,6 +209,34 @@ describe("bulk ZIP download", () => {
     expect((await post("/documents/download", cookies["finance@kessler.example"], [["ids", "invoice:not-a-uuid"]])).status).toBe(400);
     expect((await post("/documents/download", cookies["finance@kessler.example"], [])).status).toBe(400);
   });
+
+  it("ends the job when the client goes away mid-download, and leaves no listener on the stream behind", async () => {
+    const db = await getDb();
+    const user = (
+      await db.query<{ id: string; language: "en" | "de"; accountId: string }>(
+        `SELECT u.id, u.language, m.account_id AS "accountId" FROM users u JOIN memberships m ON m.user_id = u.id JOIN accounts a ON a.id = m.account_id
+          WHERE u.email = 'finance@kessler.example' AND a.number = '10001'`,
+      )
+    ).rows[0];
+    const scope = (await buildScope(db, user, user.accountId))!;
+    const { rows } = await db.query<{ ref: string }>(
+      `SELECT i.kind || ':' || i.id AS ref FROM invoices i JOIN accounts a ON a.id = i.account_id WHERE a.number = '10001' ORDER BY i.issue_date LIMIT 12`,
+    );
+    const selection = (await resolveSelection(scope, rows.map((r) => r.ref)))!;
+    const origin = { userId: scope.userId, accountId: scope.accountId, ip: "127.0.0.1", userAgent: "test" };
+    // A whole download first: when it ends, only the stream's own listeners are left ("close" from readable internals at most).
+    const whole = streamBulkZip(scope, selection.slice(0, 3), { include: "pdf", format: "zugferd-en16931", job: "job-test-whole" }, origin);
+    const chunks: Buffer[] = [];
+    for await (const chunk of whole) chunks.push(chunk as Buffer);
+    expect(readZip(Buffer.concat(chunks)).map((e) => e.name)).toHaveLength(4);
+    expect(whole.listenerCount("close")).toBeLessThanOrEqual(1);
+    // Then one the client leaves after the first bytes.
+    const out = streamBulkZip(scope, selection, { include: "pdf", format: "zugferd-en16931", job: "job-test-gone" }, origin);
+    await new Promise<void>((resolve) => out.once("data", () => resolve()));
+    out.destroy();
+    await expect.poll(() => getBulkProgress(scope, "job-test-gone")?.failed, { timeout: 20_000 }).toMatch(/the client closed the download/);
+    expect(getBulkProgress(scope, "job-test-gone")!.done).toBeLessThan(selection.length);
+  }, 60_000);
 });
 
 describe("lists, statements, history and staff views", () => {

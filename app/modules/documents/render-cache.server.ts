@@ -57,7 +57,9 @@ async function lookup(db: Queryable, key: RenderKey): Promise<RenderedFile | nul
 
 async function renderAndStore(db: Queryable, key: RenderKey, produce: () => Promise<Uint8Array>): Promise<RenderedFile> {
   const started = performance.now();
-  const bytes = Buffer.from(await produce());
+  // A view of the rendered bytes, not a copy: the worker transferred them, nobody else holds them.
+  // (Each copy is one more dead buffer on the main thread until its next GC — see decision 011.)
+  const bytes = asBuffer(await produce());
   const renderMs = performance.now() - started;
   const stored = await getBlobStore().put(bytes, { contentType: "application/pdf", allowed: ["application/pdf"], maxBytes: 50 * 1024 * 1024 });
   await db.query(
@@ -68,4 +70,8 @@ async function renderAndStore(db: Queryable, key: RenderKey, produce: () => Prom
     [key.documentType, key.documentId, key.documentVersion, TEMPLATE_VERSION, key.language, key.format, stored.sha256, stored.byteSize, stored.contentType, renderMs.toFixed(1)],
   );
   return { bytes, sha256: stored.sha256, byteSize: stored.byteSize, contentType: stored.contentType, cached: false };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

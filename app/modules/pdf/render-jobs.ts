@@ -15,5 +15,8 @@ export type RenderJob =
   | { kind: "commercial"; data: CommercialPdfData; createdAt: Date }
   | { kind: "statement"; data: StatementPdfData; createdAt: Date };
 
-export type WorkerRequest = { id: number; job: RenderJob };
-export type WorkerReply = { id: number; pdf: Uint8Array; ms: number } | { id: number; error: { name: string; message: string; stack?: string } };
+export type WorkerRequest = { id: number; job: RenderJob } | { memoryProbe: number };
+export type WorkerReply =
+  | { id: number; pdf: Uint8Array; ms: number }
+  | { id: number; error: { name: string; message: string; stack?: string } }
+  | { memoryProbe: number; memory: { heapTotal: number; heapUsed: number; external: number; malloced: number; processRss: number } };

@@ -23,6 +23,25 @@ export interface RenderPoolOptions {
   maxQueue: number;
   /** Old-generation heap limit per worker: room for the largest document; a job that needs more fails, the worker is replaced. */
   maxOldGenerationSizeMb: number;
+  /** Young-generation (semi-space) limit per worker; default 8 MB (see decision 011). */
+  maxYoungGenerationSizeMb?: number;
+  /**
+   * The worker's entry file; default: build/render-worker.js beside the server build, else the
+   * TypeScript source through tsx (PDF_RENDER_WORKER_ENTRY overrides, for the benchmark).
+   */
+  entry?: string;
+}
+
+/** One worker's V8 heap, as the worker itself reports it (bytes). */
+export interface WorkerMemory {
+  /** Heap the isolate has reserved (V8's total_heap_size) and of it in use. */
+  heapTotal: number;
+  heapUsed: number;
+  /** Memory outside the JS heap that V8 knows of (Buffers, ArrayBuffers) and V8's own malloc. */
+  external: number;
+  malloced: number;
+  /** Resident set of the whole process at that moment (threads share it; not per worker). */
+  processRss: number;
 }
 
 interface Pending {
@@ -43,6 +62,11 @@ interface Slot {
 export class RenderPoolError extends Error {}
 
 function workerEntry(): string {
+  const configured = process.env.PDF_RENDER_WORKER_ENTRY;
+  if (configured) {
+    if (!existsSync(configured)) throw new RenderPoolError(`PDF_RENDER_WORKER_ENTRY names ${configured}, which does not exist`);
+    return path.resolve(configured);
+  }
   const here = path.dirname(fileURLToPath(import.meta.url));
   // In the server build this module is inlined into build/index.js; the worker is compiled beside it.
   const built = path.join(here, "render-worker.js");
@@ -60,6 +84,7 @@ export class RenderPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private readonly waitingForRoom: (() => void)[] = [];
+  private readonly memoryProbes = new Map<number, (memory: WorkerMemory) => void>();
   private nextId = 1;
   private closed = false;
 
@@ -92,6 +117,29 @@ export class RenderPool {
     await Promise.all(this.slots.map((slot) => slot.started));
   }
 
+  /** Each running worker's heap, reported by the worker between jobs (a busy worker answers after its job). */
+  async workerMemory(): Promise<WorkerMemory[]> {
+    const ready = this.slots.filter((slot) => slot.ready);
+    return Promise.all(
+      ready.map(
+        (slot) =>
+          new Promise<WorkerMemory>((resolve, reject) => {
+            const probe = this.nextId++;
+            const exited = () => {
+              this.memoryProbes.delete(probe);
+              reject(new RenderPoolError("the PDF render worker exited before it reported its memory"));
+            };
+            this.memoryProbes.set(probe, (memory) => {
+              slot.worker.off("exit", exited);
+              resolve(memory);
+            });
+            slot.worker.once("exit", exited);
+            slot.worker.postMessage({ memoryProbe: probe } satisfies WorkerRequest);
+          }),
+      ),
+    );
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const pending of this.queue.splice(0)) pending.reject(new RenderPoolError("the PDF render pool closed"));
@@ -104,10 +152,10 @@ export class RenderPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(pathToFileURL(workerEntry()), {
+    const worker = new Worker(pathToFileURL(this.options.entry ?? workerEntry()), {
       execArgv: [],
       // A small young generation: renders make much short-lived garbage, and collecting it often keeps each worker's RSS low.
-      resourceLimits: { maxOldGenerationSizeMb: this.options.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: 8 },
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: this.options.maxYoungGenerationSizeMb ?? 8 },
       env: process.env,
     });
     let started!: { resolve: () => void; reject: (error: Error) => void };
@@ -115,6 +163,12 @@ export class RenderPool {
     slot.started.catch(() => undefined);
     worker.unref();
     worker.on("message", (message: WorkerReply | { ready: true }) => {
+      if ("memoryProbe" in message) {
+        const resolve = this.memoryProbes.get(message.memoryProbe);
+        this.memoryProbes.delete(message.memoryProbe);
+        resolve?.(message.memory);
+        return;
+      }
       if ("ready" in message) {
         slot.ready = true;
         started.resolve();
@@ -186,7 +240,12 @@ let pool: RenderPool | undefined;
 
 /** The process's render pool, created on first use. */
 export function getRenderPool(): RenderPool {
-  pool ??= new RenderPool({ size: poolSize(), maxQueue: 64, maxOldGenerationSizeMb: 256 });
+  pool ??= new RenderPool({
+    size: poolSize(),
+    maxQueue: 64,
+    maxOldGenerationSizeMb: 256,
+    maxYoungGenerationSizeMb: 8,
+  });
   return pool;
 }
 

@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getDb } from "~/db/connection.server";
 import { pdfDataFor } from "~/modules/documents/invoice-files.server";
@@ -57,4 +59,27 @@ describe("PDF render pool", () => {
       await pool.close();
     }
   });
+
+  it("renders with the compiled worker (scripts/build-pdf-worker.mjs) exactly the bytes the TypeScript source worker renders, and reports each worker's heap", async () => {
+    const entry = path.resolve("build/test/render-worker.js");
+    execFileSync(process.execPath, ["scripts/build-pdf-worker.mjs", entry]);
+    const built = new RenderPool({ size: 2, maxQueue: 4, maxOldGenerationSizeMb: 128, entry });
+    const source = new RenderPool({ size: 1, maxQueue: 4, maxOldGenerationSizeMb: 128, entry: path.resolve("app/modules/pdf/render-worker-from-source.mjs") });
+    try {
+      const jobs = await invoiceJobs(3);
+      const fromBuild = await Promise.all(jobs.map((job) => built.render(job)));
+      const fromSource = await Promise.all(jobs.map((job) => source.render(job)));
+      for (let i = 0; i < jobs.length; i++) expect(Buffer.from(fromBuild[i]).equals(Buffer.from(fromSource[i]))).toBe(true);
+      const memory = await built.workerMemory();
+      expect(memory).toHaveLength(2);
+      for (const worker of memory) {
+        // The renderer, its fonts and a few documents' layout: well over 5 MB of heap in use, within the heap's reservation.
+        expect(worker.heapUsed).toBeGreaterThan(5 * 1024 * 1024);
+        expect(worker.heapTotal).toBeGreaterThanOrEqual(worker.heapUsed);
+        expect(worker.processRss).toBeGreaterThan(worker.heapTotal);
+      }
+    } finally {
+      await Promise.all([built.close(), source.close()]);
+    }
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import type { RenderJob, WorkerReply, WorkerRequest } from "./render-jobs";
 import { preparePdfFonts } from "./assets.server";
@@ -32,7 +33,18 @@ function ownBuffer(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : new Uint8Array(bytes);
 }
 
-port.on("message", async ({ id, job }: WorkerRequest) => {
+port.on("message", async (request: WorkerRequest) => {
+  if ("memoryProbe" in request) {
+    const heap = getHeapStatistics();
+    const usage = process.memoryUsage();
+    const reply: WorkerReply = {
+      memoryProbe: request.memoryProbe,
+      memory: { heapTotal: heap.total_heap_size, heapUsed: heap.used_heap_size, external: usage.external, malloced: heap.malloced_memory, processRss: usage.rss },
+    };
+    port.postMessage(reply);
+    return;
+  }
+  const { id, job } = request;
   const started = performance.now();
   let reply: WorkerReply;
   try {
