@@ -20,6 +20,8 @@ async function inviteContact(browser: Browser, email: string, name: string) {
 }
 
 test("staff invites a contact; the mail arrives over SMTP; the link sets a password; the contact signs in", async ({ browser }) => {
+  // Two browser contexts, an SMTP round trip and screenshots at three widths: 25–31 s on a loaded CI machine.
+  test.setTimeout(90_000);
   const email = `new.viewer.${Date.now()}@kessler.example`;
   const staff = await inviteContact(browser, email, "Nina Neu");
   await staff.close();
@@ -49,6 +51,8 @@ test("staff invites a contact; the mail arrives over SMTP; the link sets a passw
 });
 
 test("disabling a signed-in contact ends their session on the next request", async ({ browser }) => {
+  // Two browser contexts, an SMTP round trip and screenshots at three widths: 25–31 s on a loaded CI machine.
+  test.setTimeout(90_000);
   const email = `disable.me.${Date.now()}@kessler.example`;
   const staff = await inviteContact(browser, email, "Dora Disabled");
   const contactContext = await browser.newContext();
