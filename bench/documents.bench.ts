@@ -141,8 +141,20 @@ function serveNodeFlags(): string[] {
   const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
   return scripts.serve.split(/\s+/).filter((arg) => /^--max-[\w-]+=\d+$/.test(arg));
 }
-/** "built" runs as the portal runs now; "source" as the benchmark ran before (tsx workers, Node's default heap flags). */
+/** The environment `npm run serve` sets before `node` (package.json), e.g. MALLOC_ARENA_MAX. */
+function serveEnv(): Record<string, string> {
+  const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+  const assignments: Record<string, string> = {};
+  for (const arg of scripts.serve.split(/\s+/)) {
+    const match = /^([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(arg);
+    if (!match) break;
+    assignments[match[1]] = match[2];
+  }
+  return assignments;
+}
+/** "built" runs as the portal runs now; "source" as the benchmark ran before (tsx workers, Node's default heap flags and malloc). */
 const VARIANT_NODE_FLAGS: Record<Variant, string[]> = { built: serveNodeFlags(), source: [] };
+const VARIANT_ENV: Record<Variant, Record<string, string | undefined>> = { built: serveEnv(), source: { MALLOC_ARENA_MAX: undefined } };
 
 /**
  * Knobs: BENCH_DOCS_ZIP (documents in the ZIP, default 1000), BENCH_DOCS_ZIP_ONLY=1 (only the ZIP),
@@ -163,7 +175,7 @@ async function zipRuns(results: BenchResult[]): Promise<"only" | "more"> {
       runs[variant].push(result);
       const { cold, cached } = result;
       console.log(
-        `ZIP ${variant} (${result.count}, worker ${path.relative(process.cwd(), result.workerEntry)}, node ${result.nodeFlags.join(" ") || "default flags"}): cold ${round(cold.ms / 1000)} s, peak RSS ${Math.round(cold.peakMb)} MB, CPU ${round(cold.cpuS)} s (all threads); ` +
+        `ZIP ${variant} (${result.count}, worker ${path.relative(process.cwd(), result.workerEntry)}, ${Object.entries(VARIANT_ENV[variant]).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v} `).join("")}node ${result.nodeFlags.join(" ") || "default flags"}): cold ${round(cold.ms / 1000)} s, peak RSS ${Math.round(cold.peakMb)} MB, CPU ${round(cold.cpuS)} s (all threads); ` +
           `cached ${round(cached.ms / 1000)} s, peak RSS ${Math.round(cached.peakMb)} MB; process before the ZIP ${Math.round(result.startedMb)} MB`,
       );
       console.table({ "before the ZIP": result.before, "cold, at peak": cold.atPeak, "cached, at peak": cached.atPeak } satisfies Record<string, MemoryBreakdown>);
@@ -193,7 +205,7 @@ async function zipRuns(results: BenchResult[]): Promise<"only" | "more"> {
 function zipChild(variant: Variant, count: number): Promise<ZipChildResult> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "ll-bench-docs-zip-"));
   const child = spawn(process.execPath, [...VARIANT_NODE_FLAGS[variant], "--import", "tsx", "bench/support/documents-zip.ts"], {
-    env: { ...process.env, BENCH_DOCS_ZIP_CHILD: "1", BENCH_DOCS_ZIP: String(count), DATA_DIR: dataDir, PDF_RENDER_WORKER_ENTRY: VARIANT_WORKER[variant] },
+    env: { ...process.env, ...VARIANT_ENV[variant], BENCH_DOCS_ZIP_CHILD: "1", BENCH_DOCS_ZIP: String(count), DATA_DIR: dataDir, PDF_RENDER_WORKER_ENTRY: VARIANT_WORKER[variant] },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
