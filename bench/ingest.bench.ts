@@ -143,6 +143,28 @@ function wholeFileParseRss(file: string): Promise<number> {
   });
 }
 
+type Measured = { perSecond: number; latencies: number[]; cpuPerBatch: number };
+const ROW_CAPTURE_NAMES = { throughput: "row-level change capture (schema before 040), alternating rounds", rest: "row-level change capture" };
+
+/** Result rows comparing this commit's batches with another target's, same run, for the given metrics. */
+function comparisonRows(clients: number, now: Measured, base: Measured, names: { throughput: string; rest: string }, metrics: Array<"throughput" | "median" | "p95" | "cpu">): BenchResult[] {
+  const plural = clients === 1 ? "1 client" : `${clients} clients`;
+  const samples = now.latencies.length;
+  const row = { throughput: `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, ${plural}`, batch: `REST batch of ${BATCH} invoices, ${plural}`, cpu: `portal CPU per batch of ${BATCH} invoices, ${plural}` };
+  return metrics.map((metric): BenchResult => {
+    switch (metric) {
+      case "throughput":
+        return { case: row.throughput, metric: "throughput", unit: "records/s", value: now.perSecond, baseline: names.throughput, baseline_value: base.perSecond, samples };
+      case "median":
+        return { case: row.batch, metric: "median", unit: "ms", value: median(now.latencies), baseline: names.rest, baseline_value: median(base.latencies), samples };
+      case "p95":
+        return { case: row.batch, metric: "p95", unit: "ms", value: percentile(now.latencies, 95), baseline: names.rest, baseline_value: percentile(base.latencies, 95), samples };
+      case "cpu":
+        return { case: row.cpu, metric: "mean", unit: "ms", value: now.cpuPerBatch, baseline: names.rest, baseline_value: base.cpuPerBatch, samples };
+    }
+  });
+}
+
 export default async function ingestBench(): Promise<void> {
   let database: BenchDatabase | null = null;
   let oldDatabase: BenchDatabase | null = null;
@@ -187,43 +209,14 @@ export default async function ingestBench(): Promise<void> {
     const singlePerSecond = singles / ((performance.now() - singleStarted) / 1000);
     const oneCase = `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 1 client`;
     results.push({ case: oneCase, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: "one invoice per request", baseline_value: singlePerSecond, samples: single.latencies.length });
-    if (old) {
-      const o = one[at(old)];
-      results.push(
-        { case: oneCase, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: oldName, baseline_value: o.perSecond, samples: single.latencies.length },
-        { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "median", unit: "ms", value: median(single.latencies), baseline: oldName, baseline_value: median(o.latencies), samples: single.latencies.length },
-        { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "p95", unit: "ms", value: percentile(single.latencies, 95), baseline: oldName, baseline_value: percentile(o.latencies, 95), samples: single.latencies.length },
-        { case: `portal CPU per batch of ${BATCH} invoices, 1 client`, metric: "mean", unit: "ms", value: single.cpuPerBatch, baseline: oldName, baseline_value: o.cpuPerBatch, samples: single.latencies.length },
-      );
-    }
-    if (rows) {
-      const r = one[at(rows)];
-      results.push(
-        { case: oneCase, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: "row-level change capture (schema before 040), alternating rounds", baseline_value: r.perSecond, samples: single.latencies.length },
-        { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "median", unit: "ms", value: median(single.latencies), baseline: "row-level change capture", baseline_value: median(r.latencies), samples: single.latencies.length },
-        { case: `REST batch of ${BATCH} invoices, 1 client`, metric: "p95", unit: "ms", value: percentile(single.latencies, 95), baseline: "row-level change capture", baseline_value: percentile(r.latencies, 95), samples: single.latencies.length },
-      );
-    }
+    if (old) results.push(...comparisonRows(1, single, one[at(old)], { throughput: oldName, rest: oldName }, ["throughput", "median", "p95", "cpu"]));
+    if (rows) results.push(...comparisonRows(1, single, one[at(rows)], ROW_CAPTURE_NAMES, ["throughput", "median", "p95"]));
 
     log(`REST: ${BATCHES_FOUR_CLIENTS} batches, 4 clients at once, in ${ROUNDS} alternating rounds`);
     const fourAll = await alternate(targets, "four", BATCHES_FOUR_CLIENTS, 4);
     const four = fourAll[0];
-    const fourCase = `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 4 clients`;
-    if (old) {
-      const o = fourAll[at(old)];
-      results.push(
-        { case: fourCase, metric: "throughput", unit: "records/s", value: four.perSecond, baseline: oldName, baseline_value: o.perSecond, samples: four.latencies.length },
-        { case: `REST batch of ${BATCH} invoices, 4 clients`, metric: "p95", unit: "ms", value: percentile(four.latencies, 95), baseline: oldName, baseline_value: percentile(o.latencies, 95), samples: four.latencies.length },
-        { case: `portal CPU per batch of ${BATCH} invoices, 4 clients`, metric: "mean", unit: "ms", value: four.cpuPerBatch, baseline: oldName, baseline_value: o.cpuPerBatch, samples: four.latencies.length },
-      );
-    }
-    if (rows) {
-      const r = fourAll[at(rows)];
-      results.push(
-        { case: fourCase, metric: "throughput", unit: "records/s", value: four.perSecond, baseline: "row-level change capture (schema before 040), alternating rounds", baseline_value: r.perSecond, samples: four.latencies.length },
-        { case: `REST batch of ${BATCH} invoices, 4 clients`, metric: "p95", unit: "ms", value: percentile(four.latencies, 95), baseline: "row-level change capture", baseline_value: percentile(r.latencies, 95), samples: four.latencies.length },
-      );
-    }
+    if (old) results.push(...comparisonRows(4, four, fourAll[at(old)], { throughput: oldName, rest: oldName }, ["throughput", "p95", "cpu"]));
+    if (rows) results.push(...comparisonRows(4, four, fourAll[at(rows)], ROW_CAPTURE_NAMES, ["throughput", "p95"]));
     await rowPortal?.stop();
     rowPortal = null;
 
