@@ -59,13 +59,14 @@ function optionsOf(values: readonly [string, string][], selected: string | null)
 
 function FilterSelect({ name, label, options }: { name: string; label: string; options: [string, string][] }) {
   const [params] = useSearchParams();
+  const lang = useLang();
   return (
     <>
       <label htmlFor={`filter-${name}`} className="sr-only">
         {label}
       </label>
       <select id={`filter-${name}`} name={name} defaultValue={params.get(name) ?? ""} key={params.get(name) ?? ""}>
-        <option value="">{label}: –</option>
+        <option value="">{label}: {translate(lang, "common.any")}</option>
         {options.map(([value, text]) => (
           <option key={value} value={value}>
             {text}

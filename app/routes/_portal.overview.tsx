@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
-import { formatDateTime, translate } from "~/i18n/i18n";
+import { formatCount, formatDateTime, translate } from "~/i18n/i18n";
 import { AgingChart } from "~/components/AgingChart";
 import type { ChangedItem } from "~/modules/overview/activity";
 import { requireContact } from "~/modules/access/guards.server";
@@ -74,8 +74,12 @@ export default function OverviewPage() {
             {overview.activity.firstVisit ? (lang === "de" ? "den letzten 7 Tagen" : "the last 7 days") : formatDateTime(lang, overview.activity.since)}
             <span className="muted" style={{ fontWeight: 400 }}>
               {" "}
-              · {overview.activity.counts.orders} {lang === "de" ? "Aufträge" : "orders"}, {overview.activity.counts.invoices}{" "}
-              {lang === "de" ? "Rechnungen" : "invoices"}, {overview.activity.counts.shipments} {lang === "de" ? "Lieferungen" : "shipments"}
+              ·{" "}
+              {[
+                formatCount(lang, overview.activity.counts.orders, "order"),
+                formatCount(lang, overview.activity.counts.invoices, "invoice"),
+                formatCount(lang, overview.activity.counts.shipments, "shipment"),
+              ].join(", ")}
             </span>
           </h2>
           <table className="grid">

@@ -4,6 +4,7 @@ import { DateText, StatusBadge, useLang, unitLabel } from "~/components/format";
 import { formatDateTime, formatNumber, translate } from "~/i18n/i18n";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { describeCarrier } from "~/modules/shipments/carrier";
 import { getShipment } from "~/modules/shipments/shipment-detail.server";
 import { readPortal } from "~/replica/portal-reads.client";
 
@@ -52,7 +53,7 @@ export default function ShipmentPage() {
           ) : null}
           <dt>{de ? "Spediteur" : "Carrier"}</dt>
           <dd>
-            {shipment.carrier} {shipment.service}
+            {describeCarrier(shipment.carrier, shipment.service)}
           </dd>
           <dt>{de ? "Sendungsnummer" : "Tracking number"}</dt>
           <dd>
@@ -69,7 +70,7 @@ export default function ShipmentPage() {
           <dt>{shipment.deliveredAt ? (de ? "Zugestellt" : "Delivered") : de ? "Voraussichtlich" : "Expected"}</dt>
           <dd>{formatDateTime(lang, shipment.deliveredAt ?? shipment.estimatedDeliveryAt)}</dd>
           <dt>{de ? "Empfänger" : "Ship to"}</dt>
-          <dd>{shipment.shipTo ?? shipment.locationName}</dd>
+          <dd className="address">{shipment.shipTo ?? shipment.locationName}</dd>
           <dt>{de ? "Packstücke / Gewicht" : "Packages / weight"}</dt>
           <dd>
             {shipment.packageCount ?? "–"} / {shipment.grossWeightKg ? `${formatNumber(lang, shipment.grossWeightKg)} kg` : "–"}

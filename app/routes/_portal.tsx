@@ -7,7 +7,7 @@ import { ThemeToggle } from "~/components/ThemeToggle";
 import { SyncIndicator } from "~/components/SyncIndicator";
 import { activateReplica, deactivateReplica, registerServiceWorker, setReplicaAccess, wipeReplicas } from "~/replica/active-replica.client";
 import type { ReplicaStatus } from "../../electric/replica/replica.client";
-import { translate, type MessageKey } from "~/i18n/i18n";
+import { codeLabel, translate, type MessageKey } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { contactCan } from "~/modules/access/permissions";
 import { useRootData } from "~/root";
@@ -80,7 +80,7 @@ export default function PortalShell() {
         <div className="foot">
           <div>{data.user.name}</div>
           <div className="who">
-            {data.user.email} · {data.role}
+            {data.user.email} · {codeLabel(lang, "role", data.role)}
           </div>
           <Form
             method="post"
