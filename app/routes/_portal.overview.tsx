@@ -41,6 +41,8 @@ function activityHref(item: Pick<ChangedItem, "type" | "id">): string {
 export default function OverviewPage() {
   const overview = useLoaderData<typeof loader>();
   const lang = useLang();
+  // The list shows the first few; the balances count them all (every currency).
+  const overdueTotal = overview.balances.reduce((sum, b) => sum + Number(b.overdueCount), 0);
   return (
     <>
       <h1>{translate(lang, "overview.title")}</h1>
@@ -116,7 +118,17 @@ export default function OverviewPage() {
         ) : null}
       </div>
       <section className="panel">
-        <h2>{translate(lang, "overview.overdueInvoices")}</h2>
+        <h2>
+          {translate(lang, "overview.overdueInvoices")}
+          {overdueTotal > overview.overdueInvoices.length ? (
+            <>
+              {" "}
+              <Link to="/invoices?state=overdue" className="heading-link" data-testid="all-overdue">
+                {translate(lang, "overview.allOverdue", { count: overdueTotal })} →
+              </Link>
+            </>
+          ) : null}
+        </h2>
         {overview.overdueInvoices.length === 0 ? (
           <p className="muted" style={{ padding: "0 10px" }}>
             {translate(lang, "overview.nothingOverdue")}
