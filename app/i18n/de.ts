@@ -81,6 +81,7 @@ export const de: Record<MessageKey, string> = {
   "support.title": "Support",
   "common.search": "Suchen",
   "common.any": "alle",
+  "common.saving": "Wird gespeichert…",
   "common.none": "Noch nichts vorhanden.",
   "common.notFound": "Nicht gefunden",
   "common.notFoundText": "Diese Seite gibt es nicht, oder sie ist für Ihr Konto nicht freigegeben.",

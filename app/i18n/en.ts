@@ -79,6 +79,7 @@ export const en = {
   "support.title": "Support",
   "common.search": "Search",
   "common.any": "any",
+  "common.saving": "Saving…",
   "common.none": "Nothing here yet.",
   "common.notFound": "Not found",
   "common.notFoundText": "This page does not exist or is not shared with your account.",

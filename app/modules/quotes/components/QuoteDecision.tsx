@@ -112,11 +112,9 @@ export function QuoteDecision({ quote, canDecide, result, lang }: { quote: Quote
             <button type="submit" name="intent" value="reject" disabled={busy}>
               {translate(lang, "quotes.reject")}
             </button>
-            {busy ? (
-              <span className="muted" role="status">
-                …
-              </span>
-            ) : null}
+            <span className="muted" aria-live="polite">
+              {busy ? translate(lang, "common.saving") : ""}
+            </span>
           </p>
         </Form>
       ) : null}
