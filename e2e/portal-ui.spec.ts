@@ -101,3 +101,21 @@ test("overview: counts in singular and plural, a link to every overdue invoice",
   await page.getByTestId("all-overdue").click();
   await expect(page).toHaveURL(/\/invoices\?state=overdue$/);
 });
+
+test("the statement of account is a section of its own for roles that may read it (g a), not for buyers", async ({ page, browser }) => {
+  await signIn(page, "finance@kessler.example");
+  await expect(page.locator(".sidebar nav")).toContainText("Kontoauszug");
+  await expect(async () => {
+    await page.keyboard.press("g");
+    await page.keyboard.press("a");
+    await expect(page).toHaveURL(/\/statements$/, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+
+  const buyer = await (await browser.newContext()).newPage();
+  await signIn(buyer, "buyer@kessler.example");
+  await expect(buyer.locator(".sidebar nav")).not.toContainText("Kontoauszug");
+  await buyer.keyboard.press("g");
+  await buyer.keyboard.press("a");
+  await buyer.waitForTimeout(500);
+  await expect(buyer).not.toHaveURL(/\/statements/);
+});

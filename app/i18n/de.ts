@@ -10,6 +10,7 @@ export const de: Record<MessageKey, string> = {
   "nav.quotes": "Angebote",
   "nav.returns": "Retouren",
   "nav.support": "Support",
+  "nav.statements": "Kontoauszug",
   "nav.signOut": "Abmelden",
   "nav.account": "Konto",
   "nav.switchAccount": "Konto wechseln",

@@ -8,6 +8,7 @@ export const en = {
   "nav.quotes": "Quotes",
   "nav.returns": "Returns",
   "nav.support": "Support",
+  "nav.statements": "Statement",
   "nav.signOut": "Sign out",
   "nav.account": "Account",
   "nav.switchAccount": "Switch account",
