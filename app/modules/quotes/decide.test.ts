@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { scopeOf } from "~/modules/access/test-support";
 import { getDb } from "~/db/connection.server";
-import { buildScope } from "~/modules/access/scope.server";
 import { parseForm } from "~/modules/forms";
 import { decideQuote } from "./decide.server";
 import { QuoteDecisionSchema } from "./schemas";
 
-async function scopeOf(email: string) {
-  const db = await getDb();
-  const { rows } = await db.query<{ id: string; language: "en" | "de"; accountId: string }>(
-    `SELECT u.id, u.language, m.account_id AS "accountId" FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.email = $1 LIMIT 1`,
-    [email],
-  );
-  return (await buildScope(db, rows[0], rows[0].accountId))!;
-}
 
 async function kesslerQuote(status: string) {
   const db = await getDb();

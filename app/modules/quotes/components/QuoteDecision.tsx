@@ -3,18 +3,11 @@ import { Field, FormError } from "~/components/form";
 import { Money, StatusBadge } from "~/components/format";
 import { formatDate, translate, type Language } from "~/i18n/i18n";
 import { documentPdfPath } from "~/modules/documents/paths";
+import type { QuoteRow } from "../quotes.server";
 import { isQuoteOpen } from "../schemas";
 
-export interface QuoteSummary {
-  id: string;
-  number: string;
-  issueDate: string;
-  validUntil: string | null;
-  status: string;
-  currency: string;
-  grossAmount: string;
-  customerReference: string | null;
-}
+/** A row of the quotes list (the same from the replica and from the server). */
+export type QuoteSummary = QuoteRow;
 
 export type QuoteActionResult = {
   ok: boolean;
