@@ -75,6 +75,10 @@ test("invoice and shipment pages: titles, labels and carrier read right; rows sp
   const carrier = page.locator("main dl.facts dd").nth(1);
   const [shipment] = await sql<{ carrier: string; service: string }>(`SELECT carrier, service FROM shipments WHERE id = $1`, [ids.shipment]);
   await expect(carrier).toHaveText(shipment.service);
+  await expect(page.getByRole("link", { name: /^DN-/ }).first()).toHaveAttribute("href", /^\/documents\/delivery-notes\/[0-9a-f-]{36}\/pdf$/);
+  await page.getByRole("link", { name: /^SO-/ }).first().click();
+  const shipmentsPanel = page.locator("section.panel", { has: page.getByRole("heading", { name: "Lieferungen" }) });
+  await expect(shipmentsPanel.getByRole("columnheader")).toHaveText(["Lieferung", "Spediteur", "Sendungsnummer", "Status", "Versandt"]);
 
   await page.goto("/invoices");
   const scroller = page.getByTestId("invoices-table");
@@ -118,4 +122,11 @@ test("the statement of account is a section of its own for roles that may read i
   await buyer.keyboard.press("a");
   await buyer.waitForTimeout(500);
   await expect(buyer).not.toHaveURL(/\/statements/);
+});
+
+test("a viewer's overview says nothing about invoices (they cannot see any)", async ({ page }) => {
+  await signIn(page, "viewer@kessler.example");
+  await page.goto("/overview");
+  await expect(page.getByRole("heading", { name: "Neueste Aufträge" })).toBeVisible();
+  await expect(page.locator("main")).not.toContainText(/Überfällige Rechnungen|Nichts überfällig/);
 });

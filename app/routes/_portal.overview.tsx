@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import { Link, useLoaderData, useRouteLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { formatCount, formatDateTime, translate } from "~/i18n/i18n";
 import { AgingChart } from "~/components/AgingChart";
@@ -41,6 +41,7 @@ function activityHref(item: Pick<ChangedItem, "type" | "id">): string {
 export default function OverviewPage() {
   const overview = useLoaderData<typeof loader>();
   const lang = useLang();
+  const canSeeInvoices = useRouteLoaderData<{ canSeeInvoices?: boolean }>("routes/_portal")?.canSeeInvoices ?? false;
   // The list shows the first few; the balances count them all (every currency).
   const overdueTotal = overview.balances.reduce((sum, b) => sum + Number(b.overdueCount), 0);
   return (
@@ -117,49 +118,52 @@ export default function OverviewPage() {
           </section>
         ) : null}
       </div>
-      <section className="panel">
-        <h2>
-          {translate(lang, "overview.overdueInvoices")}
-          {overdueTotal > overview.overdueInvoices.length ? (
-            <>
-              {" "}
-              <Link to="/invoices?state=overdue" className="heading-link" data-testid="all-overdue">
-                {translate(lang, "overview.allOverdue", { count: overdueTotal })} →
-              </Link>
-            </>
-          ) : null}
-        </h2>
-        {overview.overdueInvoices.length === 0 ? (
-          <p className="muted" style={{ padding: "0 10px" }}>
-            {translate(lang, "overview.nothingOverdue")}
-          </p>
-        ) : (
-          <table className="grid">
-            <thead>
-              <tr>
-                <th>{translate(lang, "invoices.number")}</th>
-                <th>{translate(lang, "invoices.due")}</th>
-                <th className="num">{translate(lang, "invoices.amountDue")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {overview.overdueInvoices.map((i) => (
-                <tr key={i.id}>
-                  <td>
-                    <Link to={`/invoices/${i.id}`}>{i.number}</Link>
-                  </td>
-                  <td>
-                    <DateText value={i.dueDate} />
-                  </td>
-                  <td className="num">
-                    <Money amount={i.amountDue} currency={i.currency} />
-                  </td>
+      {/* Roles without invoices (viewers) would read "nothing overdue" as a fact about the account. */}
+      {canSeeInvoices ? (
+        <section className="panel">
+          <h2>
+            {translate(lang, "overview.overdueInvoices")}
+            {overdueTotal > overview.overdueInvoices.length ? (
+              <>
+                {" "}
+                <Link to="/invoices?state=overdue" className="heading-link" data-testid="all-overdue">
+                  {translate(lang, "overview.allOverdue", { count: overdueTotal })} →
+                </Link>
+              </>
+            ) : null}
+          </h2>
+          {overview.overdueInvoices.length === 0 ? (
+            <p className="muted" style={{ padding: "0 10px" }}>
+              {translate(lang, "overview.nothingOverdue")}
+            </p>
+          ) : (
+            <table className="grid">
+              <thead>
+                <tr>
+                  <th>{translate(lang, "invoices.number")}</th>
+                  <th>{translate(lang, "invoices.due")}</th>
+                  <th className="num">{translate(lang, "invoices.amountDue")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+              </thead>
+              <tbody>
+                {overview.overdueInvoices.map((i) => (
+                  <tr key={i.id}>
+                    <td>
+                      <Link to={`/invoices/${i.id}`}>{i.number}</Link>
+                    </td>
+                    <td>
+                      <DateText value={i.dueDate} />
+                    </td>
+                    <td className="num">
+                      <Money amount={i.amountDue} currency={i.currency} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ) : null}
       <section className="panel">
         <h2>{translate(lang, "overview.recentOrders")}</h2>
         <table className="grid">

@@ -4,6 +4,7 @@ import { DateText, StatusBadge, useLang, unitLabel } from "~/components/format";
 import { formatDateTime, formatNumber, translate } from "~/i18n/i18n";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { documentPdfPath } from "~/modules/documents/paths";
 import { describeCarrier } from "~/modules/shipments/carrier";
 import { getShipment } from "~/modules/shipments/shipment-detail.server";
 import { readPortal } from "~/replica/portal-reads.client";
@@ -81,7 +82,10 @@ export default function ShipmentPage() {
               <dd>
                 {shipment.deliveryNotes.map((n) => (
                   <span key={n.id}>
-                    {n.number} (<DateText value={n.issueDate} />){" "}
+                    <a href={documentPdfPath("delivery_note", n.id) ?? undefined} target="_blank" rel="noreferrer">
+                      {n.number}
+                    </a>{" "}
+                    (<DateText value={n.issueDate} />){" "}
                   </span>
                 ))}
               </dd>
