@@ -323,7 +323,8 @@ export function DataTable<T>(props: DataTableProps<T>) {
                   onDoubleClick={() => open(row)}
                 >
                   {columns.map((column) => (
-                    <td key={column.id} role="gridcell" className={column.align === "right" ? "num" : undefined}>
+                    // The plain text as a tooltip: a cell cut short by its column width can still be read.
+                    <td key={column.id} role="gridcell" className={column.align === "right" ? "num" : undefined} title={column.text?.(row) || undefined}>
                       {column.render(row)}
                     </td>
                   ))}
