@@ -30,6 +30,8 @@ function expectAllFontsEmbedded(bytes: Uint8Array) {
   expect(fonts.every((f) => /DejaVuSans/.test(f.name))).toBe(true);
 }
 
+// The unit codes the seed uses (db/seed/reference.ts): documents print their labels instead.
+const SEEDED_UNIT_CODES = /\b(C62|MTR|KGM|LTR|SET|HUR|DAY)\b/;
 const squash = (text: string) => text.replace(/[\s\u00a0]+/g, " ");
 const formatMoney = (lang: "en" | "de", amount: string, currency: string) => money(lang, amount, currency).replace(/\u00a0/g, " ");
 
@@ -109,6 +111,27 @@ describe("invoice PDF", () => {
     expect(pages[1]).toContain("Page 2 of 2");
   });
 
+  it("prints unit labels in the contact's language in the quantity column, not UN/ECE codes", async () => {
+    const db = await getDb();
+    const invoice = structuredClone(invoiceCases().find((c) => c.id === "mixed-rates")!.invoice);
+    // A longer label and a code without one: the column must hold both on one line.
+    invoice.lines.push({ ...invoice.lines[0], id: "4", sellerItemId: "PAL-1", unit: "XPX", quantity: "1250" }, { ...invoice.lines[0], id: "5", sellerItemId: "ODD-1", unit: "ZZZ", quantity: "7" });
+    const seller = await loadSeller(db);
+    const expected = {
+      en: [["KH-DN50-ES", "12 pcs"], ["DOC-HB-01", "3 pcs"], ["SRV-IBN", "4.5 h"], ["PAL-1", "1,250 pallets"], ["ODD-1", "7 ZZZ"]],
+      de: [["KH-DN50-ES", "12 Stk."], ["DOC-HB-01", "3 Stk."], ["SRV-IBN", "4,5 Std."], ["PAL-1", "1.250 Paletten"], ["ODD-1", "7 ZZZ"]],
+    } as const;
+    for (const lang of ["en", "de"] as const) {
+      const text = pdfText(await renderInvoicePdf({ invoice, seller, lang, accountNumber: "10001", status: "paid", amountDueNow: "0.00", paidAmount: "0.00" }, new Date("2026-10-15T00:00:00Z")));
+      for (const [sku, quantity] of expected[lang]) {
+        const row = text.split("\n").find((line) => line.includes(sku));
+        // The quantity sits between the description and the unit price, on the line's own row.
+        expect(squash(row ?? "")).toMatch(new RegExp(`\\s${quantity.replace(/\./g, "\\.")} `));
+      }
+      expect(text).not.toMatch(/\b(C62|HUR|XPX)\b/);
+    }
+  });
+
   it("renders the same bytes in the render pool's workers as in this thread", async () => {
     const db = await getDb();
     const doc = (await loadInvoiceDocumentForStaff(db, await invoiceId(`a.number = '10001' AND i.kind = 'invoice'`)))!;
@@ -154,6 +177,7 @@ describe("order documents and statements", () => {
     expect(text).toContain(`Lieferschein ${rows[0].number}`);
     expect(text).toContain("Rückstand");
     expect(text).toContain("Rückständige Mengen liefern wir nach.");
+    expect(text).not.toMatch(SEEDED_UNIT_CODES);
     expectAllFontsEmbedded(file.bytes);
   });
 
@@ -169,6 +193,7 @@ describe("order documents and statements", () => {
       const text = squash(pdfText(file.bytes));
       expect(text).toContain(`${title} ${rows[0].number}`);
       expect(text).toContain(formatMoney("de", rows[0].gross_amount, rows[0].currency));
+      expect(text).not.toMatch(SEEDED_UNIT_CODES);
       expectAllFontsEmbedded(file.bytes);
     });
   }

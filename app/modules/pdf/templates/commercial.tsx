@@ -1,5 +1,6 @@
 import { Document, Text, View } from "@react-pdf/renderer";
 import { formatMoney, formatNumber } from "~/i18n/i18n";
+import { formatQuantity } from "~/i18n/units";
 import { docLabel } from "~/modules/documents/labels";
 import type { SellerProfile } from "~/modules/einvoice/load.server";
 import { DocumentPage, Facts, TableHeader, TableRows, dateText, makeStyles, paginateRows, textLines, type Column, type Lang, BuyerAddressBlock, type BuyerAddress } from "./layout";
@@ -40,7 +41,9 @@ export interface CommercialPdfData {
   lines: CommercialLine[];
 }
 
-const DESCRIPTION_WIDTH = 166;
+// Quantity columns are wide enough for a unit label after the number ("1.250 Paletten") on one line, and the
+// unit price keeps a gap to it even for amounts like "1.363,00 CHF".
+const DESCRIPTION_WIDTH = 150;
 
 export function CommercialPdf({ data }: { data: CommercialPdfData }) {
   const { lang, seller } = data;
@@ -50,8 +53,8 @@ export function CommercialPdf({ data }: { data: CommercialPdfData }) {
     { label: docLabel(lang, "pos"), width: 24, cell: (l) => String(l.lineNo) },
     { label: docLabel(lang, "sku"), width: 76, cell: (l) => l.sku ?? "" },
     { label: docLabel(lang, "description"), width: DESCRIPTION_WIDTH, cell: (l) => (l.promisedDate ? `${l.description} (${docLabel(lang, "promisedDate")} ${dateText(lang, l.promisedDate)})` : l.description) },
-    { label: docLabel(lang, "quantity"), width: 52, align: "right", cell: (l) => `${formatNumber(lang, l.quantity)} ${l.unit}` },
-    { label: docLabel(lang, "unitPrice"), width: 60, align: "right", cell: (l) => money(l.unitPrice) },
+    { label: docLabel(lang, "quantity"), width: 64, align: "right", cell: (l) => formatQuantity(lang, l.quantity, l.unit) },
+    { label: docLabel(lang, "unitPrice"), width: 64, align: "right", cell: (l) => money(l.unitPrice) },
     { label: docLabel(lang, "discount"), width: 40, align: "right", cell: (l) => (Number(l.discountPercent) > 0 ? `${formatNumber(lang, l.discountPercent, 2)} %` : "") },
     { label: `${docLabel(lang, "vat")} %`, width: 30, align: "right", cell: (l) => formatNumber(lang, l.vatRate, 2) },
     { label: docLabel(lang, "net"), width: 62, align: "right", cell: (l) => money(l.netAmount) },

@@ -1,5 +1,6 @@
 import { Document, Text, View } from "@react-pdf/renderer";
 import { formatMoney, formatNumber } from "~/i18n/i18n";
+import { formatQuantity } from "~/i18n/units";
 import { docLabel, vatCategoryName } from "~/modules/documents/labels";
 import type { InvoiceLineModel, InvoiceModel } from "~/modules/einvoice/model";
 import type { SellerProfile } from "~/modules/einvoice/load.server";
@@ -17,7 +18,9 @@ export interface InvoicePdfData {
   paidAmount: string;
 }
 
-const DESCRIPTION_WIDTH = 176;
+// Quantity columns are wide enough for a unit label after the number ("1.250 Paletten") on one line, and the
+// unit price keeps a gap to it even for amounts like "1.363,00 CHF".
+const DESCRIPTION_WIDTH = 160;
 
 export function InvoicePdf({ data }: { data: InvoicePdfData }) {
   const { invoice, seller, lang } = data;
@@ -28,8 +31,8 @@ export function InvoicePdf({ data }: { data: InvoicePdfData }) {
     { label: docLabel(lang, "pos"), width: 24, cell: (l) => l.id },
     { label: docLabel(lang, "sku"), width: 76, cell: (l) => l.sellerItemId ?? "" },
     { label: docLabel(lang, "description"), width: DESCRIPTION_WIDTH, cell: (l) => lineDescription(l, lang, invoice.currency) },
-    { label: docLabel(lang, "quantity"), width: 54, align: "right", cell: (l) => `${formatNumber(lang, l.quantity)} ${l.unit}` },
-    { label: docLabel(lang, "unitPrice"), width: 62, align: "right", cell: (l) => formatMoney(lang, l.unitPrice, invoice.currency) + (Number(l.priceBaseQuantity) !== 1 ? ` /${formatNumber(lang, l.priceBaseQuantity)}` : "") },
+    { label: docLabel(lang, "quantity"), width: 66, align: "right", cell: (l) => formatQuantity(lang, l.quantity, l.unit) },
+    { label: docLabel(lang, "unitPrice"), width: 66, align: "right", cell: (l) => formatMoney(lang, l.unitPrice, invoice.currency) + (Number(l.priceBaseQuantity) !== 1 ? ` /${formatNumber(lang, l.priceBaseQuantity)}` : "") },
     { label: `${docLabel(lang, "vat")} %`, width: 36, align: "right", cell: (l) => formatNumber(lang, l.vatRate, 2) },
     { label: docLabel(lang, "net"), width: 69, align: "right", cell: (l) => money(l.netAmount) },
   ];
