@@ -44,7 +44,7 @@ export interface CommercialPdfData {
 // Widths include the column gap. Quantity fits a unit label after the number ("1.250 Paletten"), the
 // unit price amounts like "1.363,00 CHF", and the headers fit in both languages ("Discount" is the
 // widest, "Einzelpreis", "USt. %"). The description takes the rest of the table.
-const W = { pos: 24, sku: 74, quantity: 66, unitPrice: 62, discount: 47, vat: 36, net: 68 };
+const W = { pos: 24, sku: 74, quantity: 66, unitPrice: 62, discount: 47, vat: 38, net: 68 };
 const DESCRIPTION_WIDTH = restWidth(...Object.values(W));
 
 export function CommercialPdf({ data }: { data: CommercialPdfData }) {
