@@ -21,7 +21,7 @@ export interface InvoicePdfData {
 // Widths include the column gap. Quantity fits a unit label after the number ("1.250 Paletten"), the
 // unit price amounts like "1.363,00 CHF", and the headers fit in both languages. The description
 // takes the rest of the table.
-const W = { pos: 24, sku: 74, quantity: 66, unitPrice: 66, vat: 36, net: 68 };
+const W = { pos: 24, sku: 74, quantity: 66, unitPrice: 66, vat: 38, net: 68 };
 const DESCRIPTION_WIDTH = restWidth(...Object.values(W));
 
 export function InvoicePdf({ data }: { data: InvoicePdfData }) {
