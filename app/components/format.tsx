@@ -42,24 +42,6 @@ export function DateText({ value }: { value: string | Date | null }) {
   return <>{formatDate(lang, value)}</>;
 }
 
-// UN/ECE Recommendation 20 unit codes, as the ERP and the e-invoices carry them, in words people use.
-const UNITS: Record<string, { en: string; de: string }> = {
-  C62: { en: "pcs", de: "Stk." },
-  H87: { en: "pcs", de: "Stk." },
-  MTR: { en: "m", de: "m" },
-  KGM: { en: "kg", de: "kg" },
-  LTR: { en: "l", de: "l" },
-  SET: { en: "sets", de: "Sätze" },
-  HUR: { en: "h", de: "Std." },
-  DAY: { en: "days", de: "Tage" },
-};
-
-/** A unit code as a short label in `lang` (unknown codes as they are). */
-export function unitLabel(lang: "en" | "de", code: string | null | undefined): string {
-  if (!code) return "";
-  return UNITS[code]?.[lang] ?? code;
-}
-
 const MILESTONES: Record<string, { en: string; de: string }> = {
   received: { en: "Received", de: "Eingegangen" },
   confirmed: { en: "Confirmed", de: "Bestätigt" },

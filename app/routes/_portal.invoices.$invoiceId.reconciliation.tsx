@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { DateText, Money, StatusBadge, useLang, unitLabel } from "~/components/format";
+import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { formatNumber, translate } from "~/i18n/i18n";
+import { unitLabel } from "~/i18n/units";
 import { notFound, requireContactPermission } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { getReconciliation } from "~/modules/invoices/reconciliation.server";
@@ -94,7 +95,7 @@ export default function ReconciliationPage() {
                 <td className="num">{l.orderedQuantity ? formatNumber(lang, l.orderedQuantity) : "–"}</td>
                 <td className="num">{l.shippedQuantity ? formatNumber(lang, l.shippedQuantity) : "–"}</td>
                 <td className="num">
-                  {formatNumber(lang, l.invoicedQuantity)} ({formatNumber(lang, l.invoicedToDate ?? l.invoicedQuantity)}) {unitLabel(lang, l.unit)}
+                  {formatNumber(lang, l.invoicedQuantity)} ({formatNumber(lang, l.invoicedToDate ?? l.invoicedQuantity)}) {unitLabel(lang, l.unit, l.invoicedToDate ?? l.invoicedQuantity)}
                 </td>
                 <td className="num">{l.orderPrice ? <Money amount={l.orderPrice} currency={c} /> : "–"}</td>
                 <td className="num">

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
-import { DateText, Money, StatusBadge, useLang, unitLabel } from "~/components/format";
+import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { codeLabel, formatNumber, translate } from "~/i18n/i18n";
+import { formatQuantity } from "~/i18n/units";
 import { vatCategoryName } from "~/modules/documents/labels";
 import { notFound, requireContactPermission } from "~/modules/access/guards.server";
 import { getInvoice } from "~/modules/invoices/invoices.server";
@@ -125,7 +126,7 @@ export default function InvoicePage() {
                 <td>{l.sku}</td>
                 <td className="wrap">{l.description}</td>
                 <td className="num">
-                  {formatNumber(lang, l.quantity)} {unitLabel(lang, l.unit)}
+                  {formatQuantity(lang, l.quantity, l.unit)}
                 </td>
                 <td className="num">
                   <Money amount={l.unitPrice} currency={c} />

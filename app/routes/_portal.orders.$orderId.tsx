@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
-import { DateText, milestoneLabel, Money, StatusBadge, unitLabel, useLang } from "~/components/format";
+import { DateText, milestoneLabel, Money, StatusBadge, useLang } from "~/components/format";
 import { formatDateTime, formatNumber, translate } from "~/i18n/i18n";
+import { formatQuantity } from "~/i18n/units";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { getOrder } from "~/modules/orders/orders.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -95,7 +96,7 @@ export default function OrderPage() {
                 <td>{l.sku}</td>
                 <td className="wrap">{l.description}</td>
                 <td className="num">
-                  {formatNumber(lang, l.quantityOrdered)} {unitLabel(lang, l.unit)}
+                  {formatQuantity(lang, l.quantityOrdered, l.unit)}
                 </td>
                 <td className="num">{formatNumber(lang, l.quantityShipped)}</td>
                 <td className="num">{Number(l.quantityBackordered) > 0 ? <span className="badge warn">{formatNumber(lang, l.quantityBackordered)}</span> : "–"}</td>

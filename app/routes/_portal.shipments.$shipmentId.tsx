@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
-import { DateText, StatusBadge, useLang, unitLabel } from "~/components/format";
+import { DateText, StatusBadge, useLang } from "~/components/format";
 import { formatDateTime, formatNumber, translate } from "~/i18n/i18n";
+import { formatQuantity } from "~/i18n/units";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { documentPdfPath } from "~/modules/documents/paths";
@@ -113,7 +114,7 @@ export default function ShipmentPage() {
                   <td>{l.sku}</td>
                   <td className="wrap">{l.description}</td>
                   <td className="num">
-                    {formatNumber(lang, l.quantity)} {unitLabel(lang, l.unit)}
+                    {formatQuantity(lang, l.quantity, l.unit)}
                   </td>
                   <td className="num">{l.ordered ? formatNumber(lang, l.ordered) : "–"}</td>
                 </tr>

@@ -50,8 +50,8 @@ export async function getOrderDocumentPdf(scope: Scope, type: OrderDocumentType,
 
 export async function orderDocumentPdfFile(db: Queryable, type: OrderDocumentType, header: Header): Promise<DocumentFile> {
   const rendered = await renderCached(db, { documentType: type, documentId: header.id, documentVersion: header.version, language: header.language, format: "pdf" }, async () => {
-    if (type === "delivery_note") return renderInPool({ kind: "delivery_note", data: await deliveryNoteData(db, header.id), createdAt: header.updatedAt });
-    return renderInPool({ kind: "commercial", data: await commercialData(db, type, header.id), createdAt: header.updatedAt });
+    if (type === "delivery_note") return renderInPool({ kind: "delivery_note", data: await loadDeliveryNoteData(db, header.id), createdAt: header.updatedAt });
+    return renderInPool({ kind: "commercial", data: await loadCommercialData(db, type, header.id), createdAt: header.updatedAt });
   });
   return {
     fileName: `${safeFileName(header.number)}_${type.replace("_", "-")}.pdf`,
@@ -75,7 +75,8 @@ const BUYER = `a.number AS a_number, a.name AS a_name, a.street AS a_street, a.p
                a.country_code AS a_country_code, a.language AS a_language`;
 const buyerOf = (r: BuyerRow) => ({ name: r.a_name, street: r.a_street, postalCode: r.a_postal_code, city: r.a_city, countryCode: r.a_country_code });
 
-async function deliveryNoteData(db: Queryable, id: string): Promise<DeliveryNotePdfData> {
+/** The delivery note as its template prints it (also used by scripts/documents-samples.ts). */
+export async function loadDeliveryNoteData(db: Queryable, id: string): Promise<DeliveryNotePdfData> {
   const { rows } = await db.query<BuyerRow & { number: string; issue_date: string; ship_to: string | null; note: string | null; order_number: string | null; customer_reference: string | null; s_number: string | null; carrier: string | null; tracking_number: string | null }>(
     `SELECT d.number, d.issue_date, d.ship_to, d.note, o.number AS order_number, o.customer_reference,
             s.number AS s_number, s.carrier, s.tracking_number, ${BUYER}
@@ -108,7 +109,8 @@ async function deliveryNoteData(db: Queryable, id: string): Promise<DeliveryNote
   };
 }
 
-async function commercialData(db: Queryable, kind: "order_confirmation" | "quote", id: string): Promise<CommercialPdfData> {
+/** The quote or order confirmation as its template prints it (also used by scripts/documents-samples.ts). */
+export async function loadCommercialData(db: Queryable, kind: "order_confirmation" | "quote", id: string): Promise<CommercialPdfData> {
   const seller = await loadSeller(db);
   if (kind === "quote") {
     const { rows } = await db.query<BuyerRow & { number: string; issue_date: string; valid_until: string | null; currency: string; net_amount: string; tax_amount: string; gross_amount: string; customer_reference: string | null; note: string | null; order_number: string | null }>(

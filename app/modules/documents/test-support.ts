@@ -21,6 +21,32 @@ export function pdfText(bytes: Uint8Array): string {
   return withTempFile(bytes, (file) => execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" }));
 }
 
+/** A word as pdftotext -bbox-layout places it: page (0-based) and box in PDF points from the top left. */
+export interface PdfWord {
+  page: number;
+  text: string;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** Every word of the PDF with its box. Two words drawn over each other come out as one word or as overlapping boxes. */
+export function pdfWords(bytes: Uint8Array): PdfWord[] {
+  const html = withTempFile(bytes, (file) => execFileSync("pdftotext", ["-bbox-layout", file, "-"], { encoding: "utf8" }));
+  const words: PdfWord[] = [];
+  for (const [i, page] of html.split("<page ").slice(1).entries()) {
+    for (const m of page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+      words.push({ page: i, text: unescapeXml(m[5]), xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]) });
+    }
+  }
+  return words;
+}
+
+function unescapeXml(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+}
+
 export interface PdfFont {
   name: string;
   type: string;

@@ -156,6 +156,27 @@ describe("CII D16B (XRechnung CII, Factur-X / ZUGFeRD)", () => {
   });
 });
 
+describe("unit codes", () => {
+  // The PDFs print unit labels ("pcs", "Stk."); the XML keeps the UN/ECE Rec 20 codes (BT-130).
+  const mixed = cases.find((c) => c.id === "mixed-rates")!.invoice;
+  const codes = mixed.lines.map((l) => l.unit);
+
+  it("UBL writes each line's quantity with its Rec 20 unitCode", () => {
+    const root = parseXml(buildEInvoiceXml(mixed, "xrechnung-ubl"));
+    const quantities = all(root, "InvoiceLine/InvoicedQuantity");
+    expect(codes).toEqual(["C62", "C62", "HUR"]);
+    expect(quantities.map((q) => q.getAttribute("unitCode"))).toEqual(codes);
+    expect(buildEInvoiceXml(mixed, "xrechnung-ubl")).toContain('<cbc:InvoicedQuantity unitCode="C62">12</cbc:InvoicedQuantity>');
+  });
+
+  it("CII writes each line's billed quantity with its Rec 20 unitCode", () => {
+    const xml = buildEInvoiceXml(mixed, "facturx-en16931");
+    const quantities = all(parseXml(xml), "SupplyChainTradeTransaction/IncludedSupplyChainTradeLineItem/SpecifiedLineTradeDelivery/BilledQuantity");
+    expect(quantities.map((q) => q.getAttribute("unitCode"))).toEqual(codes);
+    expect(xml).toContain('<ram:BilledQuantity unitCode="C62">12</ram:BilledQuantity>');
+  });
+});
+
 describe("the seeded invoices", () => {
   it("every invoice and credit note passes EN 16931; XRechnung fails only for a missing Leitweg-ID", async () => {
     const db = await getDb();

@@ -1,17 +1,19 @@
 import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFRawStream, PDFStream, decodePDFRawStream } from "pdf-lib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/connection.server";
-import { pdfFonts, pdfPageCount, pdfText } from "~/modules/documents/test-support";
+import { pdfFonts, pdfPageCount, pdfText, pdfWords, type PdfWord } from "~/modules/documents/test-support";
 import { invoicePdfFile, invoiceEInvoiceFile, pdfDataFor } from "~/modules/documents/invoice-files.server";
-import { findOrderDocument, orderDocumentPdfFile } from "~/modules/documents/order-documents.server";
-import { getStatementPdf } from "~/modules/documents/statement.server";
+import { findOrderDocument, loadCommercialData, loadDeliveryNoteData, orderDocumentPdfFile } from "~/modules/documents/order-documents.server";
+import { getStatement, getStatementPdf } from "~/modules/documents/statement.server";
+import { docLabel, type DocumentLabel } from "~/modules/documents/labels";
 import { buildEInvoiceXml } from "~/modules/einvoice/formats";
 import { invoiceCases } from "~/modules/einvoice/cases";
 import { loadInvoiceDocumentForStaff, loadSeller } from "~/modules/einvoice/load.server";
 import { buildScope } from "~/modules/access/scope.server";
 import { formatMoney as money } from "~/i18n/i18n";
 import { getRenderPool, renderInPool } from "./render-pool.server";
-import { renderHybridInvoicePdf, renderInvoicePdf } from "./render.server";
+import { renderCommercialPdf, renderDeliveryNotePdf, renderHybridInvoicePdf, renderInvoicePdf, renderStatementPdf } from "./render.server";
+import { A4, MARGIN } from "./templates/layout";
 
 async function invoiceId(where: string): Promise<string> {
   const db = await getDb();
@@ -30,8 +32,19 @@ function expectAllFontsEmbedded(bytes: Uint8Array) {
   expect(fonts.every((f) => /DejaVuSans/.test(f.name))).toBe(true);
 }
 
+// The unit codes the seed uses (db/seed/reference.ts): documents print their labels instead.
+const SEEDED_UNIT_CODES = /\b(C62|MTR|KGM|LTR|SET|HUR|DAY)\b/;
 const squash = (text: string) => text.replace(/[\s\u00a0]+/g, " ");
 const formatMoney = (lang: "en" | "de", amount: string, currency: string) => money(lang, amount, currency).replace(/\u00a0/g, " ");
+
+async function scopeOf(email: string) {
+  const db = await getDb();
+  const { rows } = await db.query<{ id: string; language: "en" | "de"; accountId: string }>(
+    `SELECT u.id, u.language, m.account_id AS "accountId" FROM users u JOIN memberships m ON m.user_id = u.id JOIN accounts a ON a.id = m.account_id WHERE u.email = $1 AND a.number = '10001'`,
+    [email],
+  );
+  return (await buildScope(db, rows[0], rows[0].accountId))!;
+}
 
 describe("invoice PDF", () => {
   it("renders an open EUR invoice in the account's language with its numbers, totals, bank details and a GiroCode", async () => {
@@ -109,6 +122,27 @@ describe("invoice PDF", () => {
     expect(pages[1]).toContain("Page 2 of 2");
   });
 
+  it("prints unit labels in the contact's language in the quantity column, not UN/ECE codes", async () => {
+    const db = await getDb();
+    const invoice = structuredClone(invoiceCases().find((c) => c.id === "mixed-rates")!.invoice);
+    // A longer label and a code without one: the column must hold both on one line.
+    invoice.lines.push({ ...invoice.lines[0], id: "4", sellerItemId: "PAL-1", unit: "XPX", quantity: "1250" }, { ...invoice.lines[0], id: "5", sellerItemId: "ODD-1", unit: "ZZZ", quantity: "7" });
+    const seller = await loadSeller(db);
+    const expected = {
+      en: [["KH-DN50-ES", "12 pcs"], ["DOC-HB-01", "3 pcs"], ["SRV-IBN", "4.5 h"], ["PAL-1", "1,250 pallets"], ["ODD-1", "7 ZZZ"]],
+      de: [["KH-DN50-ES", "12 Stk."], ["DOC-HB-01", "3 Stk."], ["SRV-IBN", "4,5 Std."], ["PAL-1", "1.250 Paletten"], ["ODD-1", "7 ZZZ"]],
+    } as const;
+    for (const lang of ["en", "de"] as const) {
+      const text = pdfText(await renderInvoicePdf({ invoice, seller, lang, accountNumber: "10001", status: "paid", amountDueNow: "0.00", paidAmount: "0.00" }, new Date("2026-10-15T00:00:00Z")));
+      for (const [sku, quantity] of expected[lang]) {
+        const row = text.split("\n").find((line) => line.includes(sku));
+        // The quantity sits between the description and the unit price, on the line's own row.
+        expect(squash(row ?? "")).toMatch(new RegExp(`\\s${quantity.replace(/\./g, "\\.")} `));
+      }
+      expect(text).not.toMatch(/\b(C62|HUR|XPX)\b/);
+    }
+  });
+
   it("renders the same bytes in the render pool's workers as in this thread", async () => {
     const db = await getDb();
     const doc = (await loadInvoiceDocumentForStaff(db, await invoiceId(`a.number = '10001' AND i.kind = 'invoice'`)))!;
@@ -130,15 +164,6 @@ describe("invoice PDF", () => {
 });
 
 describe("order documents and statements", () => {
-  async function scopeOf(email: string) {
-    const db = await getDb();
-    const { rows } = await db.query<{ id: string; language: "en" | "de"; accountId: string }>(
-      `SELECT u.id, u.language, m.account_id AS "accountId" FROM users u JOIN memberships m ON m.user_id = u.id JOIN accounts a ON a.id = m.account_id WHERE u.email = $1 AND a.number = '10001'`,
-      [email],
-    );
-    return (await buildScope(db, rows[0], rows[0].accountId))!;
-  }
-
   it("renders a delivery note with shipped and backordered quantities", async () => {
     const db = await getDb();
     const { rows } = await db.query<{ id: string; number: string; delivered: string; backordered: string }>(
@@ -154,6 +179,7 @@ describe("order documents and statements", () => {
     expect(text).toContain(`Lieferschein ${rows[0].number}`);
     expect(text).toContain("Rückstand");
     expect(text).toContain("Rückständige Mengen liefern wir nach.");
+    expect(text).not.toMatch(SEEDED_UNIT_CODES);
     expectAllFontsEmbedded(file.bytes);
   });
 
@@ -169,6 +195,7 @@ describe("order documents and statements", () => {
       const text = squash(pdfText(file.bytes));
       expect(text).toContain(`${title} ${rows[0].number}`);
       expect(text).toContain(formatMoney("de", rows[0].gross_amount, rows[0].currency));
+      expect(text).not.toMatch(SEEDED_UNIT_CODES);
       expectAllFontsEmbedded(file.bytes);
     });
   }
@@ -197,6 +224,73 @@ describe("order documents and statements", () => {
       expect(text).toContain(formatMoney("de", erp.closing_balance, "EUR"));
       expectAllFontsEmbedded(result.bytes);
     }
+  });
+});
+
+describe("table and totals layout", () => {
+  // Words on one line closer than this ran into each other (a space in the 8.5 pt font is ~2.7 pt).
+  const MIN_GAP = 2;
+  const RIGHT_EDGE = A4.width - MARGIN.side;
+  const sameLine = (a: PdfWord, b: PdfWord) => a.yMin < b.yMax && b.yMin < a.yMax;
+  const apart = (a: PdfWord, b: PdfWord) => a.xMax + MIN_GAP <= b.xMin || b.xMax + MIN_GAP <= a.xMin;
+
+  /** The table header's words on page 1: the line holding the most label words, and a wrapped second line below it. */
+  function headerWords(words: PdfWord[], labels: string[]): PdfWord[] {
+    const labelWords = new Set(labels.flatMap((l) => l.split(" ")));
+    const firstPage = words.filter((w) => w.page === 0);
+    const candidates = firstPage.filter((w) => labelWords.has(w.text));
+    const countAt = (y: number) => candidates.filter((w) => Math.abs(w.yMin - y) < 1).length;
+    const top = candidates.reduce((best, w) => (countAt(w.yMin) > countAt(best.yMin) ? w : best)).yMin;
+    return firstPage.filter((w) => w.yMin > top - 1 && w.yMin < top + 11);
+  }
+
+  function expectHeaderApart(bytes: Uint8Array, keys: (DocumentLabel | "vat %")[], lang: "en" | "de") {
+    const labels = keys.map((k) => (k === "vat %" ? `${docLabel(lang, "vat")} %` : docLabel(lang, k)));
+    const header = headerWords(pdfWords(bytes), labels);
+    // Each word of each label is a word of its own: headers drawn into each other come out as one ("priceDiscountVAT").
+    expect(header.map((w) => w.text).sort()).toEqual(labels.flatMap((l) => l.split(" ")).sort());
+    for (const a of header) {
+      expect(a.xMin).toBeGreaterThanOrEqual(MARGIN.side);
+      expect(a.xMax).toBeLessThanOrEqual(RIGHT_EDGE);
+      for (const b of header) if (a !== b && sameLine(a, b)) expect(apart(a, b), `"${a.text}" and "${b.text}" touch`).toBe(true);
+    }
+  }
+
+  for (const lang of ["en", "de"] as const) {
+    it(`keeps the line table headers of every template apart and inside the table (${lang})`, async () => {
+      const db = await getDb();
+      const createdAt = new Date("2026-10-15T00:00:00Z");
+      const commercial = ["pos", "sku", "description", "quantity", "unitPrice", "discount", "vat %", "net"] as const;
+      for (const [type, table] of [["quote", "quotes"], ["order_confirmation", "order_confirmations"]] as const) {
+        const { id } = (await db.query<{ id: string }>(`SELECT d.id FROM ${table} d JOIN accounts a ON a.id = d.account_id WHERE a.number = '10001' LIMIT 1`)).rows[0];
+        expectHeaderApart(await renderCommercialPdf({ ...(await loadCommercialData(db, type, id)), lang }, createdAt), [...commercial], lang);
+      }
+      const invoice = invoiceCases().find((c) => c.id === "mixed-rates")!.invoice;
+      const invoiceBytes = await renderInvoicePdf({ invoice, seller: await loadSeller(db), lang, accountNumber: "10001", status: "paid", amountDueNow: "0.00", paidAmount: "0.00" }, createdAt);
+      expectHeaderApart(invoiceBytes, ["pos", "sku", "description", "quantity", "unitPrice", "vat %", "net"], lang);
+      const { id } = (await db.query<{ id: string }>(`SELECT d.id FROM delivery_notes d JOIN accounts a ON a.id = d.account_id WHERE a.number = '10001' LIMIT 1`)).rows[0];
+      expectHeaderApart(await renderDeliveryNotePdf({ ...(await loadDeliveryNoteData(db, id)), lang }, createdAt), ["pos", "sku", "description", "ordered", "delivered", "backordered"], lang);
+      const statement = (await getStatement(await scopeOf("finance@kessler.example"), { from: "2026-01-01", to: "2026-06-30" }))!;
+      expectHeaderApart(await renderStatementPdf({ ...statement, lang, seller: await loadSeller(db) }, createdAt), ["date", "number", "description", "debit", "credit", "balance"], lang);
+    });
+  }
+
+  it("wraps a long VAT label of a credit note's totals within its column, clear of the right-aligned amount", async () => {
+    const db = await getDb();
+    const invoice = structuredClone(invoiceCases().find((c) => c.id === "reverse-charge")!.invoice);
+    invoice.kind = "credit_note";
+    const bytes = await renderInvoicePdf({ invoice, seller: await loadSeller(db), lang: "de", accountNumber: "10001", status: "paid", amountDueNow: "0.00", paidAmount: "0.00" }, new Date("2026-10-15T00:00:00Z"));
+    const words = pdfWords(bytes).filter((w) => w.page === 0);
+    // "USt. 0 % (Steuerschuldnerschaft des Leistungsempfängers) auf 1.520,00 €" and its amount "0,00 €".
+    const start = words.find((w) => w.text === "(Steuerschuldnerschaft")!;
+    expect(start).toBeDefined();
+    const amountTexts = formatMoney("de", invoice.vatBreakdown[0].taxAmount, invoice.currency).split(" ");
+    const amount = words.filter((w) => amountTexts.includes(w.text) && Math.abs(w.yMin - start.yMin) < 1 && w.xMin > start.xMin);
+    expect(amount.map((w) => w.text)).toEqual(amountTexts);
+    expect(amount[amount.length - 1].xMax).toBeGreaterThan(RIGHT_EDGE - 1.5);
+    const label = words.filter((w) => !amount.includes(w) && w.yMin > start.yMin - 1 && w.yMin < start.yMin + 25 && w.xMin >= start.xMin - 60);
+    expect(label.map((w) => w.text)).toEqual(expect.arrayContaining(["(Steuerschuldnerschaft", "Leistungsempfängers)", "auf"]));
+    for (const w of label) for (const a of amount) if (sameLine(w, a)) expect(apart(w, a), `"${w.text}" touches "${a.text}"`).toBe(true);
   });
 });
 

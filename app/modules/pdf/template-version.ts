@@ -3,4 +3,4 @@
  * a template's output changes. Its own module, so the render cache can name it without loading the
  * renderer (which lives in the render workers, see render-pool.server.ts).
  */
-export const TEMPLATE_VERSION = "2026-11-2";
+export const TEMPLATE_VERSION = "2026-12-2";

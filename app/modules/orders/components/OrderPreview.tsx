@@ -1,7 +1,8 @@
 import { Link, useFetcher } from "@remix-run/react";
 import { useEffect } from "react";
-import { DateText, Money, StatusBadge, unitLabel } from "~/components/format";
+import { DateText, Money, StatusBadge } from "~/components/format";
 import { formatNumber, translate, type Language } from "~/i18n/i18n";
+import { formatQuantity } from "~/i18n/units";
 import type { OrderDetail, OrderListRow } from "~/modules/orders/orders.server";
 
 /** At most this many lines in the pane; the order's page has them all. */
@@ -73,7 +74,7 @@ export function OrderPreview({ order, lang }: { order: OrderListRow; lang: Langu
                 <td>{l.sku}</td>
                 <td className="wrap">{l.description}</td>
                 <td className="num">
-                  {formatNumber(lang, l.quantityOrdered)} {unitLabel(lang, l.unit)}
+                  {formatQuantity(lang, l.quantityOrdered, l.unit)}
                 </td>
                 <td className="num">{formatNumber(lang, l.quantityShipped)}</td>
               </tr>

@@ -1,8 +1,9 @@
 import { Document, Text, View } from "@react-pdf/renderer";
 import { formatMoney, formatNumber } from "~/i18n/i18n";
+import { formatQuantity } from "~/i18n/units";
 import { docLabel } from "~/modules/documents/labels";
 import type { SellerProfile } from "~/modules/einvoice/load.server";
-import { DocumentPage, Facts, TableHeader, TableRows, dateText, makeStyles, paginateRows, textLines, type Column, type Lang, BuyerAddressBlock, type BuyerAddress } from "./layout";
+import { AmountRow, DocumentPage, Facts, restWidth, TableHeader, TableRows, dateText, makeStyles, paginateRows, textLines, type Column, type Lang, BuyerAddressBlock, type BuyerAddress } from "./layout";
 
 /** Order confirmation and quote: priced lines with discounts, net / VAT / gross totals. */
 
@@ -40,40 +41,35 @@ export interface CommercialPdfData {
   lines: CommercialLine[];
 }
 
-const DESCRIPTION_WIDTH = 166;
+// Widths include the column gap. Quantity fits a unit label after the number ("1.250 Paletten"), the
+// unit price amounts like "1.363,00 CHF", and the headers fit in both languages ("Discount" is the
+// widest, "Einzelpreis", "USt. %"). The description takes the rest of the table.
+const W = { pos: 24, sku: 74, quantity: 66, unitPrice: 62, discount: 47, vat: 38, net: 68 };
+const DESCRIPTION_WIDTH = restWidth(...Object.values(W));
 
 export function CommercialPdf({ data }: { data: CommercialPdfData }) {
   const { lang, seller } = data;
   const styles = makeStyles(seller.brandColor);
   const money = (value: string) => formatMoney(lang, value, data.currency);
   const columns: Column<CommercialLine>[] = [
-    { label: docLabel(lang, "pos"), width: 24, cell: (l) => String(l.lineNo) },
-    { label: docLabel(lang, "sku"), width: 76, cell: (l) => l.sku ?? "" },
+    { label: docLabel(lang, "pos"), width: W.pos, cell: (l) => String(l.lineNo) },
+    { label: docLabel(lang, "sku"), width: W.sku, cell: (l) => l.sku ?? "" },
     { label: docLabel(lang, "description"), width: DESCRIPTION_WIDTH, cell: (l) => (l.promisedDate ? `${l.description} (${docLabel(lang, "promisedDate")} ${dateText(lang, l.promisedDate)})` : l.description) },
-    { label: docLabel(lang, "quantity"), width: 52, align: "right", cell: (l) => `${formatNumber(lang, l.quantity)} ${l.unit}` },
-    { label: docLabel(lang, "unitPrice"), width: 60, align: "right", cell: (l) => money(l.unitPrice) },
-    { label: docLabel(lang, "discount"), width: 40, align: "right", cell: (l) => (Number(l.discountPercent) > 0 ? `${formatNumber(lang, l.discountPercent, 2)} %` : "") },
-    { label: `${docLabel(lang, "vat")} %`, width: 30, align: "right", cell: (l) => formatNumber(lang, l.vatRate, 2) },
-    { label: docLabel(lang, "net"), width: 62, align: "right", cell: (l) => money(l.netAmount) },
+    { label: docLabel(lang, "quantity"), width: W.quantity, align: "right", cell: (l) => formatQuantity(lang, l.quantity, l.unit) },
+    { label: docLabel(lang, "unitPrice"), width: W.unitPrice, align: "right", cell: (l) => money(l.unitPrice) },
+    { label: docLabel(lang, "discount"), width: W.discount, align: "right", cell: (l) => (Number(l.discountPercent) > 0 ? `${formatNumber(lang, l.discountPercent, 2)} %` : "") },
+    { label: `${docLabel(lang, "vat")} %`, width: W.vat, align: "right", cell: (l) => formatNumber(lang, l.vatRate, 2) },
+    { label: docLabel(lang, "net"), width: W.net, align: "right", cell: (l) => money(l.netAmount) },
   ];
   const title = docLabel(lang, data.kind);
   const pages = paginateRows(data.lines, (l) => textLines(l.description, DESCRIPTION_WIDTH), { first: 25, next: 39 });
   const continued = docLabel(lang, "continued", { title, number: data.number });
-  const row = (label: string, value: string) => (
-    <View style={styles.totalRow}>
-      <Text>{label}</Text>
-      <Text>{value}</Text>
-    </View>
-  );
   const tail = (
     <View wrap={false}>
       <View style={styles.totals}>
-        {row(docLabel(lang, "totalNet"), money(data.netAmount))}
-        {row(docLabel(lang, "totalVat"), money(data.taxAmount))}
-        <View style={styles.grandTotal}>
-          <Text>{docLabel(lang, "totalGross")}</Text>
-          <Text>{money(data.grossAmount)}</Text>
-        </View>
+        <AmountRow styles={styles} label={docLabel(lang, "totalNet")} value={money(data.netAmount)} />
+        <AmountRow styles={styles} label={docLabel(lang, "totalVat")} value={money(data.taxAmount)} />
+        <AmountRow styles={styles} style={styles.grandTotal} label={docLabel(lang, "totalGross")} value={money(data.grossAmount)} />
       </View>
       {data.paymentTerms ? (
         <View style={styles.section}>

@@ -1,8 +1,8 @@
 import { Document, Text, View } from "@react-pdf/renderer";
-import { formatNumber } from "~/i18n/i18n";
+import { formatQuantity } from "~/i18n/units";
 import { docLabel } from "~/modules/documents/labels";
 import type { SellerProfile } from "~/modules/einvoice/load.server";
-import { DocumentPage, Facts, TableHeader, TableRows, dateText, makeStyles, paginateRows, textLines, type Column, type Lang, BuyerAddressBlock, type BuyerAddress } from "./layout";
+import { DocumentPage, Facts, restWidth, TableHeader, TableRows, dateText, makeStyles, paginateRows, textLines, type Column, type Lang, BuyerAddressBlock, type BuyerAddress } from "./layout";
 
 /** Delivery note: what was shipped now and what is backordered, per line; no prices. */
 
@@ -31,19 +31,22 @@ export interface DeliveryNotePdfData {
   lines: DeliveryNoteLine[];
 }
 
-const DESCRIPTION_WIDTH = 212;
+// Widths include the column gap. Quantity columns fit a unit label after the number ("1.250 Paletten")
+// and the widest header ("Backordered"). The description takes the rest of the table.
+const W = { pos: 24, sku: 74, ordered: 66, delivered: 66, backordered: 66 };
+const DESCRIPTION_WIDTH = restWidth(...Object.values(W));
 
 export function DeliveryNotePdf({ data }: { data: DeliveryNotePdfData }) {
   const { lang, seller } = data;
   const styles = makeStyles(seller.brandColor);
-  const qty = (value: string | null, unit: string) => (value === null ? "" : `${formatNumber(lang, value)} ${unit}`);
+  const qty = (value: string | null, unit: string) => (value === null ? "" : formatQuantity(lang, value, unit));
   const columns: Column<DeliveryNoteLine>[] = [
-    { label: docLabel(lang, "pos"), width: 26, cell: (l) => String(l.lineNo) },
-    { label: docLabel(lang, "sku"), width: 78, cell: (l) => l.sku ?? "" },
+    { label: docLabel(lang, "pos"), width: W.pos, cell: (l) => String(l.lineNo) },
+    { label: docLabel(lang, "sku"), width: W.sku, cell: (l) => l.sku ?? "" },
     { label: docLabel(lang, "description"), width: DESCRIPTION_WIDTH, cell: (l) => l.description },
-    { label: docLabel(lang, "ordered"), width: 60, align: "right", cell: (l) => qty(l.quantityOrdered, l.unit) },
-    { label: docLabel(lang, "delivered"), width: 60, align: "right", cell: (l) => qty(l.quantityDelivered, l.unit) },
-    { label: docLabel(lang, "backordered"), width: 62, align: "right", cell: (l) => (Number(l.quantityBackordered) > 0 ? qty(l.quantityBackordered, l.unit) : "–") },
+    { label: docLabel(lang, "ordered"), width: W.ordered, align: "right", cell: (l) => qty(l.quantityOrdered, l.unit) },
+    { label: docLabel(lang, "delivered"), width: W.delivered, align: "right", cell: (l) => qty(l.quantityDelivered, l.unit) },
+    { label: docLabel(lang, "backordered"), width: W.backordered, align: "right", cell: (l) => (Number(l.quantityBackordered) > 0 ? qty(l.quantityBackordered, l.unit) : "–") },
   ];
   const title = docLabel(lang, "delivery_note");
   const pages = paginateRows(data.lines, (l) => textLines(l.description, DESCRIPTION_WIDTH), { first: 25, next: 39 });

@@ -1,9 +1,10 @@
 import { Document, Text, View } from "@react-pdf/renderer";
 import { formatMoney, formatNumber } from "~/i18n/i18n";
+import { formatQuantity } from "~/i18n/units";
 import { docLabel, vatCategoryName } from "~/modules/documents/labels";
 import type { InvoiceLineModel, InvoiceModel } from "~/modules/einvoice/model";
 import type { SellerProfile } from "~/modules/einvoice/load.server";
-import { AddressBlock, DocumentPage, Facts, QrCode, TableHeader, TableRows, dateText, epcPayload, formatIban, makeStyles, paginateRows, textLines, type Column, type Lang, type Styles } from "./layout";
+import { AddressBlock, AmountRow, DocumentPage, restWidth, Facts, QrCode, TableHeader, TableRows, dateText, epcPayload, formatIban, makeStyles, paginateRows, textLines, type Column, type Lang, type Styles } from "./layout";
 
 /** Invoice and credit note: lines over as many pages as needed, totals, VAT breakdown, payment. */
 
@@ -17,7 +18,11 @@ export interface InvoicePdfData {
   paidAmount: string;
 }
 
-const DESCRIPTION_WIDTH = 176;
+// Widths include the column gap. Quantity fits a unit label after the number ("1.250 Paletten"), the
+// unit price amounts like "1.363,00 CHF", and the headers fit in both languages. The description
+// takes the rest of the table.
+const W = { pos: 24, sku: 74, quantity: 66, unitPrice: 66, vat: 38, net: 68 };
+const DESCRIPTION_WIDTH = restWidth(...Object.values(W));
 
 export function InvoicePdf({ data }: { data: InvoicePdfData }) {
   const { invoice, seller, lang } = data;
@@ -25,13 +30,13 @@ export function InvoicePdf({ data }: { data: InvoicePdfData }) {
   const money = (value: string) => formatMoney(lang, value, invoice.currency);
   const title = docLabel(lang, invoice.kind);
   const columns: Column<InvoiceLineModel>[] = [
-    { label: docLabel(lang, "pos"), width: 24, cell: (l) => l.id },
-    { label: docLabel(lang, "sku"), width: 76, cell: (l) => l.sellerItemId ?? "" },
+    { label: docLabel(lang, "pos"), width: W.pos, cell: (l) => l.id },
+    { label: docLabel(lang, "sku"), width: W.sku, cell: (l) => l.sellerItemId ?? "" },
     { label: docLabel(lang, "description"), width: DESCRIPTION_WIDTH, cell: (l) => lineDescription(l, lang, invoice.currency) },
-    { label: docLabel(lang, "quantity"), width: 54, align: "right", cell: (l) => `${formatNumber(lang, l.quantity)} ${l.unit}` },
-    { label: docLabel(lang, "unitPrice"), width: 62, align: "right", cell: (l) => formatMoney(lang, l.unitPrice, invoice.currency) + (Number(l.priceBaseQuantity) !== 1 ? ` /${formatNumber(lang, l.priceBaseQuantity)}` : "") },
-    { label: `${docLabel(lang, "vat")} %`, width: 36, align: "right", cell: (l) => formatNumber(lang, l.vatRate, 2) },
-    { label: docLabel(lang, "net"), width: 69, align: "right", cell: (l) => money(l.netAmount) },
+    { label: docLabel(lang, "quantity"), width: W.quantity, align: "right", cell: (l) => formatQuantity(lang, l.quantity, l.unit) },
+    { label: docLabel(lang, "unitPrice"), width: W.unitPrice, align: "right", cell: (l) => formatMoney(lang, l.unitPrice, invoice.currency) + (Number(l.priceBaseQuantity) !== 1 ? ` /${formatNumber(lang, l.priceBaseQuantity)}` : "") },
+    { label: `${docLabel(lang, "vat")} %`, width: W.vat, align: "right", cell: (l) => formatNumber(lang, l.vatRate, 2) },
+    { label: docLabel(lang, "net"), width: W.net, align: "right", cell: (l) => money(l.netAmount) },
   ];
   const pages = paginateRows(invoice.lines, (l) => textLines(lineDescription(l, lang, invoice.currency), DESCRIPTION_WIDTH), { first: 25, next: 39 });
   const continued = docLabel(lang, "continued", { title, number: invoice.number });
@@ -104,12 +109,7 @@ function Totals({ data, styles }: { data: InvoicePdfData; styles: Styles }) {
   const { invoice, lang, seller } = data;
   const t = invoice.totals;
   const money = (value: string) => formatMoney(lang, value, invoice.currency);
-  const row = (label: string, value: string, key: string) => (
-    <View key={key} style={styles.totalRow}>
-      <Text>{label}</Text>
-      <Text>{value}</Text>
-    </View>
-  );
+  const row = (label: string, value: string, key: string) => <AmountRow key={key} styles={styles} label={label} value={value} />;
   const qr = showQr(data);
   return (
     <View wrap={false}>
@@ -123,10 +123,7 @@ function Totals({ data, styles }: { data: InvoicePdfData; styles: Styles }) {
           row(`${docLabel(lang, "vat")} ${formatNumber(lang, b.rate, 2)} % ${b.category === "S" ? "" : `(${vatCategoryName(lang, b.category)}) `}${lang === "de" ? "auf" : "on"} ${money(b.taxableAmount)}`, money(b.taxAmount), `vat${b.category}${b.rate}`),
         )}
         {invoice.taxCurrency && t.taxInTaxCurrency !== null ? row(docLabel(lang, "vatInCurrency", { currency: invoice.taxCurrency }), formatMoney(lang, t.taxInTaxCurrency, invoice.taxCurrency), "vatcur") : null}
-        <View style={styles.grandTotal}>
-          <Text>{docLabel(lang, "totalGross")}</Text>
-          <Text>{money(t.taxInclusive)}</Text>
-        </View>
+        <AmountRow styles={styles} style={styles.grandTotal} label={docLabel(lang, "totalGross")} value={money(t.taxInclusive)} />
         {Number(t.prepaid) !== 0 ? row(docLabel(lang, "prepaid"), `−${money(t.prepaid)}`, "prepaid") : null}
         {Number(t.prepaid) !== 0 ? row(docLabel(lang, "amountDue"), money(t.due), "due") : null}
         {Number(data.paidAmount) !== 0 && invoice.kind === "invoice" ? row(docLabel(lang, "paidSoFar"), money(data.paidAmount), "paid") : null}

@@ -1,6 +1,6 @@
 import { deflateSync } from "node:zlib";
 import { Image, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
-import { createContext, useContext, type ReactNode } from "react";
+import { createContext, useContext, type ComponentProps, type ReactNode } from "react";
 import QRCode from "qrcode";
 import { formatDate } from "~/i18n/i18n";
 import { docLabel } from "~/modules/documents/labels";
@@ -19,6 +19,17 @@ export type Lang = "en" | "de";
 export const A4 = { width: 595.28, height: 841.89 };
 export const MARGIN = { top: 36, side: 44, bottom: 78 };
 const PAGE_BODY_HEIGHT = A4.height - MARGIN.top - MARGIN.bottom;
+/** Side padding of a line table's header and rows. */
+const ROW_PADDING = 3;
+/** What a line table's column widths add up to: the page's content width inside the rows' padding. */
+export const TABLE_WIDTH = A4.width - 2 * MARGIN.side - 2 * ROW_PADDING;
+/**
+ * Space before every column but the first, inside its width: two right-aligned neighbours (e.g.
+ * "Unit price" and "Discount") never touch, and a header wider than its column wraps instead.
+ */
+export const COLUMN_GAP = 4;
+/** Width of the amounts in totals blocks: room for "−1.234.567,89 CHF" in the 10 pt grand total. */
+const AMOUNT_WIDTH = 100;
 
 export function makeStyles(brand: string) {
   return StyleSheet.create({
@@ -34,8 +45,8 @@ export function makeStyles(brand: string) {
     factValue: { flex: 1, textAlign: "right" },
     title: { fontSize: 16, fontWeight: 700, color: brand, marginBottom: 8 },
     continued: { fontSize: 10, fontWeight: 700, color: brand, marginBottom: 8 },
-    th: { flexDirection: "row", backgroundColor: brand, color: "#ffffff", fontWeight: 700, paddingVertical: 3.5, paddingHorizontal: 3 },
-    tr: { flexDirection: "row", borderBottomWidth: 0.5, borderBottomColor: "#d1d5db", paddingVertical: 3, paddingHorizontal: 3 },
+    th: { flexDirection: "row", backgroundColor: brand, color: "#ffffff", fontWeight: 700, paddingVertical: 3.5, paddingHorizontal: ROW_PADDING },
+    tr: { flexDirection: "row", borderBottomWidth: 0.5, borderBottomColor: "#d1d5db", paddingVertical: 3, paddingHorizontal: ROW_PADDING },
     num: { textAlign: "right" },
     muted: { color: "#4b5563" },
     small: { fontSize: 7.5 },
@@ -43,14 +54,17 @@ export function makeStyles(brand: string) {
     footer: { position: "absolute", left: MARGIN.side, right: MARGIN.side, bottom: 24, borderTopWidth: 0.5, borderTopColor: "#9ca3af", paddingTop: 4, fontSize: 6.5, color: "#4b5563", flexDirection: "row", justifyContent: "space-between" },
     footerCol: { width: 165 },
     pageNo: { position: "absolute", right: MARGIN.side, bottom: 12, fontSize: 7, color: "#4b5563" },
-    totals: { marginTop: 8, marginLeft: "auto", width: 250 },
+    totals: { marginTop: 8, marginLeft: "auto", width: 280 },
     totalRow: { flexDirection: "row", justifyContent: "space-between", paddingVertical: 1.5 },
+    totalLabel: { flex: 1, paddingRight: 8 },
+    totalAmount: { width: AMOUNT_WIDTH, textAlign: "right" },
     grandTotal: { flexDirection: "row", justifyContent: "space-between", paddingVertical: 3, borderTopWidth: 1, borderTopColor: brand, marginTop: 2, fontWeight: 700, fontSize: 10 },
     section: { marginTop: 12 },
     sectionTitle: { fontWeight: 700, marginBottom: 3, color: brand },
   });
 }
 export type Styles = ReturnType<typeof makeStyles>;
+type Style = ComponentProps<typeof View>["style"];
 
 export function Letterhead({ seller, styles }: { seller: SellerProfile; styles: Styles }) {
   const s = seller.party;
@@ -170,16 +184,36 @@ export function formatIban(iban: string): string {
 
 export interface Column<Row> {
   label: string;
-  width: number | string;
+  /** Points, the column gap included (the first column has none). */
+  width: number;
   align?: "left" | "right";
   cell: (row: Row) => string;
 }
 
+/** The width left for the one flexible column (the description) next to columns of these widths. */
+export function restWidth(...widths: number[]): number {
+  return TABLE_WIDTH - widths.reduce((sum, w) => sum + w, 0);
+}
+
+/**
+ * Throws when the widths do not add up to TABLE_WIDTH: wider, yoga squeezes every column and the
+ * headers run into each other; narrower, the right edge of the table is ragged.
+ */
+function assertTableWidth(columns: Column<unknown>[]): void {
+  const sum = columns.reduce((s, c) => s + c.width, 0);
+  if (Math.abs(sum - TABLE_WIDTH) > 0.01) throw new Error(`line table columns add up to ${sum} pt, not the table's ${TABLE_WIDTH} pt (${columns.map((c) => c.label).join(", ")})`);
+}
+
+function cellStyle<Row>(column: Column<Row>, index: number, styles: Styles) {
+  return [{ width: column.width, paddingLeft: index === 0 ? 0 : COLUMN_GAP }, column.align === "right" ? styles.num : {}];
+}
+
 export function TableHeader<Row>({ columns, styles }: { columns: Column<Row>[]; styles: Styles }) {
+  assertTableWidth(columns as Column<unknown>[]);
   return (
     <View style={styles.th}>
-      {columns.map((c) => (
-        <Text key={c.label} style={[{ width: c.width }, c.align === "right" ? styles.num : {}]}>
+      {columns.map((c, i) => (
+        <Text key={c.label} style={cellStyle(c, i, styles)}>
           {c.label}
         </Text>
       ))}
@@ -192,14 +226,27 @@ export function TableRows<Row>({ columns, rows, styles }: { columns: Column<Row>
     <>
       {rows.map((row, i) => (
         <View key={i} style={styles.tr} wrap={false}>
-          {columns.map((c) => (
-            <Text key={c.label} style={[{ width: c.width }, c.align === "right" ? styles.num : {}]}>
+          {columns.map((c, j) => (
+            <Text key={c.label} style={cellStyle(c, j, styles)}>
               {c.cell(row)}
             </Text>
           ))}
         </View>
       ))}
     </>
+  );
+}
+
+/**
+ * A row of a totals block: the label wraps within its column (long VAT labels such as "USt. 0 %
+ * (Steuerschuldnerschaft des Leistungsempfängers) auf …"), the amount keeps a fixed width, right-aligned.
+ */
+export function AmountRow({ label, value, styles, style }: { label: string; value: string; styles: Styles; style?: Style }) {
+  return (
+    <View style={[styles.totalRow, ...(Array.isArray(style) ? style : style ? [style] : [])]} wrap={false}>
+      <Text style={styles.totalLabel}>{label}</Text>
+      <Text style={styles.totalAmount}>{value}</Text>
+    </View>
   );
 }
 

@@ -2,7 +2,7 @@ import { Document, Text, View } from "@react-pdf/renderer";
 import { formatMoney } from "~/i18n/i18n";
 import { docLabel } from "~/modules/documents/labels";
 import type { SellerProfile } from "~/modules/einvoice/load.server";
-import { DocumentPage, Facts, TableHeader, TableRows, dateText, makeStyles, paginateRows, type Column, type Lang, BuyerAddressBlock, type BuyerAddress } from "./layout";
+import { AmountRow, DocumentPage, Facts, restWidth, TableHeader, TableRows, dateText, makeStyles, paginateRows, type Column, type Lang, BuyerAddressBlock, type BuyerAddress } from "./layout";
 
 /** Statement of account for a date range: opening balance, movements, closing balance, aging. */
 
@@ -39,37 +39,33 @@ export interface StatementPdfData {
   aging: StatementAging;
 }
 
+// Widths include the column gap; the description takes the rest of the table.
+const W = { date: 66, number: 90, debit: 70, credit: 70, balance: 70 };
+const DESCRIPTION_WIDTH = restWidth(...Object.values(W));
+
 export function StatementPdf({ data }: { data: StatementPdfData }) {
   const { lang, seller } = data;
   const styles = makeStyles(seller.brandColor);
   const money = (value: string | null) => (value === null ? "" : formatMoney(lang, value, data.currency));
   const columns: Column<StatementEntry>[] = [
-    { label: docLabel(lang, "date"), width: 66, cell: (e) => dateText(lang, e.date) },
-    { label: docLabel(lang, "number"), width: 90, cell: (e) => e.number },
-    { label: docLabel(lang, "description"), width: 135, cell: (e) => e.text },
-    { label: docLabel(lang, "debit"), width: 70, align: "right", cell: (e) => money(e.debit) },
-    { label: docLabel(lang, "credit"), width: 70, align: "right", cell: (e) => money(e.credit) },
-    { label: docLabel(lang, "balance"), width: 70, align: "right", cell: (e) => money(e.balance) },
+    { label: docLabel(lang, "date"), width: W.date, cell: (e) => dateText(lang, e.date) },
+    { label: docLabel(lang, "number"), width: W.number, cell: (e) => e.number },
+    { label: docLabel(lang, "description"), width: DESCRIPTION_WIDTH, cell: (e) => e.text },
+    { label: docLabel(lang, "debit"), width: W.debit, align: "right", cell: (e) => money(e.debit) },
+    { label: docLabel(lang, "credit"), width: W.credit, align: "right", cell: (e) => money(e.credit) },
+    { label: docLabel(lang, "balance"), width: W.balance, align: "right", cell: (e) => money(e.balance) },
   ];
   const title = docLabel(lang, "statement");
   const period = docLabel(lang, "period", { from: dateText(lang, data.from), to: dateText(lang, data.to) });
   const pages = paginateRows(data.entries, () => 1, { first: 23, next: 39 });
   const continued = docLabel(lang, "continued", { title, number: data.accountNumber });
-  const row = (label: string, value: string, bold = false) => (
-    <View style={[styles.totalRow, bold ? styles.bold : {}]}>
-      <Text>{label}</Text>
-      <Text>{value}</Text>
-    </View>
-  );
+  const row = (label: string, value: string, bold = false) => <AmountRow styles={styles} style={bold ? styles.bold : undefined} label={label} value={value} />;
   const a = data.aging;
   const tail = (
     <View wrap={false}>
       {data.entries.length === 0 ? <Text style={[styles.section, styles.muted]}>{docLabel(lang, "noEntries")}</Text> : null}
       <View style={styles.totals}>
-        <View style={styles.grandTotal}>
-          <Text>{docLabel(lang, "closingBalance")}</Text>
-          <Text>{money(data.closingBalance)}</Text>
-        </View>
+        <AmountRow styles={styles} style={styles.grandTotal} label={docLabel(lang, "closingBalance")} value={money(data.closingBalance)} />
       </View>
       <View style={[styles.section, { width: 260 }]}>
         <Text style={styles.sectionTitle}>{docLabel(lang, "aging")}</Text>
@@ -94,10 +90,7 @@ export function StatementPdf({ data }: { data: StatementPdfData }) {
               </View>
               <Text style={styles.title}>{title}</Text>
               <Text style={{ marginBottom: 8 }}>{period}</Text>
-              <View style={[styles.totalRow, styles.bold, { marginBottom: 4 }]}>
-                <Text>{docLabel(lang, "openingBalance")}</Text>
-                <Text>{money(data.openingBalance)}</Text>
-              </View>
+              <AmountRow styles={styles} style={[styles.bold, { marginBottom: 4 }]} label={docLabel(lang, "openingBalance")} value={money(data.openingBalance)} />
             </>
           ) : null}
           <TableHeader columns={columns} styles={styles} />
