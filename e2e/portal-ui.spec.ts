@@ -54,6 +54,11 @@ test("returns, support and the sidebar show statuses, reasons, categories and ro
   await expect(tickets).toContainText("Lieferung");
   await expect(tickets).not.toContainText(RAW_CODES);
   await expect(page.locator(".sidebar .who")).toContainText("· Admin");
+  // A cell's tooltip (and the CSV export) carries the same words, not the status code.
+  await page.goto("/orders");
+  const orders = page.getByTestId("orders-table");
+  await expect(orders.locator('td[title="Teilgeliefert"]').first()).toBeAttached();
+  await expect(orders.locator('td[title="partially_shipped"], td[title="completed"]')).toHaveCount(0);
 });
 
 test("invoice and shipment pages: titles, labels and carrier read right; rows span the table", async ({ page }) => {
