@@ -17,7 +17,11 @@ import { getSupplierSettings, supplierDisplayName } from "~/modules/supplier/sup
 import { translate, type Language } from "~/i18n/i18n";
 import styles from "~/styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+// An icon of our own: without one the browser asks for /favicon.ico on every first visit (a 404 in the console).
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "Ledgerlight" }];
 

@@ -1,6 +1,6 @@
 import { useNavigate } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { formatDate, formatMoney, type Language } from "~/i18n/i18n";
+import { codeLabel, formatDate, formatMoney, type Language } from "~/i18n/i18n";
 import { getActiveReplica } from "~/replica/active-replica.client";
 import type { DocumentType, SearchResult } from "../../electric/replica/search";
 
@@ -14,6 +14,11 @@ const TYPE_LABEL: Record<Language, Record<DocumentType, string>> = {
     order_confirmation: "Bestätigung", quote: "Angebot", file: "Datei", return_request: "Retoure", support_ticket: "Ticket",
   },
 };
+
+/** A ticket's subtitle is its category code (the search index keeps codes; people read words). */
+function subtitleOf(lang: Language, r: SearchResult): string | null | undefined {
+  return r.type === "support_ticket" ? codeLabel(lang, "support.category", r.subtitle) : r.subtitle;
+}
 
 const FILTERS: { label: Record<Language, string>; types?: DocumentType[] }[] = [
   { label: { en: "All", de: "Alle" } },
@@ -222,7 +227,7 @@ export function CommandPalette({ lang }: { lang: Language }) {
             <option value="">{de ? "Status: alle" : "Status: any"}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s.replace(/_/g, " ")}
+                {codeLabel(lang, "status", s)}
               </option>
             ))}
           </select>
@@ -260,9 +265,9 @@ export function CommandPalette({ lang }: { lang: Language }) {
             >
               <span className="badge">{TYPE_LABEL[lang][r.type]}</span>
               <strong>{r.number}</strong>
-              <span className="muted">{[r.title, r.subtitle].filter(Boolean).join(" · ")}</span>
+              <span className="muted">{[r.title, subtitleOf(lang, r)].filter(Boolean).join(" · ")}</span>
               <span className="spacer" />
-              {r.status ? <span className="muted">{r.status.replace(/_/g, " ")}</span> : null}
+              {r.status ? <span className="muted">{codeLabel(lang, "status", r.status)}</span> : null}
               <span className="num">{r.amount && r.currency ? formatMoney(lang, r.amount, r.currency) : ""}</span>
               <span className="muted num">{formatDate(lang, r.date)}</span>
             </li>

@@ -251,11 +251,15 @@ export function DataTable<T>(props: DataTableProps<T>) {
         onKeyDown={onKeyDown}
         data-testid={`${id}-table`}
       >
-        <table className="grid" role="presentation" style={{ width: totalWidth, tableLayout: "fixed" }}>
+        {/* At least as wide as its box: a spacer column after the data takes the rest, so the rows,
+            their highlight and the select column reach the right edge while every column keeps its
+            (resizable) width. */}
+        <table className="grid" role="presentation" style={{ width: totalWidth, minWidth: "100%", tableLayout: "fixed" }}>
           <colgroup>
             {template.map((width, index) => (
               <col key={columns[index].id} style={{ width }} />
             ))}
+            <col className="spacer-col" />
             {selectable ? <col style={{ width: 32 }} /> : null}
           </colgroup>
           <thead role="rowgroup">
@@ -285,6 +289,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
                   />
                 </th>
               ))}
+              <th aria-hidden="true" className="spacer-cell" />
               {selectable ? (
                 <th role="columnheader">
                   <input
@@ -300,7 +305,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
           <tbody role="rowgroup">
             {paddingTop > 0 ? (
               <tr aria-hidden="true">
-                <td style={{ height: paddingTop, padding: 0, border: 0 }} colSpan={columns.length + 1} />
+                <td style={{ height: paddingTop, padding: 0, border: 0 }} colSpan={columns.length + 2} />
               </tr>
             ) : null}
             {items.map((item) => {
@@ -318,10 +323,12 @@ export function DataTable<T>(props: DataTableProps<T>) {
                   onDoubleClick={() => open(row)}
                 >
                   {columns.map((column) => (
-                    <td key={column.id} role="gridcell" className={column.align === "right" ? "num" : undefined}>
+                    // The plain text as a tooltip: a cell cut short by its column width can still be read.
+                    <td key={column.id} role="gridcell" className={column.align === "right" ? "num" : undefined} title={column.text?.(row) || undefined}>
                       {column.render(row)}
                     </td>
                   ))}
+                  <td aria-hidden="true" className="spacer-cell" />
                   {selectable ? (
                     <td role="gridcell">
                       <input
@@ -339,7 +346,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
             })}
             {paddingBottom > 0 ? (
               <tr aria-hidden="true">
-                <td style={{ height: paddingBottom, padding: 0, border: 0 }} colSpan={columns.length + 1} />
+                <td style={{ height: paddingBottom, padding: 0, border: 0 }} colSpan={columns.length + 2} />
               </tr>
             ) : null}
           </tbody>

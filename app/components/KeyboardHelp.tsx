@@ -4,7 +4,7 @@ import type { Language } from "~/i18n/i18n";
 const KEYS: { keys: string; en: string; de: string }[] = [
   { keys: "Ctrl K  /  /", en: "Search every document", de: "Alle Dokumente durchsuchen" },
   { keys: "g o · g r · g s · g i", en: "Overview · Orders · Shipments · Invoices", de: "Übersicht · Aufträge · Lieferungen · Rechnungen" },
-  { keys: "g d · g q · g e · g u · g t", en: "Documents · Quotes · Returns · Support · Team", de: "Dokumente · Angebote · Retouren · Support · Team" },
+  { keys: "g d · g q · g e · g u · g a · g t", en: "Documents · Quotes · Returns · Support · Statement · Team", de: "Dokumente · Angebote · Retouren · Support · Kontoauszug · Team" },
   { keys: "j / k  ↓ / ↑", en: "Next / previous row", de: "Nächste / vorige Zeile" },
   { keys: "Enter", en: "Open the row", de: "Zeile öffnen" },
   { keys: "x  Space", en: "Select the row", de: "Zeile auswählen" },

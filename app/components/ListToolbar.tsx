@@ -22,7 +22,7 @@ export function ListToolbar({ states, children }: { states?: { value: string; la
             {translate(lang, "orders.status")}
           </label>
           <select id="list-state" name="state" defaultValue={params.get("state") ?? ""}>
-            <option value="">–</option>
+            <option value="">{translate(lang, "orders.status")}: {translate(lang, "common.any")}</option>
             {states.map((s) => (
               <option key={s.value} value={s.value}>
                 {s.label}

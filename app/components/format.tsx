@@ -1,4 +1,4 @@
-import { formatDate, formatMoney, translate, type Language, type MessageKey } from "~/i18n/i18n";
+import { codeLabel, formatDate, formatMoney, type Language } from "~/i18n/i18n";
 import { useRootData } from "~/root";
 
 export function useLang(): Language {
@@ -13,6 +13,14 @@ const TONE: Record<string, string> = {
   completed: "ok",
   delivered: "ok",
   shipped: "ok",
+  accepted: "ok",
+  approved: "ok",
+  credited: "ok",
+  resolved: "ok",
+  rejected: "danger",
+  expired: "warn",
+  sent: "warn",
+  waiting_on_customer: "warn",
   partially_paid: "warn",
   partially_shipped: "warn",
   on_hold: "warn",
@@ -20,9 +28,7 @@ const TONE: Record<string, string> = {
 
 export function StatusBadge({ status }: { status: string }) {
   const lang = useLang();
-  const key = `status.${status}` as MessageKey;
-  const label = translate(lang, key);
-  return <span className={`badge ${TONE[status] ?? ""}`}>{label.startsWith("{") || label === key ? status : label}</span>;
+  return <span className={`badge ${TONE[status] ?? ""}`}>{codeLabel(lang, "status", status)}</span>;
 }
 
 export function Money({ amount, currency }: { amount: string | number | null; currency: string }) {

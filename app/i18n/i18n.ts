@@ -12,6 +12,19 @@ export function translate(lang: Language, key: MessageKey, vars: Record<string, 
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
+/** Code families the catalogs label ("status.paid", "returns.reason.damaged", …). */
+export type CodeFamily = "status" | "returns.reason" | "support.category" | "role" | "payment";
+
+/**
+ * A stored code (status, reason, category, role, payment method) in words for `lang`. A code the
+ * catalogs do not know yet shows humanized ("waiting_on_x" → "waiting on x"), never as a raw key.
+ */
+export function codeLabel(lang: Language, family: CodeFamily, code: string | null | undefined): string {
+  if (!code) return "";
+  const key = `${family}.${code}` as MessageKey;
+  return catalogs[lang][key] ?? en[key] ?? code.replace(/_/g, " ");
+}
+
 export function locale(lang: Language): string {
   return lang === "de" ? "de-DE" : "en-GB";
 }
@@ -52,4 +65,16 @@ export function formatDateTime(lang: Language, value: string | Date | null | und
 
 export function formatNumber(lang: Language, value: string | number, maximumFractionDigits = 3): string {
   return numberFormat(lang, { maximumFractionDigits }).format(Number(value));
+}
+
+const NOUNS = {
+  order: { en: ["order", "orders"], de: ["Auftrag", "Aufträge"] },
+  invoice: { en: ["invoice", "invoices"], de: ["Rechnung", "Rechnungen"] },
+  shipment: { en: ["shipment", "shipments"], de: ["Lieferung", "Lieferungen"] },
+} as const satisfies Record<string, Record<Language, readonly [string, string]>>;
+
+/** "1 shipment", "3 shipments", "1 Lieferung": a count with its noun in singular or plural. */
+export function formatCount(lang: Language, count: number, noun: keyof typeof NOUNS): string {
+  const [one, many] = NOUNS[noun][lang];
+  return `${formatNumber(lang, count)} ${count === 1 ? one : many}`;
 }

@@ -91,7 +91,8 @@ export default function DocumentsPage() {
     {
       id: "number",
       label: translate(lang, "invoices.number"),
-      width: 170,
+      // Files carry their name here ("Abnahmeprüfzeugnis 3.1 …"), not a short number.
+      width: 260,
       sortValue: (d) => d.number,
       text: (d) => d.number,
       render: (d) => (

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
-import { formatNumber, translate } from "~/i18n/i18n";
+import { codeLabel, formatNumber, translate } from "~/i18n/i18n";
 import { formatQuantity } from "~/i18n/units";
+import { vatCategoryName } from "~/modules/documents/labels";
 import { notFound, requireContactPermission } from "~/modules/access/guards.server";
 import { getInvoice } from "~/modules/invoices/invoices.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -46,7 +47,7 @@ export default function InvoicePage() {
         <Link to="/invoices">← {translate(lang, "invoices.title")}</Link>
       </p>
       <h1>
-        {invoice.kind === "credit_note" ? "Credit note" : translate(lang, "invoices.number")} {invoice.number}{" "}
+        {translate(lang, invoice.kind === "credit_note" ? "invoices.creditNote" : "invoices.invoice")} {invoice.number}{" "}
         <StatusBadge status={invoice.overdue ? "overdue" : invoice.status} />
       </h1>
       <div className="panel">
@@ -55,10 +56,14 @@ export default function InvoicePage() {
           <dd>
             <DateText value={invoice.issueDate} />
           </dd>
-          <dt>{translate(lang, "invoices.due")}</dt>
-          <dd>
-            <DateText value={invoice.dueDate} />
-          </dd>
+          {invoice.dueDate ? (
+            <>
+              <dt>{translate(lang, "invoices.due")}</dt>
+              <dd>
+                <DateText value={invoice.dueDate} />
+              </dd>
+            </>
+          ) : null}
           {invoice.salesOrderId ? (
             <>
               <dt>{translate(lang, "orders.number")}</dt>
@@ -69,7 +74,7 @@ export default function InvoicePage() {
           ) : null}
           {invoice.precedingInvoice ? (
             <>
-              <dt>Corrects</dt>
+              <dt>{translate(lang, "invoices.corrects")}</dt>
               <dd>
                 <Link to={`/invoices/${invoice.precedingInvoice.id}`}>{invoice.precedingInvoice.number}</Link>
               </dd>
@@ -93,7 +98,7 @@ export default function InvoicePage() {
           </dd>
           {invoice.paymentTerms ? (
             <>
-              <dt>Terms</dt>
+              <dt>{translate(lang, "invoices.terms")}</dt>
               <dd>{invoice.paymentTerms}</dd>
             </>
           ) : null}
@@ -110,7 +115,7 @@ export default function InvoicePage() {
               <th>{translate(lang, "common.description")}</th>
               <th className="num">{translate(lang, "common.quantity")}</th>
               <th className="num">{translate(lang, "common.unitPrice")}</th>
-              <th className="num">{translate(lang, "common.tax")} %</th>
+              <th className="num">{translate(lang, "common.tax")}</th>
               <th className="num">{translate(lang, "common.net")}</th>
             </tr>
           </thead>
@@ -126,7 +131,7 @@ export default function InvoicePage() {
                 <td className="num">
                   <Money amount={l.unitPrice} currency={c} />
                 </td>
-                <td className="num">{formatNumber(lang, l.vatRate, 2)}</td>
+                <td className="num">{formatNumber(lang, l.vatRate, 2)} %</td>
                 <td className="num">
                   <Money amount={l.netAmount} currency={c} />
                 </td>
@@ -138,10 +143,18 @@ export default function InvoicePage() {
       <section className="panel">
         <h2>{translate(lang, "common.tax")}</h2>
         <table className="grid">
+          <thead>
+            <tr>
+              <th>{translate(lang, "invoices.vatCategory")}</th>
+              <th className="num">{translate(lang, "invoices.vatRate")}</th>
+              <th className="num">{translate(lang, "invoices.taxable")}</th>
+              <th className="num">{translate(lang, "common.tax")}</th>
+            </tr>
+          </thead>
           <tbody>
             {invoice.taxBreakdown.map((t) => (
               <tr key={`${t.vatCategory}-${t.vatRate}`}>
-                <td>{t.vatCategory}</td>
+                <td>{vatCategoryName(lang, t.vatCategory)}</td>
                 <td className="num">{formatNumber(lang, t.vatRate, 2)} %</td>
                 <td className="num">
                   <Money amount={t.taxableAmount} currency={c} />
@@ -156,15 +169,23 @@ export default function InvoicePage() {
       </section>
       {invoice.payments.length > 0 ? (
         <section className="panel">
-          <h2>Payments</h2>
+          <h2>{translate(lang, "invoices.payments")}</h2>
           <table className="grid">
+            <thead>
+              <tr>
+                <th>{translate(lang, "invoices.paidAt")}</th>
+                <th>{translate(lang, "invoices.method")}</th>
+                <th>{translate(lang, "invoices.reference")}</th>
+                <th className="num">{translate(lang, "invoices.amount")}</th>
+              </tr>
+            </thead>
             <tbody>
               {invoice.payments.map((p, index) => (
                 <tr key={index}>
                   <td>
                     <DateText value={p.paidAt} />
                   </td>
-                  <td>{p.method}</td>
+                  <td>{codeLabel(lang, "payment", p.method)}</td>
                   <td>{p.reference}</td>
                   <td className="num">
                     <Money amount={p.amount} currency={c} />

@@ -4,7 +4,7 @@ import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/r
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
 import { ListToolbar } from "~/components/ListToolbar";
-import { formatDate, translate } from "~/i18n/i18n";
+import { codeLabel, formatDate, translate } from "~/i18n/i18n";
 import { requireContactPermission } from "~/modules/access/guards.server";
 import { listInvoices } from "~/modules/invoices/invoices.server";
 import { INVOICE_STATES, type InvoiceState } from "~/modules/invoices/states";
@@ -83,7 +83,7 @@ export default function InvoicesPage() {
       render: (i) => <span className={(daysUntil(i, today) ?? 0) < 0 ? "overdue-text" : undefined}>{dueText(lang, daysUntil(i, today))}</span>,
     },
     { id: "order", label: translate(lang, "orders.number"), width: 130, sortValue: (i) => i.orderNumber ?? "", text: (i) => i.orderNumber ?? "", render: (i) => i.orderNumber },
-    { id: "status", label: translate(lang, "invoices.status"), width: 130, sortValue: (i) => (i.overdue ? "overdue" : i.status), text: (i) => (i.overdue ? "overdue" : i.status), render: (i) => <StatusBadge status={i.overdue ? "overdue" : i.status} /> },
+    { id: "status", label: translate(lang, "invoices.status"), width: 130, sortValue: (i) => (i.overdue ? "overdue" : i.status), text: (i) => codeLabel(lang, "status", i.overdue ? "overdue" : i.status), render: (i) => <StatusBadge status={i.overdue ? "overdue" : i.status} /> },
     { id: "amount", label: translate(lang, "invoices.amount"), width: 120, align: "right", sortValue: (i) => Number(i.grossAmount), text: (i) => `${i.grossAmount} ${i.currency}`, render: (i) => <Money amount={i.grossAmount} currency={i.currency} /> },
     { id: "due_amount", label: translate(lang, "invoices.amountDue"), width: 120, align: "right", sortValue: (i) => Number(i.amountDue), text: (i) => `${i.amountDue} ${i.currency}`, render: (i) => <Money amount={i.amountDue} currency={i.currency} /> },
   ];

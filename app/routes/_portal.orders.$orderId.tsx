@@ -132,6 +132,15 @@ export default function OrderPage() {
         <h2>{translate(lang, "shipments.title")}</h2>
         {order.shipments.length === 0 ? none : null}
         <table className="grid" hidden={order.shipments.length === 0}>
+          <thead>
+            <tr>
+              <th>{translate(lang, "shipments.number")}</th>
+              <th>{translate(lang, "shipments.carrier")}</th>
+              <th>{translate(lang, "shipments.tracking")}</th>
+              <th>{translate(lang, "orders.status")}</th>
+              <th>{translate(lang, "shipments.shipped")}</th>
+            </tr>
+          </thead>
           <tbody>
             {order.shipments.map((s) => (
               <tr key={s.id}>
@@ -153,13 +162,22 @@ export default function OrderPage() {
         <h2>{translate(lang, "invoices.title")}</h2>
         {order.invoices.length === 0 ? none : null}
         <table className="grid" hidden={order.invoices.length === 0}>
+          <thead>
+            <tr>
+              <th>{translate(lang, "invoices.number")}</th>
+              <th>{translate(lang, "documents.type")}</th>
+              <th>{translate(lang, "invoices.issued")}</th>
+              <th>{translate(lang, "invoices.status")}</th>
+              <th className="num">{translate(lang, "invoices.amount")}</th>
+            </tr>
+          </thead>
           <tbody>
             {order.invoices.map((i) => (
               <tr key={i.id}>
                 <td>
                   <Link to={`/invoices/${i.id}`}>{i.number}</Link>
                 </td>
-                <td>{i.kind === "credit_note" ? (de ? "Gutschrift" : "Credit note") : de ? "Rechnung" : "Invoice"}</td>
+                <td>{translate(lang, i.kind === "credit_note" ? "invoices.creditNote" : "invoices.invoice")}</td>
                 <td>
                   <DateText value={i.issueDate} />
                 </td>

@@ -4,7 +4,7 @@ import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { useViewPreference, type Column } from "~/components/DataTable";
 import { SplitView } from "~/components/SplitView";
 import { ListToolbar } from "~/components/ListToolbar";
-import { formatDate, translate } from "~/i18n/i18n";
+import { codeLabel, formatDate, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listOrderFilterOptions, listOrders } from "~/modules/orders/orders.server";
 import { OrderPreview } from "~/modules/orders/components/OrderPreview";
@@ -59,13 +59,14 @@ function optionsOf(values: readonly [string, string][], selected: string | null)
 
 function FilterSelect({ name, label, options }: { name: string; label: string; options: [string, string][] }) {
   const [params] = useSearchParams();
+  const lang = useLang();
   return (
     <>
       <label htmlFor={`filter-${name}`} className="sr-only">
         {label}
       </label>
       <select id={`filter-${name}`} name={name} defaultValue={params.get(name) ?? ""} key={params.get(name) ?? ""}>
-        <option value="">{label}: –</option>
+        <option value="">{label}: {translate(lang, "common.any")}</option>
         {options.map(([value, text]) => (
           <option key={value} value={value}>
             {text}
@@ -85,7 +86,7 @@ export default function OrdersPage() {
   const columns: Column<OrderRow>[] = [
     { id: "number", label: translate(lang, "orders.number"), width: 130, sortValue: (o) => o.number, text: (o) => o.number, render: (o) => <Link to={`/orders/${o.id}`}>{o.number}</Link> },
     { id: "date", label: translate(lang, "orders.date"), width: 112, sortValue: (o) => String(o.orderDate), text: (o) => formatDate(lang, o.orderDate), render: (o) => <DateText value={o.orderDate} /> },
-    { id: "status", label: translate(lang, "orders.status"), width: 130, sortValue: (o) => o.status, text: (o) => o.status, render: (o) => <StatusBadge status={o.status} /> },
+    { id: "status", label: translate(lang, "orders.status"), width: 130, sortValue: (o) => o.status, text: (o) => codeLabel(lang, "status", o.status), render: (o) => <StatusBadge status={o.status} /> },
     { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (o) => Number(o.grossAmount), text: (o) => `${o.grossAmount} ${o.currency}`, render: (o) => <Money amount={o.grossAmount} currency={o.currency} /> },
     { id: "reference", label: translate(lang, "orders.reference"), width: 150, sortValue: (o) => o.customerReference ?? "", text: (o) => o.customerReference ?? "", render: (o) => o.customerReference },
     { id: "location", label: translate(lang, "orders.location"), width: 160, sortValue: (o) => o.locationName ?? "", text: (o) => o.locationName ?? "", render: (o) => o.locationName },

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import { Link, useLoaderData, useRouteLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
-import { formatDateTime, translate } from "~/i18n/i18n";
+import { formatCount, formatDateTime, translate } from "~/i18n/i18n";
 import { AgingChart } from "~/components/AgingChart";
 import type { ChangedItem } from "~/modules/overview/activity";
 import { requireContact } from "~/modules/access/guards.server";
@@ -41,6 +41,9 @@ function activityHref(item: Pick<ChangedItem, "type" | "id">): string {
 export default function OverviewPage() {
   const overview = useLoaderData<typeof loader>();
   const lang = useLang();
+  const canSeeInvoices = useRouteLoaderData<{ canSeeInvoices?: boolean }>("routes/_portal")?.canSeeInvoices ?? false;
+  // The list shows the first few; the balances count them all (every currency).
+  const overdueTotal = overview.balances.reduce((sum, b) => sum + Number(b.overdueCount), 0);
   return (
     <>
       <h1>{translate(lang, "overview.title")}</h1>
@@ -74,8 +77,12 @@ export default function OverviewPage() {
             {overview.activity.firstVisit ? (lang === "de" ? "den letzten 7 Tagen" : "the last 7 days") : formatDateTime(lang, overview.activity.since)}
             <span className="muted" style={{ fontWeight: 400 }}>
               {" "}
-              · {overview.activity.counts.orders} {lang === "de" ? "Aufträge" : "orders"}, {overview.activity.counts.invoices}{" "}
-              {lang === "de" ? "Rechnungen" : "invoices"}, {overview.activity.counts.shipments} {lang === "de" ? "Lieferungen" : "shipments"}
+              ·{" "}
+              {[
+                formatCount(lang, overview.activity.counts.orders, "order"),
+                formatCount(lang, overview.activity.counts.invoices, "invoice"),
+                formatCount(lang, overview.activity.counts.shipments, "shipment"),
+              ].join(", ")}
             </span>
           </h2>
           <table className="grid">
@@ -111,39 +118,52 @@ export default function OverviewPage() {
           </section>
         ) : null}
       </div>
-      <section className="panel">
-        <h2>{translate(lang, "overview.overdueInvoices")}</h2>
-        {overview.overdueInvoices.length === 0 ? (
-          <p className="muted" style={{ padding: "0 10px" }}>
-            {translate(lang, "overview.nothingOverdue")}
-          </p>
-        ) : (
-          <table className="grid">
-            <thead>
-              <tr>
-                <th>{translate(lang, "invoices.number")}</th>
-                <th>{translate(lang, "invoices.due")}</th>
-                <th className="num">{translate(lang, "invoices.amountDue")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {overview.overdueInvoices.map((i) => (
-                <tr key={i.id}>
-                  <td>
-                    <Link to={`/invoices/${i.id}`}>{i.number}</Link>
-                  </td>
-                  <td>
-                    <DateText value={i.dueDate} />
-                  </td>
-                  <td className="num">
-                    <Money amount={i.amountDue} currency={i.currency} />
-                  </td>
+      {/* Roles without invoices (viewers) would read "nothing overdue" as a fact about the account. */}
+      {canSeeInvoices ? (
+        <section className="panel">
+          <h2>
+            {translate(lang, "overview.overdueInvoices")}
+            {overdueTotal > overview.overdueInvoices.length ? (
+              <>
+                {" "}
+                <Link to="/invoices?state=overdue" className="heading-link" data-testid="all-overdue">
+                  {translate(lang, "overview.allOverdue", { count: overdueTotal })} →
+                </Link>
+              </>
+            ) : null}
+          </h2>
+          {overview.overdueInvoices.length === 0 ? (
+            <p className="muted" style={{ padding: "0 10px" }}>
+              {translate(lang, "overview.nothingOverdue")}
+            </p>
+          ) : (
+            <table className="grid">
+              <thead>
+                <tr>
+                  <th>{translate(lang, "invoices.number")}</th>
+                  <th>{translate(lang, "invoices.due")}</th>
+                  <th className="num">{translate(lang, "invoices.amountDue")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+              </thead>
+              <tbody>
+                {overview.overdueInvoices.map((i) => (
+                  <tr key={i.id}>
+                    <td>
+                      <Link to={`/invoices/${i.id}`}>{i.number}</Link>
+                    </td>
+                    <td>
+                      <DateText value={i.dueDate} />
+                    </td>
+                    <td className="num">
+                      <Money amount={i.amountDue} currency={i.currency} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ) : null}
       <section className="panel">
         <h2>{translate(lang, "overview.recentOrders")}</h2>
         <table className="grid">

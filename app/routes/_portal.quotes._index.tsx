@@ -1,10 +1,17 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import { useMemo } from "react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData, useRouteLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
-import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
+import { useViewPreference, type Column } from "~/components/DataTable";
+import { SplitView } from "~/components/SplitView";
 import { ListToolbar } from "~/components/ListToolbar";
-import { formatDate, translate } from "~/i18n/i18n";
-import { requireContact } from "~/modules/access/guards.server";
+import { codeLabel, formatDate, translate } from "~/i18n/i18n";
+import { notFound, requireContact, requireContactPermission } from "~/modules/access/guards.server";
+import { contactCan, type ContactRole } from "~/modules/access/permissions";
+import { parseForm } from "~/modules/forms";
+import { QuoteDecision, withDecision, type QuoteActionResult } from "~/modules/quotes/components/QuoteDecision";
+import { decideQuote } from "~/modules/quotes/decide.server";
+import { QuoteDecisionSchema } from "~/modules/quotes/schemas";
 import { listQuotes } from "~/modules/quotes/quotes.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
@@ -21,6 +28,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { quotes: await listQuotes(scope, { q: qOf(request) }) };
 }
 
+/** Accept or decline a quote (buyer and admin roles); the decision reaches the list through the replica. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { scope } = await requireContactPermission(request, "quotes.decide");
+  const parsed = parseForm(QuoteDecisionSchema, await request.formData());
+  if (!parsed.ok) return data<QuoteActionResult>({ ok: false, fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
+  const result = await decideQuote(scope, parsed.data, { ip: context.clientIp, userAgent: request.headers.get("user-agent") });
+  const lang = scope.language;
+  const values = { quoteId: parsed.data.quoteId };
+  if (result.ok) {
+    const message = translate(lang, result.status === "accepted" ? "quotes.accepted" : "quotes.rejected", { number: result.number });
+    const decided = { quoteId: parsed.data.quoteId, status: result.status, customerReference: parsed.data.customerReference };
+    return data<QuoteActionResult>({ ok: true, message, values, decided });
+  }
+  if (result.reason === "not_found") notFound();
+  const message =
+    result.status === "sent"
+      ? translate(lang, "quotes.noLongerValid", { number: result.number, date: formatDate(lang, result.validUntil) })
+      : translate(lang, "quotes.notOpen", { number: result.number, status: codeLabel(lang, "status", result.status) });
+  return data<QuoteActionResult>({ ok: false, message, values: { ...values, customerReference: parsed.data.customerReference ?? "", comment: parsed.data.comment ?? "" } }, { status: 409 });
+}
+
 export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs) {
   return readPortal("portal.quotes", () => ({ q: qOf(request) }), (quotes) => ({ quotes }), () => serverLoader<typeof loader>());
 }
@@ -28,22 +56,27 @@ export async function clientLoader({ request, serverLoader }: ClientLoaderFuncti
 type QuoteRow = Awaited<ReturnType<typeof listQuotes>>[number];
 
 export default function QuotesPage() {
-  const { quotes } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  // Memoised: a new array each render would re-run the table's sort and the preview's row effect forever.
+  const quotes = useMemo(() => withDecision(loaded.quotes, result), [loaded.quotes, result]);
+  const role = useRouteLoaderData<{ role?: ContactRole }>("routes/_portal")?.role;
+  const canDecide = role ? contactCan(role, "quotes.decide") : false;
   const lang = useLang();
   const preference = useViewPreference("quotes");
   const columns: Column<QuoteRow>[] = [
     { id: "number", label: translate(lang, "invoices.number"), width: 130, sortValue: (q) => q.number, text: (q) => q.number, render: (q) => q.number },
     { id: "date", label: translate(lang, "orders.date"), width: 112, sortValue: (q) => String(q.issueDate), text: (q) => formatDate(lang, q.issueDate), render: (q) => <DateText value={q.issueDate} /> },
-    { id: "valid", label: lang === "de" ? "Gültig bis" : "Valid until", width: 112, sortValue: (q) => (q.validUntil ? String(q.validUntil) : null), text: (q) => formatDate(lang, q.validUntil), render: (q) => <DateText value={q.validUntil} /> },
+    { id: "valid", label: translate(lang, "quotes.validUntil"), width: 112, sortValue: (q) => (q.validUntil ? String(q.validUntil) : null), text: (q) => formatDate(lang, q.validUntil), render: (q) => <DateText value={q.validUntil} /> },
     { id: "reference", label: translate(lang, "orders.reference"), width: 160, sortValue: (q) => q.customerReference ?? "", text: (q) => q.customerReference ?? "", render: (q) => q.customerReference },
-    { id: "status", label: translate(lang, "orders.status"), width: 120, sortValue: (q) => q.status, text: (q) => q.status, render: (q) => <StatusBadge status={q.status} /> },
+    { id: "status", label: translate(lang, "orders.status"), width: 150, sortValue: (q) => q.status, text: (q) => codeLabel(lang, "status", q.status), render: (q) => <StatusBadge status={q.status} /> },
     { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (q) => Number(q.grossAmount), text: (q) => `${q.grossAmount} ${q.currency}`, render: (q) => <Money amount={q.grossAmount} currency={q.currency} /> },
   ];
   return (
     <>
       <h1>{translate(lang, "quotes.title")}</h1>
       <ListToolbar />
-      <DataTable
+      <SplitView
         id="quotes"
         label={translate(lang, "quotes.title")}
         rows={quotes}
@@ -53,6 +86,10 @@ export default function QuotesPage() {
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}
+        preview={(q) => <QuoteDecision quote={q} canDecide={canDecide} result={result} lang={lang} />}
+        previewLabel={translate(lang, "quotes.decide")}
+        previewEmpty={translate(lang, "quotes.pick")}
+        previewTestId="quote-preview"
       />
     </>
   );

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
-import { formatDateTime, translate } from "~/i18n/i18n";
+import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
+import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listReturnRequests } from "~/modules/returns/returns.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -15,39 +16,41 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { returns: await listReturnRequests(scope) };
 }
 
+type ReturnRow = Awaited<ReturnType<typeof listReturnRequests>>[number];
+
 export default function ReturnsPage() {
   const { returns } = useLoaderData<typeof loader>();
   const lang = useLang();
+  const preference = useViewPreference("returns");
+  const columns: Column<ReturnRow>[] = [
+    { id: "number", label: "#", width: 110, sortValue: (r) => r.number, text: (r) => r.number, render: (r) => r.number },
+    {
+      id: "order",
+      label: translate(lang, "orders.number"),
+      width: 140,
+      sortValue: (r) => r.orderNumber ?? "",
+      text: (r) => r.orderNumber ?? "",
+      render: (r) => (r.orderId ? <Link to={`/orders/${r.orderId}`}>{r.orderNumber}</Link> : null),
+    },
+    { id: "reason", label: translate(lang, "returns.reason"), width: 160, sortValue: (r) => r.reason, text: (r) => codeLabel(lang, "returns.reason", r.reason), render: (r) => codeLabel(lang, "returns.reason", r.reason) },
+    { id: "status", label: translate(lang, "orders.status"), width: 150, sortValue: (r) => r.status, text: (r) => codeLabel(lang, "status", r.status), render: (r) => <StatusBadge status={r.status} /> },
+    { id: "requested", label: translate(lang, "returns.requested"), width: 160, sortValue: (r) => String(r.createdAt), text: (r) => formatDateTime(lang, r.createdAt), render: (r) => formatDateTime(lang, r.createdAt) },
+  ];
   return (
     <>
       <h1>{translate(lang, "returns.title")}</h1>
-      <div className="panel">
-        <table className="grid" data-testid="returns-table">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>{translate(lang, "orders.number")}</th>
-              <th>Reason</th>
-              <th>{translate(lang, "orders.status")}</th>
-              <th>{translate(lang, "orders.date")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {returns.map((r) => (
-              <tr key={r.id}>
-                <td>{r.number}</td>
-                <td>{r.orderId ? <Link to={`/orders/${r.orderId}`}>{r.orderNumber}</Link> : null}</td>
-                <td>{r.reason.replace(/_/g, " ")}</td>
-                <td>
-                  <StatusBadge status={r.status} />
-                </td>
-                <td>{formatDateTime(lang, r.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {returns.length === 0 ? <p className="muted" style={{ padding: 10 }}>{translate(lang, "common.none")}</p> : null}
-      </div>
+      <DataTable
+        id="returns"
+        label={translate(lang, "returns.title")}
+        rows={returns}
+        columns={columns}
+        rowKey={(r) => r.id}
+        rowHref={(r) => (r.orderId ? `/orders/${r.orderId}` : null)}
+        preference={preference}
+        emptyText={translate(lang, "common.none")}
+        autoFocus
+        lang={lang}
+      />
     </>
   );
 }

@@ -5,6 +5,8 @@ import { formatDateTime, formatNumber, translate } from "~/i18n/i18n";
 import { formatQuantity } from "~/i18n/units";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { documentPdfPath } from "~/modules/documents/paths";
+import { describeCarrier } from "~/modules/shipments/carrier";
 import { getShipment } from "~/modules/shipments/shipment-detail.server";
 import { readPortal } from "~/replica/portal-reads.client";
 
@@ -53,7 +55,7 @@ export default function ShipmentPage() {
           ) : null}
           <dt>{de ? "Spediteur" : "Carrier"}</dt>
           <dd>
-            {shipment.carrier} {shipment.service}
+            {describeCarrier(shipment.carrier, shipment.service)}
           </dd>
           <dt>{de ? "Sendungsnummer" : "Tracking number"}</dt>
           <dd>
@@ -70,7 +72,7 @@ export default function ShipmentPage() {
           <dt>{shipment.deliveredAt ? (de ? "Zugestellt" : "Delivered") : de ? "Voraussichtlich" : "Expected"}</dt>
           <dd>{formatDateTime(lang, shipment.deliveredAt ?? shipment.estimatedDeliveryAt)}</dd>
           <dt>{de ? "Empfänger" : "Ship to"}</dt>
-          <dd>{shipment.shipTo ?? shipment.locationName}</dd>
+          <dd className="address">{shipment.shipTo ?? shipment.locationName}</dd>
           <dt>{de ? "Packstücke / Gewicht" : "Packages / weight"}</dt>
           <dd>
             {shipment.packageCount ?? "–"} / {shipment.grossWeightKg ? `${formatNumber(lang, shipment.grossWeightKg)} kg` : "–"}
@@ -81,7 +83,10 @@ export default function ShipmentPage() {
               <dd>
                 {shipment.deliveryNotes.map((n) => (
                   <span key={n.id}>
-                    {n.number} (<DateText value={n.issueDate} />){" "}
+                    <a href={documentPdfPath("delivery_note", n.id) ?? undefined} target="_blank" rel="noreferrer">
+                      {n.number}
+                    </a>{" "}
+                    (<DateText value={n.issueDate} />){" "}
                   </span>
                 ))}
               </dd>

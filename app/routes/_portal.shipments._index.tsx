@@ -3,7 +3,7 @@ import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/r
 import { StatusBadge, useLang } from "~/components/format";
 import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
 import { ListToolbar } from "~/components/ListToolbar";
-import { formatDateTime, translate } from "~/i18n/i18n";
+import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listShipments } from "~/modules/shipments/shipments.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -50,7 +50,7 @@ export default function ShipmentsPage() {
           s.trackingNumber
         ),
     },
-    { id: "status", label: translate(lang, "orders.status"), width: 120, sortValue: (s) => s.status, text: (s) => s.status, render: (s) => <StatusBadge status={s.status} /> },
+    { id: "status", label: translate(lang, "orders.status"), width: 120, sortValue: (s) => s.status, text: (s) => codeLabel(lang, "status", s.status), render: (s) => <StatusBadge status={s.status} /> },
     { id: "shipped", label: translate(lang, "status.shipped"), width: 150, sortValue: (s) => (s.shippedAt ? String(s.shippedAt) : null), text: (s) => formatDateTime(lang, s.shippedAt), render: (s) => formatDateTime(lang, s.shippedAt) },
     {
       id: "eta",

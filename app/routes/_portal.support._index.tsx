@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
-import { formatDateTime, translate } from "~/i18n/i18n";
+import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
+import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listTickets } from "~/modules/support/tickets.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -15,39 +16,33 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { tickets: await listTickets(scope) };
 }
 
+type TicketRow = Awaited<ReturnType<typeof listTickets>>[number];
+
 export default function SupportPage() {
   const { tickets } = useLoaderData<typeof loader>();
   const lang = useLang();
+  const preference = useViewPreference("tickets");
+  const columns: Column<TicketRow>[] = [
+    { id: "number", label: "#", width: 90, sortValue: (t) => t.number, text: (t) => t.number, render: (t) => t.number },
+    { id: "subject", label: translate(lang, "support.subject"), width: 420, sortValue: (t) => t.subject, text: (t) => t.subject, render: (t) => t.subject },
+    { id: "category", label: translate(lang, "support.category"), width: 130, sortValue: (t) => t.category, text: (t) => codeLabel(lang, "support.category", t.category), render: (t) => codeLabel(lang, "support.category", t.category) },
+    { id: "status", label: translate(lang, "orders.status"), width: 150, sortValue: (t) => t.status, text: (t) => codeLabel(lang, "status", t.status), render: (t) => <StatusBadge status={t.status} /> },
+    { id: "updated", label: translate(lang, "support.updated"), width: 160, sortValue: (t) => String(t.updatedAt), text: (t) => formatDateTime(lang, t.updatedAt), render: (t) => formatDateTime(lang, t.updatedAt) },
+  ];
   return (
     <>
       <h1>{translate(lang, "support.title")}</h1>
-      <div className="panel">
-        <table className="grid" data-testid="tickets-table">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Subject</th>
-              <th>Category</th>
-              <th>{translate(lang, "orders.status")}</th>
-              <th>Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tickets.map((t) => (
-              <tr key={t.id}>
-                <td>{t.number}</td>
-                <td className="wrap">{t.subject}</td>
-                <td>{t.category}</td>
-                <td>
-                  <StatusBadge status={t.status} />
-                </td>
-                <td>{formatDateTime(lang, t.updatedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {tickets.length === 0 ? <p className="muted" style={{ padding: 10 }}>{translate(lang, "common.none")}</p> : null}
-      </div>
+      <DataTable
+        id="tickets"
+        label={translate(lang, "support.title")}
+        rows={tickets}
+        columns={columns}
+        rowKey={(t) => t.id}
+        preference={preference}
+        emptyText={translate(lang, "common.none")}
+        autoFocus
+        lang={lang}
+      />
     </>
   );
 }

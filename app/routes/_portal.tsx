@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData, useNavigate, useRevalidator, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { CommandPalette } from "~/components/CommandPalette";
 import { KeyboardHelp } from "~/components/KeyboardHelp";
 import { ThemeToggle } from "~/components/ThemeToggle";
 import { SyncIndicator } from "~/components/SyncIndicator";
 import { activateReplica, deactivateReplica, registerServiceWorker, setReplicaAccess, wipeReplicas } from "~/replica/active-replica.client";
 import type { ReplicaStatus } from "../../electric/replica/replica.client";
-import { translate, type MessageKey } from "~/i18n/i18n";
+import { codeLabel, translate, type MessageKey } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { contactCan } from "~/modules/access/permissions";
 import { useRootData } from "~/root";
@@ -24,6 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     role: scope.role,
     canManageTeam: contactCan(scope.role, "contacts.manage"),
     canSeeInvoices: contactCan(scope.role, "invoices.read"),
+    canSeeStatements: contactCan(scope.role, "statements.read"),
     activitySince: (({ since, firstVisit }) => ({ since: since.toISOString(), firstVisit }))(activitySince(user.previousLoginAt)),
     activeAccountId: scope.accountId,
     activeAccountName: active?.accountName ?? "",
@@ -40,6 +41,7 @@ export const NAV: { to: string; key: MessageKey; hotkey: string }[] = [
   { to: "/quotes", key: "nav.quotes", hotkey: "q" },
   { to: "/returns", key: "nav.returns", hotkey: "e" },
   { to: "/support", key: "nav.support", hotkey: "u" },
+  { to: "/statements", key: "nav.statements", hotkey: "a" },
 ];
 const TEAM_HOTKEY = { to: "/team", key: "nav.team", hotkey: "t" } as const;
 
@@ -54,7 +56,10 @@ export default function PortalShell() {
   const data = useLoaderData<typeof loader>();
   const lang = useRootData()?.language ?? "en";
   const submit = useSubmit();
-  useGoToShortcuts();
+  // Sections the role may open: the sidebar and the "g" shortcuts offer only these.
+  const mayOpen = (item: { to: string }) =>
+    (item.to !== "/invoices" || data.canSeeInvoices) && (item.to !== "/statements" || data.canSeeStatements) && (item.to !== "/team" || data.canManageTeam);
+  useGoToShortcuts(mayOpen);
   const status = useReplica(data.user.id, data.activeAccountId, data.canSeeInvoices, data.activitySince);
   return (
     <div className="shell">
@@ -64,7 +69,7 @@ export default function PortalShell() {
           <small>{data.activeAccountName}</small>
         </div>
         <nav>
-          {NAV.filter((item) => item.to !== "/invoices" || data.canSeeInvoices).map((item) => (
+          {NAV.filter(mayOpen).map((item) => (
             <NavLink key={item.to} to={item.to} prefetch="intent">
               {translate(lang, item.key)}
               <kbd aria-hidden="true">g {item.hotkey}</kbd>
@@ -80,7 +85,7 @@ export default function PortalShell() {
         <div className="foot">
           <div>{data.user.name}</div>
           <div className="who">
-            {data.user.email} · {data.role}
+            {data.user.email} · {codeLabel(lang, "role", data.role)}
           </div>
           <Form
             method="post"
@@ -186,8 +191,11 @@ function useReplica(
 }
 
 /** "g" then a letter jumps to a section, like in mail and issue trackers. */
-function useGoToShortcuts() {
+function useGoToShortcuts(mayOpen: (item: { to: string }) => boolean) {
   const navigate = useNavigate();
+  // The latest rule without re-registering the listener on every render.
+  const allowed = useRef(mayOpen);
+  allowed.current = mayOpen;
   useEffect(() => {
     let pendingG = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -197,7 +205,7 @@ function useGoToShortcuts() {
       if (event.metaKey || event.ctrlKey || event.altKey) return;
       if (pendingG) {
         pendingG = false;
-        const item = [...NAV, TEAM_HOTKEY].find((n) => n.hotkey === event.key);
+        const item = [...NAV, TEAM_HOTKEY].filter((n) => allowed.current(n)).find((n) => n.hotkey === event.key);
         if (item) navigate(item.to);
         return;
       }

@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { buildScope } from "./scope.server";
+import { scopeOf } from "./test-support";
 import { getDb } from "~/db/connection.server";
 import { getInvoice, listInvoices } from "~/modules/invoices/invoices.server";
 import { getOrder, listOrders } from "~/modules/orders/orders.server";
-import { buildScope } from "./scope.server";
 
-async function scopeOf(email: string, accountNumber = "10001") {
-  const db = await getDb();
-  const { rows } = await db.query<{ id: string; language: "en" | "de"; accountId: string }>(
-    `SELECT u.id, u.language, a.id AS "accountId" FROM users u, accounts a WHERE u.email = $1 AND a.number = $2`,
-    [email, accountNumber],
-  );
-  const scope = await buildScope(db, rows[0], rows[0].accountId);
-  if (!scope) throw new Error(`${email} has no membership in ${accountNumber}`);
-  return scope;
-}
 
 describe("scope", () => {
   it("includes subsidiaries only for memberships that say so", async () => {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { scopeOf } from "~/modules/access/test-support";
 import { getDb } from "~/db/connection.server";
-import { buildScope } from "~/modules/access/scope.server";
 import { getShipment } from "~/modules/shipments/shipment-detail.server";
 import { getReconciliation } from "./reconciliation.server";
 
-async function scopeOf(email: string) {
-  const db = await getDb();
-  const { rows } = await db.query<{ id: string; language: "en" | "de"; accountId: string }>(
-    `SELECT u.id, u.language, m.account_id AS "accountId" FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.email = $1 LIMIT 1`,
-    [email],
-  );
-  return (await buildScope(db, rows[0], rows[0].accountId))!;
-}
 
 describe("invoice reconciliation", () => {
   it("puts every invoice line beside its order line, and balances gross − credits − payments", async () => {

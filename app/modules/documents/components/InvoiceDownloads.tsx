@@ -19,6 +19,15 @@ export interface DownloadOptions {
   preferred: EInvoiceFormat;
 }
 
+const reasonText = (f: FormatOption) => f.reasons.map((r) => `[${r.rule}] ${r.term} — ${r.message}`).join(" ");
+
+/** Unavailable formats that fail for the same reasons, together: the reason is said once. */
+function groupByReasons(formats: FormatOption[]): FormatOption[][] {
+  const groups = new Map<string, FormatOption[]>();
+  for (const f of formats) groups.set(reasonText(f), [...(groups.get(reasonText(f)) ?? []), f]);
+  return [...groups.values()];
+}
+
 /**
  * `initial` comes from the server loader on a server render; a page served from the browser replica
  * has none, so the panel asks /invoices/:id/formats itself.
@@ -52,25 +61,43 @@ export function InvoiceDownloads({ invoiceId, initial, lang }: { invoiceId: stri
         </a>
       </p>
       <h3 style={{ padding: "0 10px" }}>{de ? "E-Rechnung" : "E-invoice"}</h3>
+      {options === null ? (
+        <p className="muted" style={{ padding: "0 10px" }} role="status">
+          {de ? "Formate werden geprüft…" : "Checking the formats…"}
+        </p>
+      ) : null}
       <ul style={{ listStyle: "none", padding: "0 10px", display: "grid", gap: 6 }}>
-        {ordered.map((f) => (
-          <li key={f.format} data-format={f.format}>
-            {f.available ? (
-              <a className={f.format === preferred ? "button primary" : "button"} href={`/invoices/${invoiceId}/einvoice/${f.format}`} download data-testid={`einvoice-${f.format}`}>
+        <li style={{ display: "flex", gap: 8, flexWrap: "wrap", alignItems: "center" }}>
+          {ordered
+            .filter((f) => f.available)
+            .map((f) => (
+              <a
+                key={f.format}
+                className={f.format === preferred ? "button primary" : "button"}
+                href={`/invoices/${invoiceId}/einvoice/${f.format}`}
+                download
+                data-testid={`einvoice-${f.format}`}
+                title={f.format === preferred ? (de ? "Ihr Format" : "Your format") : undefined}
+              >
                 {f.label}
+                {f.format === preferred ? (de ? " (Ihr Format)" : " (your format)") : ""}
               </a>
-            ) : (
-              <>
-                <button type="button" disabled aria-describedby={`why-${f.format}`} data-testid={`einvoice-${f.format}`} style={{ opacity: 0.55, cursor: "not-allowed" }}>
+            ))}
+        </li>
+        {groupByReasons(ordered.filter((f) => !f.available)).map((group) => (
+          <li key={group[0].format} data-format={group.map((f) => f.format).join(" ")}>
+            {group.map((f) => (
+              <span key={f.format}>
+                <button type="button" disabled aria-describedby={`why-${group[0].format}`} data-testid={`einvoice-${f.format}`} style={{ opacity: 0.55, cursor: "not-allowed" }}>
                   {f.label}
+                  {f.format === preferred ? (de ? " (Ihr Format)" : " (your format)") : ""}
                 </button>{" "}
-                <span id={`why-${f.format}`} className="muted" data-testid={`einvoice-${f.format}-reason`}>
-                  {de ? "Nicht möglich: " : "Not available: "}
-                  {f.reasons.map((r) => `[${r.rule}] ${r.term} — ${r.message}`).join(" ")}
-                </span>
-              </>
-            )}
-            {f.format === preferred ? <span className="muted">{de ? " (Ihr Format)" : " (your format)"}</span> : null}
+              </span>
+            ))}
+            <span id={`why-${group[0].format}`} className="muted" data-testid={`einvoice-${group[0].format}-reason`} style={{ display: "block", marginTop: 3 }}>
+              {de ? "Nicht möglich: " : "Not available: "}
+              {reasonText(group[0])}
+            </span>
           </li>
         ))}
       </ul>
