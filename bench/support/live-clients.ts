@@ -134,7 +134,8 @@ interface Child {
 async function startChild(options: LiveClientOptions): Promise<Child> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
     // A larger young generation: the streams allocate a lot of short-lived objects per response.
-    execArgv: ["--import", "tsx", "--max-semi-space-size=32"],
+    // BENCH_CLIENT_NODE_ARGS (space-separated) adds Node options, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    execArgv: ["--import", "tsx", "--max-semi-space-size=32", ...(process.env.BENCH_CLIENT_NODE_ARGS ?? "").split(" ").filter(Boolean)],
     env: { ...process.env, [CHILD_FLAG]: "1" },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

@@ -97,11 +97,14 @@ export function jsonArray(messages: readonly string[]): string {
   return `[${messages.join(",")}]`;
 }
 
-/** Server-sent events: one `data:` frame per message (Electric's Encoder.SSE). */
-export function sseFrames(messages: readonly string[]): string {
+/**
+ * Server-sent events: one `data:` frame per message (Electric's Encoder.SSE), the batch closed by
+ * up-to-date at `upToDateAt`, which the client takes as its next offset (`<lsn>_0`).
+ */
+export function sseBatch(messages: readonly string[], upToDateAt: number): Buffer {
   let text = "";
   for (const message of messages) text += `data: ${message}\n\n`;
-  return text;
+  return Buffer.from(`${text}data: ${upToDateMessage(upToDateAt)}\n\n`);
 }
 
 export const SSE_KEEP_ALIVE = Buffer.from(": keep-alive\n\n");
@@ -127,7 +130,7 @@ export class LiveBatch {
   }
 
   get sse(): Buffer {
-    return (this.#sse ??= Buffer.from(sseFrames([...this.messages, upToDateMessage(this.head)])));
+    return (this.#sse ??= sseBatch(this.messages, this.head));
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ChangeRead } from "./change-reader.server";
 import type { ShapeEngine } from "./engine.server";
 import { mintHandle } from "./handles.server";
-import { BASE_HEADERS, formatOffset, mustRefetch, nextCursor, SSE_KEEP_ALIVE, sseFrames, upToDateMessage, type ShapeReply } from "./protocol.server";
+import { BASE_HEADERS, formatOffset, mustRefetch, nextCursor, SSE_KEEP_ALIVE, sseBatch, type ShapeReply } from "./protocol.server";
 import type { ShapeRequestDefinition } from "./shape-definition.server";
 import type { TableSchema } from "./table-schema.server";
 
@@ -57,16 +57,16 @@ async function pumpEvents(
   const { definition, schema, hash } = context;
   const deadline = Date.now() + engine.options.sseMs;
   const over = () => signal.aborted || engine.closed || Date.now() >= deadline;
+  let position = context.from;
+  let caughtUp = false;
   /** One read of this stream's own (what the hub declined); false when the shape must be refetched. */
   const readOwn = (read: ChangeRead): boolean => {
     if (read.kind === "must-refetch") return false;
-    if (read.messages.length > 0) write(Buffer.from(sseFrames([...read.messages, upToDateMessage(read.offsetPosition)])));
+    if (read.messages.length > 0) write(sseBatch(read.messages, read.offsetPosition));
     position = read.offsetPosition;
     caughtUp = read.complete;
     return true;
   };
-  let position = context.from;
-  let caughtUp = false;
   if (!readOwn(first)) return;
   while (!over()) {
     const wait = Math.min(deadline - Date.now(), KEEP_ALIVE_MS);
