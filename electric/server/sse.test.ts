@@ -7,6 +7,7 @@ import type { Db } from "~/db/db.server";
 import { signIn } from "../../test/support/portal";
 import { ShapeEngine } from "./engine.server";
 import { serveShapeHttp } from "./gateway.server";
+import { getShapeEngine } from "./instance.server";
 import { startHttpServer, type RunningServer } from "./node-http.server";
 import { account, contactScope, insertOrder, ordersDefinition, scopeOf, type AccountFixture } from "./testing/fixtures";
 import { expectedRows, ShapeCollector, TEXT_PARSER } from "./testing/shape-collector";
@@ -163,6 +164,13 @@ describe("SSE through the shape gateway", () => {
       expect(live.every((url) => url.searchParams.get("live_sse") === "true")).toBe(true); // never fell back to long-polling
       expect(gatewayRequests.slice(afterRefetch).filter((url) => url.searchParams.get("live") === "true" && url.searchParams.get("live_sse") !== "true")).toEqual([]);
       expect(client.error).toBeNull();
+
+      // A client that goes away releases its stream's place in the live hub at once (not at the
+      // stream's 60 s end).
+      const portalEngine = await getShapeEngine();
+      expect(portalEngine.liveStats.waiting).toBe(1);
+      aborter.abort();
+      await client.waitFor("the stream released", () => portalEngine.liveStats.waiting === 0, 5_000);
     } finally {
       aborter.abort();
       client.stop();
