@@ -1,4 +1,3 @@
-import { ShapeStream, type Row } from "@electric-sql/client";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,8 +8,8 @@ import { ShapeEngine } from "./engine.server";
 import { serveShapeHttp } from "./gateway.server";
 import { getShapeEngine } from "./instance.server";
 import { startHttpServer, type RunningServer } from "./node-http.server";
-import { account, contactScope, insertOrder, ordersDefinition, scopeOf, type AccountFixture } from "./testing/fixtures";
-import { expectedRows, ShapeCollector, TEXT_PARSER } from "./testing/shape-collector";
+import { account, contactScope, insertOrder, openStream, ordersDefinition, scopeOf, type AccountFixture } from "./testing/fixtures";
+import { expectedRows, ShapeCollector } from "./testing/shape-collector";
 
 /**
  * Live mode over SSE (`liveSse: true`) with the real client: against the engine alone, and through
@@ -56,14 +55,7 @@ afterAll(async () => {
 describe("shape engine over SSE", () => {
   it("streams live changes as server-sent events and resumes across reconnects", async () => {
     const aborter = new AbortController();
-    const stream = new ShapeStream<Row>({
-      url: `${server.url}/v1/shape`,
-      liveSse: true,
-      signal: aborter.signal,
-      parser: TEXT_PARSER,
-      backoffOptions: { initialDelay: 50, maxDelay: 500, multiplier: 2 },
-    });
-    const client = new ShapeCollector(stream);
+    const client = new ShapeCollector(openStream(`${server.url}/v1/shape`, {}, aborter.signal, undefined, { liveSse: true }));
     try {
       await client.waitForUpToDate();
       const first = await insertOrder(db, { accountId: kessler.id, locationId: null });
@@ -106,16 +98,8 @@ describe("SSE through the shape gateway", () => {
     const accountRows = () => expectedRows(db, "sales_orders", columns, `t.account_id = $1`, [kessler.id]);
 
     const aborter = new AbortController();
-    const stream = new ShapeStream<Row>({
-      url: gatewayBase,
-      params: { account: kessler.id },
-      headers: { cookie: await signIn("viewer@kessler.example") },
-      liveSse: true,
-      signal: aborter.signal,
-      parser: TEXT_PARSER,
-      backoffOptions: { initialDelay: 50, maxDelay: 500, multiplier: 2 },
-    });
-    const client = new ShapeCollector(stream);
+    const cookie = await signIn("viewer@kessler.example");
+    const client = new ShapeCollector(openStream(gatewayBase, { account: kessler.id }, aborter.signal, { cookie }, { liveSse: true }));
     try {
       await client.waitForUpToDate();
       expect(client.byId()).toEqual(await viewerRows());
