@@ -24,7 +24,7 @@ import { electricSchema, loadTableSchema, type TableSchema } from "./table-schem
 export interface ShapeEngineOptions {
   /** How long a live request is held when nothing changes (Electric: 20 s; the client aborts at 45 s). */
   longPollMs?: number;
-  /** How long an SSE response stays open before the client reconnects (Electric: 60 s). */
+  /** How long an SSE response stays open at most before the client reconnects (Electric: 60 s; each stream ends after 3/4 of it to all of it). */
   sseMs?: number;
   /** Most change entries per response; a response never ends inside a transaction. */
   chunkEntries?: number;

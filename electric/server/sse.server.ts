@@ -55,7 +55,9 @@ async function pumpEvents(
   signal: AbortSignal,
 ): Promise<void> {
   const { definition, schema, hash } = context;
-  const deadline = Date.now() + engine.options.sseMs;
+  // Ends between 3/4 of sseMs and sseMs: streams that started together (every client after a
+  // restart, or a benchmark's) would otherwise reconnect together every sseMs for ever.
+  const deadline = Date.now() + engine.options.sseMs * (0.75 + 0.25 * Math.random());
   const over = () => signal.aborted || engine.closed || Date.now() >= deadline;
   let position = context.from;
   let caughtUp = false;
