@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Browser, Cookie } from "@playwright/test";
 import type { Db } from "../app/db/db.server";
 import { median, percentile, recordBench, type BenchResult } from "./lib";
-import { openLiveClients, type LiveClients } from "./support/live-clients";
+import { openLiveClients, type LiveClients, type RequestCounts } from "./support/live-clients";
 import {
   cookieHeader, createBenchDatabase, launchChromium, log, newBenchContext, processCpuMs, replicaStatus, scaleTo, secs, sessionCookies,
   startPortal, warmEngine, type BenchDatabase, type Portal, type ReplicaStatusSnapshot,
@@ -29,6 +29,11 @@ import { countRows, gatewayDownload, postgresExport, shapeSelects } from "./supp
  *     worktree) on the same database and alternates old and new in blocks of half the rounds
  *     (old, new, new, old), so both see the same machine load; BENCH_LIVE_FETCH=previous gives the
  *     streams undici's fetch() instead of request() (bench/support/live-clients.ts).
+ *     BENCH_LIVE_MODE=long-poll|sse|both (default both): how the streams stay live. Both measures
+ *     each client count twice in the same run, long-poll first, then `liveSse: true` (one SSE
+ *     response held open per stream), recorded as separate cases (the SSE ones end in "(SSE)").
+ *     The streams' requests are counted by kind, so an SSE stream that fell back to long-polling
+ *     (the client does after 3 SSE responses shorter than 1 s) shows up in the log and the results.
  */
 
 const ACCOUNT = "10001";
@@ -45,7 +50,11 @@ const PARTS = new Set((process.env.BENCH_SYNC_PARTS ?? "initial,live").split(","
 const LIVE_CLIENTS = process.env.BENCH_LIVE_CLIENTS ? process.env.BENCH_LIVE_CLIENTS.split(",").map(Number) : null;
 const LIVE_ROUNDS = process.env.BENCH_LIVE_ROUNDS ? Number(process.env.BENCH_LIVE_ROUNDS) : null;
 const COMPARE_DIR = process.env.BENCH_LIVE_COMPARE || null;
-const PARTIAL = !(PARTS.has("initial") && PARTS.has("live")) || LIVE_CLIENTS !== null || LIVE_ROUNDS !== null || COMPARE_DIR !== null;
+const LIVE_MODE = process.env.BENCH_LIVE_MODE ?? "both";
+if (!["long-poll", "sse", "both"].includes(LIVE_MODE)) throw new Error(`BENCH_LIVE_MODE must be long-poll, sse or both, not ${LIVE_MODE}`);
+const LIVE_MODES: ("long-poll" | "sse")[] = LIVE_MODE === "both" ? ["long-poll", "sse"] : [LIVE_MODE as "long-poll" | "sse"];
+const PARTIAL =
+  !(PARTS.has("initial") && PARTS.has("live")) || LIVE_CLIENTS !== null || LIVE_ROUNDS !== null || COMPARE_DIR !== null || LIVE_MODE !== "both";
 // BENCH_SYNC_DOCS=100000 limits the initial sync to the given sizes (also a partial run).
 const ONLY_DOCS = process.env.BENCH_SYNC_DOCS ? process.env.BENCH_SYNC_DOCS.split(",").map(Number) : null;
 // BENCH_SYNC_WORKERS=old=/path/to/worker.js,new=public/replica/worker.js: each initial-sync run is
@@ -219,59 +228,81 @@ export default async function syncBench(): Promise<void> {
     }
     const orderId = target[0].id;
     for (const { clients, rounds } of PARTS.has("live") ? LIVE : []) {
-      const stats = new Map(portals.map(({ label }) => [label, emptyLiveStats()]));
-      // Compare: blocks of half the rounds, old, new, new, old (each block opens its own clients).
-      const blocks = portals.length === 1 ? portals : [portals[0], portals[1], portals[1], portals[0]];
-      const perBlock = portals.length === 1 ? rounds : Math.ceil(rounds / 2);
-      for (const block of blocks) {
-        live = await openLiveClients({
-          url: `${block.portal.baseUrl}/sync/shapes/orders`,
-          params: { account: target[0].account_id },
-          cookie: cookieHeader(nordhavn),
-          count: clients,
-        });
-        await measureLive(db, live, block.portal, orderId, clients, perBlock, block.label, stats.get(block.label)!);
-        await live.close();
-        live = null;
-      }
-      const base = stats.get("old");
-      for (const { label } of portals) {
-        const st = stats.get(label)!;
-        const n = st.commits;
-        const suffix = portals.length > 1 ? ` [${label} portal]` : "";
-        log(
-          `  ${clients} client(s)${suffix}, ${n} commits: p50 ${percentile(st.latencies, 50).toFixed(1)} ms, p95 ${percentile(st.latencies, 95).toFixed(1)} ms, max ${Math.max(...st.latencies).toFixed(1)} ms` +
-            `${st.missed ? `, ${st.missed} deliveries missed (30 s)` : ""}${st.errors.length ? `, ${st.errors.length} client errors: ${st.errors[0]}` : ""}`,
-        );
-        log(
-          `    per commit: first client ${median(st.first).toFixed(1)} ms, last ${median(st.last).toFixed(1)} ms (medians); ` +
-            `CPU from commit to last delivery: portal ${(st.portalCpu / n).toFixed(0)} ms (median ${median(st.portalCpuPerCommit).toFixed(0)}), ` +
-            `client processes ${(st.clientCpu / n).toFixed(0)} ms (median ${median(st.clientCpuPerCommit).toFixed(0)}), this process ${(st.benchCpu / n).toFixed(0)} ms`,
-        );
-        const label0 = `live commit → client, ${clients} concurrent client${clients === 1 ? "" : "s"}${suffix}`;
-        const vs = label === "new" && base ? { baseline: `old portal (${COMPARE_DIR}), same run, interleaved blocks` } : {};
-        for (const [metric, p] of [["p50", 50], ["p95", 95]] as const) {
-          results.push({ case: label0, metric, unit: "ms", value: round(percentile(st.latencies, p)), samples: st.latencies.length, ...(base && label === "new" ? { ...vs, baseline_value: round(percentile(base.latencies, p)) } : {}) });
+      const p95ByMode = new Map<string, { p95: number; clientCpu: number; portalCpu: number }>();
+      for (const mode of LIVE_MODES) {
+        const modeSuffix = mode === "sse" ? " (SSE)" : "";
+        const stats = new Map(portals.map(({ label }) => [label, emptyLiveStats()]));
+        // Compare: blocks of half the rounds, old, new, new, old (each block opens its own clients).
+        const blocks = portals.length === 1 ? portals : [portals[0], portals[1], portals[1], portals[0]];
+        const perBlock = portals.length === 1 ? rounds : Math.ceil(rounds / 2);
+        for (const block of blocks) {
+          live = await openLiveClients({
+            url: `${block.portal.baseUrl}/sync/shapes/orders`,
+            params: { account: target[0].account_id },
+            cookie: cookieHeader(nordhavn),
+            count: clients,
+            sse: mode === "sse",
+          });
+          await measureLive(db, live, block.portal, orderId, clients, perBlock, `${block.label}${mode === "sse" ? " sse" : ""}`, stats.get(block.label)!);
+          await live.close();
+          live = null;
         }
-        results.push({ case: label0, metric: "max", unit: "ms", value: round(Math.max(...st.latencies)), samples: st.latencies.length });
-        if (clients > 1) results.push({ case: `${label0}: until the last client has it (per commit)`, metric: "median", unit: "ms", value: round(median(st.last)), samples: st.last.length });
-        results.push({
-          case: `${label0}: portal CPU per commit (commit → last delivery)`, metric: "mean", unit: "ms", value: round(st.portalCpu / n), samples: n,
-          ...(base && label === "new" ? { ...vs, baseline_value: round(base.portalCpu / base.commits) } : {}),
-        });
-        results.push({
-          case: `${label0}: portal CPU per commit (commit → last delivery)`, metric: "median", unit: "ms", value: round(median(st.portalCpuPerCommit)), samples: n,
-          ...(base && label === "new" ? { ...vs, baseline_value: round(median(base.portalCpuPerCommit)) } : {}),
-        });
-        results.push({ case: `${label0}: client processes' CPU per commit (commit → last delivery)`, metric: "mean", unit: "ms", value: round(st.clientCpu / n), samples: n });
-        results.push({ case: `${label0}: client processes' CPU per commit (commit → last delivery)`, metric: "median", unit: "ms", value: round(median(st.clientCpuPerCommit)), samples: n });
-        if (st.missed > 0) results.push({ case: `${label0}: deliveries not seen within 30 s`, metric: "count", unit: "deliveries", value: st.missed, samples: clients * n });
+        const base = stats.get("old");
+        for (const { label } of portals) {
+          const st = stats.get(label)!;
+          const n = st.commits;
+          const suffix = portals.length > 1 ? ` [${label} portal]` : "";
+          const r = st.requests;
+          log(
+            `  ${clients} client(s)${modeSuffix}${suffix}, ${n} commits: p50 ${percentile(st.latencies, 50).toFixed(1)} ms, p95 ${percentile(st.latencies, 95).toFixed(1)} ms, max ${Math.max(...st.latencies).toFixed(1)} ms` +
+              `${st.missed ? `, ${st.missed} deliveries missed (30 s)` : ""}${st.errors.length ? `, ${st.errors.length} client errors: ${st.errors[0]}` : ""}`,
+          );
+          log(
+            `    per commit: first client ${median(st.first).toFixed(1)} ms, last ${median(st.last).toFixed(1)} ms (medians); ` +
+              `CPU from commit to last delivery: portal ${(st.portalCpu / n).toFixed(0)} ms (median ${median(st.portalCpuPerCommit).toFixed(0)}), ` +
+              `client processes ${(st.clientCpu / n).toFixed(0)} ms (median ${median(st.clientCpuPerCommit).toFixed(0)}), this process ${(st.benchCpu / n).toFixed(0)} ms`,
+          );
+          const t = st.requestsTotal;
+          log(
+            `    requests sent by the streams while measured: ${r.sse} SSE, ${r.longPoll} live long-polls, ${r.catchUp} catch-up/snapshot; ` +
+              `since they started: ${t.sse} SSE, ${t.longPoll} live long-polls, ${t.catchUp} catch-up/snapshot`,
+          );
+          const label0 = `live commit → client, ${clients} concurrent client${clients === 1 ? "" : "s"}${modeSuffix}${suffix}`;
+          const vs = label === "new" && base ? { baseline: `old portal (${COMPARE_DIR}), same run, interleaved blocks` } : {};
+          for (const [metric, p] of [["p50", 50], ["p95", 95]] as const) {
+            results.push({ case: label0, metric, unit: "ms", value: round(percentile(st.latencies, p)), samples: st.latencies.length, ...(base && label === "new" ? { ...vs, baseline_value: round(percentile(base.latencies, p)) } : {}) });
+          }
+          results.push({ case: label0, metric: "max", unit: "ms", value: round(Math.max(...st.latencies)), samples: st.latencies.length });
+          if (clients > 1) results.push({ case: `${label0}: until the last client has it (per commit)`, metric: "median", unit: "ms", value: round(median(st.last)), samples: st.last.length });
+          results.push({
+            case: `${label0}: portal CPU per commit (commit → last delivery)`, metric: "mean", unit: "ms", value: round(st.portalCpu / n), samples: n,
+            ...(base && label === "new" ? { ...vs, baseline_value: round(base.portalCpu / base.commits) } : {}),
+          });
+          results.push({
+            case: `${label0}: portal CPU per commit (commit → last delivery)`, metric: "median", unit: "ms", value: round(median(st.portalCpuPerCommit)), samples: n,
+            ...(base && label === "new" ? { ...vs, baseline_value: round(median(base.portalCpuPerCommit)) } : {}),
+          });
+          results.push({ case: `${label0}: client processes' CPU per commit (commit → last delivery)`, metric: "mean", unit: "ms", value: round(st.clientCpu / n), samples: n });
+          results.push({ case: `${label0}: client processes' CPU per commit (commit → last delivery)`, metric: "median", unit: "ms", value: round(median(st.clientCpuPerCommit)), samples: n });
+          if (mode === "sse") {
+            results.push({ case: `${label0}: live long-polls sent while measured (a stream fell back from SSE)`, metric: "count", unit: "requests", value: r.longPoll, samples: n });
+          }
+          if (label === "new") p95ByMode.set(mode, { p95: percentile(st.latencies, 95), clientCpu: st.clientCpu / n, portalCpu: st.portalCpu / n });
+          if (st.missed > 0) results.push({ case: `${label0}: deliveries not seen within 30 s`, metric: "count", unit: "deliveries", value: st.missed, samples: clients * n });
+        }
+        if (base) {
+          const now = stats.get("new")!;
+          log(
+            `    new/old at ${clients}${modeSuffix}: p95 ${(percentile(now.latencies, 95) / percentile(base.latencies, 95)).toFixed(2)}×, ` +
+              `portal CPU per commit ${(now.portalCpu / now.commits / (base.portalCpu / base.commits)).toFixed(2)}× (medians ${(median(now.portalCpuPerCommit) / median(base.portalCpuPerCommit)).toFixed(2)}×)`,
+          );
+        }
       }
-      if (base) {
-        const now = stats.get("new")!;
+      const [poll, sse] = [p95ByMode.get("long-poll"), p95ByMode.get("sse")];
+      if (poll && sse) {
         log(
-          `    new/old at ${clients}: p95 ${(percentile(now.latencies, 95) / percentile(base.latencies, 95)).toFixed(2)}×, ` +
-            `portal CPU per commit ${(now.portalCpu / now.commits / (base.portalCpu / base.commits)).toFixed(2)}× (medians ${(median(now.portalCpuPerCommit) / median(base.portalCpuPerCommit)).toFixed(2)}×)`,
+          `    SSE/long-poll at ${clients}, same run: p95 ${(sse.p95 / poll.p95).toFixed(2)}× (${sse.p95.toFixed(0)} vs ${poll.p95.toFixed(0)} ms), ` +
+            `portal CPU per commit ${(sse.portalCpu / poll.portalCpu).toFixed(2)}×, client processes' CPU per commit ${(sse.clientCpu / poll.clientCpu).toFixed(2)}×`,
         );
       }
     }
@@ -298,9 +329,13 @@ interface LiveStats {
   portalCpuPerCommit: number[];
   clientCpuPerCommit: number[];
   errors: string[];
+  /** Requests the streams sent from the first measured commit to the last (all blocks). */
+  requests: RequestCounts;
+  /** Requests the streams sent from their start to the last measured commit (all blocks). */
+  requestsTotal: RequestCounts;
 }
 
-const emptyLiveStats = (): LiveStats => ({ commits: 0, latencies: [], first: [], last: [], missed: 0, portalCpu: 0, clientCpu: 0, benchCpu: 0, portalCpuPerCommit: [], clientCpuPerCommit: [], errors: [] });
+const emptyLiveStats = (): LiveStats => ({ commits: 0, latencies: [], first: [], last: [], missed: 0, portalCpu: 0, clientCpu: 0, benchCpu: 0, portalCpuPerCommit: [], clientCpuPerCommit: [], errors: [], requests: { sse: 0, longPoll: 0, catchUp: 0 }, requestsTotal: { sse: 0, longPoll: 0, catchUp: 0 } });
 
 /** `rounds` commits of one order with `live` parked on `portal`; adds to `stats` and logs each commit. */
 async function measureLive(db: Db, live: LiveClients, portal: Portal, orderId: string, clients: number, rounds: number, label: string, stats: LiveStats): Promise<void> {
@@ -313,6 +348,7 @@ async function measureLive(db: Db, live: LiveClients, portal: Portal, orderId: s
   await db.query(`UPDATE sales_orders SET buyer_name = $2, updated_at = now() WHERE id = $1`, [orderId, warmUp]);
   await warmed;
   await sleep(clients >= 1000 ? 4_000 : 1_500);
+  const before = live.requests();
   for (let r = 0; r < rounds; r += 1) {
     const marker = `bench-live-${label}-${clients}-${stats.commits}-${Date.now()}`;
     const seen = live.watch(orderId, "buyer_name", marker, 30_000);
@@ -346,6 +382,13 @@ async function measureLive(db: Db, live: LiveClients, portal: Portal, orderId: s
     await sleep(clients >= 1000 ? 4_000 : 1_500);
   }
   stats.errors.push(...live.errors());
+  const after = live.requests();
+  stats.requests.sse += after.sse - before.sse;
+  stats.requests.longPoll += after.longPoll - before.longPoll;
+  stats.requests.catchUp += after.catchUp - before.catchUp;
+  stats.requestsTotal.sse += after.sse;
+  stats.requestsTotal.longPoll += after.longPoll;
+  stats.requestsTotal.catchUp += after.catchUp;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

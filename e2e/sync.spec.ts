@@ -50,6 +50,12 @@ test("the replica syncs, and search finds an invoice by number prefix, by PO and
 
 test("a change committed in Postgres appears in the open page without a reload", async ({ page }) => {
   test.setTimeout(120_000);
+  // The replica worker keeps live shapes over Server-Sent Events (electric/replica/sync.ts).
+  const liveRequests: URL[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === "/sync/shapes/invoices" && url.searchParams.get("live") === "true") liveRequests.push(url);
+  });
   await signIn(page, "buyer@kessler.example");
   await waitForReplica(page);
   const [invoice] = await sql<{ id: string; number: string; gross: string }>(
@@ -63,6 +69,8 @@ test("a change committed in Postgres appears in the open page without a reload",
   await sql(`UPDATE invoices SET paid_amount = gross_amount, amount_due = 0, status = 'paid' WHERE id = $1`, [invoice.id]);
   await expect(page.locator("h1")).toContainText(/Bezahlt|Paid/, { timeout: 10_000 });
   console.log(`paid status visible ${Date.now() - started} ms after commit`);
+  expect(liveRequests.length).toBeGreaterThan(0);
+  expect(liveRequests.every((url) => url.searchParams.get("live_sse") === "true")).toBe(true);
 });
 
 test("offline, a reload still lists and searches from the replica", async ({ page, context }) => {

@@ -3,6 +3,7 @@ import { isChangeMessage, isControlMessage, ShapeStream, type Row } from "@elect
 // Node's bundled undici does not export Agent and mixing versions of the two is not guaranteed.
 import { Agent, Client as UndiciClient, fetch as undiciFetch } from "undici";
 import { fork, type ChildProcess } from "node:child_process";
+import { Readable } from "node:stream";
 import { setMaxListeners } from "node:events";
 import { fileURLToPath } from "node:url";
 import { log, processCpuMs } from "./portal";
@@ -22,6 +23,12 @@ import { log, processCpuMs } from "./portal";
  * is a fraction of the CPU of undici's full fetch() per long-poll, and the client processes share
  * the 2 cores with the portal, so their CPU shows up as commit → client latency.
  * BENCH_LIVE_FETCH=previous keeps undici's fetch() over one shared Agent (the benchmark before).
+ *
+ * `sse: true` gives the streams `liveSse: true`: once up to date each holds one Server-Sent Events
+ * response open (its body streamed, not buffered) instead of a long-poll per change. The client
+ * falls back to long-polling by itself after 3 SSE responses that ended within 1 s (proxy
+ * buffering), so every request the streams send is counted by kind (`requests()`): in SSE mode,
+ * live requests without `live_sse` mean some stream fell back.
  */
 const STREAMS_PER_PROCESS = 500;
 const CHILD_FLAG = "LL_LIVE_CLIENTS_CHILD";
@@ -39,6 +46,8 @@ export interface LiveClients {
   errors(): string[];
   /** CPU (user + system) the streams' processes used so far, in ms (Linux /proc; NaN elsewhere). */
   cpuMs(): number;
+  /** Requests the streams sent so far, by kind (as of the last watch()). */
+  requests(): RequestCounts;
   close(): Promise<void>;
 }
 
@@ -58,8 +67,21 @@ interface Watch {
   check(): void;
 }
 
+export interface RequestCounts {
+  /** Live requests with live_sse=true (each an SSE response held open). */
+  sse: number;
+  /** Live long-polls (live=true without live_sse). */
+  longPoll: number;
+  /** Snapshots and catch-up requests (not live). */
+  catchUp: number;
+}
+
+const noRequests = (): RequestCounts => ({ sse: 0, longPoll: 0, catchUp: 0 });
+
 export interface LiveClientOptions {
   url: string;
+  /** liveSse: true on every stream. */
+  sse?: boolean;
   params: { account: string };
   cookie: string;
   count: number;
@@ -68,7 +90,7 @@ export interface LiveClientOptions {
 }
 
 type ToChild = { type: "start"; options: LiveClientOptions } | { type: "watch"; rowId: string; column: string; value: string; timeoutMs: number } | { type: "close" };
-type FromChild = { type: "started" } | { type: "seen"; times: (number | null)[]; errors: string[] } | { type: "closed" };
+type FromChild = { type: "started" } | { type: "seen"; times: (number | null)[]; errors: string[]; requests: RequestCounts } | { type: "closed" };
 
 export async function openLiveClients(options: LiveClientOptions): Promise<LiveClients> {
   const started = performance.now();
@@ -80,6 +102,7 @@ export async function openLiveClients(options: LiveClientOptions): Promise<LiveC
     }),
   );
   let errors: string[] = [];
+  let requests = noRequests();
   const collect = async (message: ToChild, wanted: FromChild["type"]) =>
     Promise.all(children.map((child) => child.request(message, wanted)));
   const firstErrors = (await collect({ type: "watch", rowId: "", column: "", value: "", timeoutMs: 0 }, "seen")).flatMap((m) => (m.type === "seen" ? m.errors : []));
@@ -89,10 +112,12 @@ export async function openLiveClients(options: LiveClientOptions): Promise<LiveC
     async watch(rowId, column, value, timeoutMs) {
       const answers = await collect({ type: "watch", rowId, column, value, timeoutMs }, "seen");
       errors = answers.flatMap((m) => (m.type === "seen" ? m.errors : []));
+      requests = sumRequests(answers.flatMap((m) => (m.type === "seen" ? [m.requests] : [])));
       // Wall clock → this process's performance.now().
       return answers.flatMap((m) => (m.type === "seen" ? m.times : [])).map((t) => (t === null ? null : t - performance.timeOrigin));
     },
     errors: () => errors,
+    requests: () => requests,
     cpuMs: () => children.reduce((sum, child) => sum + processCpuMs(child.pid), 0),
     async close() {
       await Promise.all(children.map((child) => child.close()));
@@ -109,7 +134,8 @@ interface Child {
 async function startChild(options: LiveClientOptions): Promise<Child> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
     // A larger young generation: the streams allocate a lot of short-lived objects per response.
-    execArgv: ["--import", "tsx", "--max-semi-space-size=32"],
+    // BENCH_CLIENT_NODE_ARGS (space-separated) adds Node options, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    execArgv: ["--import", "tsx", "--max-semi-space-size=32", ...(process.env.BENCH_CLIENT_NODE_ARGS ?? "").split(" ").filter(Boolean)],
     env: { ...process.env, [CHILD_FLAG]: "1" },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -149,15 +175,23 @@ async function openLocalClients(options: LiveClientOptions): Promise<LiveClients
   // previous: one long-poll per client, far more connections per origin than any default pool would allow.
   const agent = previous ? new Agent({ connections: options.count + 50, pipelining: 1, headersTimeout: 90_000, bodyTimeout: 90_000, keepAliveTimeout: 30_000 }) : null;
   const connections: UndiciClient[] = [];
+  const requests = noRequests();
+  const counted = (inner: typeof fetch): typeof fetch => (input, init) => {
+    const search = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url).searchParams;
+    if (search.get("live") !== "true") requests.catchUp += 1;
+    else if (search.get("live_sse") === "true") requests.sse += 1;
+    else requests.longPoll += 1;
+    return inner(input, init);
+  };
   const fetchFor = (): typeof fetch => {
     if (agent) {
-      return ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-        undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent })) as unknown as typeof fetch;
+      return counted(((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+        undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent })) as unknown as typeof fetch);
     }
     const origin = new URL(options.url).origin;
     const connection = new UndiciClient(origin, { pipelining: 1, headersTimeout: 90_000, bodyTimeout: 90_000, keepAliveTimeout: 30_000 });
     connections.push(connection);
-    return requestAsFetch(connection);
+    return counted(requestAsFetch(connection));
   };
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // every stream listens to it
@@ -175,6 +209,7 @@ async function openLocalClients(options: LiveClientOptions): Promise<LiveClients
         signal: abort.signal,
         parser: TEXT_PARSER,
         fetchClient: fetchFor(),
+        liveSse: options.sse ?? false,
         warnOnHttp: false,
         backoffOptions: { initialDelay: 100, maxDelay: 2_000, multiplier: 2 },
         onError: (error) => {
@@ -235,6 +270,7 @@ async function openLocalClients(options: LiveClientOptions): Promise<LiveClients
       });
     },
     errors: () => clients.flatMap((c) => (c.error ? [c.error] : [])),
+    requests: () => ({ ...requests }),
     cpuMs: () => {
       const usage = process.cpuUsage();
       return (usage.user + usage.system) / 1000;
@@ -248,7 +284,8 @@ async function openLocalClients(options: LiveClientOptions): Promise<LiveClients
 
 /**
  * A fetch() for one stream on its own connection: undici's request(), the answer buffered and
- * wrapped in a Response. GET only, which is all the ShapeStream sends.
+ * wrapped in a Response; an event stream's body is streamed instead (it stays open for up to a
+ * minute, the client reads each frame as it comes). GET only, which is all the ShapeStream sends.
  */
 function requestAsFetch(connection: UndiciClient): typeof fetch {
   return (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
@@ -262,12 +299,15 @@ function requestAsFetch(connection: UndiciClient): typeof fetch {
       headers: requestHeaders,
       signal: init?.signal ?? undefined,
     });
-    const body = Buffer.from(await answer.body.arrayBuffer());
     const headers = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       else if (value !== undefined) headers.set(name, value);
     }
+    if (headers.get("content-type")?.startsWith("text/event-stream")) {
+      return new Response(Readable.toWeb(answer.body) as ReadableStream<Uint8Array>, { status: answer.statusCode, headers });
+    }
+    const body = Buffer.from(await answer.body.arrayBuffer());
     const empty = answer.statusCode === 204 || answer.statusCode === 304;
     return new Response(empty ? null : body, { status: answer.statusCode, headers });
   }) as typeof fetch;
@@ -284,11 +324,21 @@ if (process.env[CHILD_FLAG] === "1" && process.send) {
       } else if (message.type === "watch" && local) {
         const times = message.timeoutMs > 0 ? await local.watch(message.rowId, message.column, message.value, message.timeoutMs) : [];
         // performance.now() → wall clock, comparable across processes.
-        send({ type: "seen", times: times.map((t) => (t === null ? null : t + performance.timeOrigin)), errors: local.errors() });
+        send({ type: "seen", times: times.map((t) => (t === null ? null : t + performance.timeOrigin)), errors: local.errors(), requests: local.requests() });
       } else if (message.type === "close") {
         await local?.close();
         process.exit(0);
       }
     })();
   });
+}
+
+function sumRequests(counts: readonly RequestCounts[]): RequestCounts {
+  const total = noRequests();
+  for (const c of counts) {
+    total.sse += c.sse;
+    total.longPoll += c.longPoll;
+    total.catchUp += c.catchUp;
+  }
+  return total;
 }

@@ -63,9 +63,12 @@ export interface Portal {
   stop(): Promise<void>;
 }
 
+let portsTaken = 0;
+
 async function freePort(): Promise<number> {
-  // BENCH_PORT: a fixed port (helpers sharing a machine each get their own).
-  if (process.env.BENCH_PORT) return Number(process.env.BENCH_PORT);
+  // BENCH_PORT: fixed ports (helpers sharing a machine each get their own): the first portal takes
+  // it, a second one (BENCH_LIVE_COMPARE's old portal) the next, and so on.
+  if (process.env.BENCH_PORT) return Number(process.env.BENCH_PORT) + portsTaken++;
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

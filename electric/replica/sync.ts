@@ -11,11 +11,16 @@ import { getSearchState, rebuildSearchIndex, type ProgressCallback } from "./sea
  * Two ways to stay current, because of the browser's connection limit: over HTTP/1.1 a browser
  * opens at most 6 connections per host, and one live long-poll per shape (25 shapes) would starve
  * the page's own requests for up to 20 s each. So:
- * - "live": one long-lived long-polling stream per shape; right when the gateway speaks HTTP/2+.
+ * - "live": one long-lived stream per shape; right when the gateway speaks HTTP/2+.
  * - "interval": catch-up rounds (`subscribe: false` streams, at most `concurrency` at a time) every
  *   `intervalMs`, plus `refresh()` on demand (after a Remix action, say).
  * - "auto" (default): catch up once, then pick "live" if the sync requests went over h2/h3
  *   (Resource Timing's nextHopProtocol), else "interval".
+ *
+ * Live streams use Server-Sent Events (`liveSse: true`): one response held open per stream, a
+ * frame per change, instead of a long-poll answered and asked again after every change
+ * (docs/decisions/007, addendum). Behind a proxy that buffers event streams, the client itself
+ * falls back to long-polling after three SSE responses shorter than a second.
  */
 
 export type SyncMode = "auto" | "live" | "interval";
@@ -204,6 +209,7 @@ export class SyncController {
         offset: from ? (from.offset as `${number}_${number}`) : "-1",
         handle: from?.handle,
         subscribe: live,
+        liveSse: live,
         signal: abort.signal,
         parser: PG_TEXT_PARSER,
         fetchClient: this.rawSnapshotFetch(state, abort.signal),

@@ -1,7 +1,7 @@
 import type { Db } from "~/db/db.server";
 import { readChanges, type ChangeRead } from "./change-reader.server";
 import { HandleStore, mintHandle, recordHandle } from "./handles.server";
-import { LiveHub } from "./live-hub.server";
+import { LiveHub, type LiveResult } from "./live-hub.server";
 import { LiveNotifier } from "./live-notifier.server";
 import {
   badRequest,
@@ -24,7 +24,7 @@ import { electricSchema, loadTableSchema, type TableSchema } from "./table-schem
 export interface ShapeEngineOptions {
   /** How long a live request is held when nothing changes (Electric: 20 s; the client aborts at 45 s). */
   longPollMs?: number;
-  /** How long an SSE response stays open before the client reconnects (Electric: 60 s). */
+  /** How long an SSE response stays open at most before the client reconnects (Electric: 60 s; each stream ends after 3/4 of it to all of it). */
   sseMs?: number;
   /** Most change entries per response; a response never ends inside a transaction. */
   chunkEntries?: number;
@@ -146,11 +146,12 @@ export class ShapeEngine {
   ): Promise<ShapeReply> {
     const deadline = Date.now() + (params.live ? this.options.longPollMs : 0);
     let position = from;
-    if (params.live && this.#hub.accepts(definition, schema)) {
+    const waiting = params.live ? this.waitLive({ definition, schema, hash, position }, this.options.longPollMs, signal) : null;
+    if (waiting) {
       const cursor = () => nextCursor(params.cursor, this.options.longPollMs / 1000);
-      const live = await this.#hub.wait({ definition, schema, hash, position }, this.options.longPollMs, signal);
+      const live = await waiting;
       if (live.kind === "changes") {
-        return shapeReply({ handle, offsetPosition: live.offsetPosition, body: live.body, upToDateAt: live.offsetPosition, schema: null, cursor: cursor() });
+        return shapeReply({ handle, offsetPosition: live.offsetPosition, body: live.batch.json, upToDateAt: live.offsetPosition, schema: null, cursor: cursor() });
       }
       if (live.kind === "idle") {
         return shapeResponse({ handle, offsetPosition: live.offsetPosition, messages: [], upToDateAt: live.offsetPosition, schema: null, cursor: cursor() });
@@ -176,6 +177,18 @@ export class ShapeEngine {
       }
       await this.notifier.waitFor(definition.table, since, remaining, signal);
     }
+  }
+
+  /**
+   * Parks a live request (a long-poll or an SSE stream between batches) in the shared live hub;
+   * null when the hub does not take this definition (the caller reads per request).
+   */
+  waitLive(
+    request: { definition: ShapeRequestDefinition; schema: TableSchema; hash: string; position: number },
+    ms: number,
+    signal: AbortSignal,
+  ): Promise<LiveResult> | null {
+    return this.#hub.accepts(request.definition, request.schema) ? this.#hub.wait(request, ms, signal) : null;
   }
 
   /**

@@ -1,13 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { contactCan } from "~/modules/access/permissions";
 import type { Scope } from "~/modules/access/scope.server";
 import { syncAccessCache } from "~/modules/access/sync-access.server";
 import { findShape, shapeConditions, type ShapeCondition, type ShapeDefinition } from "../shapes/registry";
 import { proxyToElectric } from "./electric-proxy.server";
 import { getShapeEngine } from "./instance.server";
-import { BASE_HEADERS, toResponse, type ShapeReply } from "./protocol.server";
+import { BASE_HEADERS, isEventStream, toResponse, type EventStreamBody, type ShapeReply } from "./protocol.server";
 import { requestDefinition, type ShapeRequestDefinition } from "./shape-definition.server";
 
 export { activeScope } from "~/modules/access/sync-access.server";
@@ -86,32 +84,74 @@ async function authorize(request: GatewayRequest, shapeName: string): Promise<Au
  * held (logout, disabled contact, changed membership), the answer is dropped and the request is
  * answered again under the new access: 401/403, or 409 when only the scope changed. One
  * AbortController per answer: it ends the hold when the client goes away or the access is revoked.
+ * An SSE answer keeps its hold (and the session grant) for the stream's whole life: a revocation
+ * ends the stream, and the client's next request is answered under the new access.
  */
 async function serveFromEngine(request: GatewayRequest, shapeName: string): Promise<ShapeReply> {
   for (;;) {
     const authorized = await authorize(request, shapeName);
     if (authorized.kind === "reply") return authorized.reply;
-    const { shape, definition } = authorized;
-    const held = new AbortController();
-    let revoked = false;
-    const end = () => held.abort();
-    const stopGone = request.onGone(end);
-    const stopRevoke = authorized.onRevoke(() => {
-      revoked = true;
-      held.abort();
-    });
+    const hold = holdRequest(request, authorized);
+    let handedOver = false;
     try {
-      if (request.gone()) held.abort();
       const engine = await getShapeEngine();
-      const reply = await guarded(shape, request, () => engine.serve(request.search, definition, held.signal));
-      if (!revoked || request.gone()) return reply;
-      if (reply.body instanceof ReadableStream) await reply.body.cancel();
+      const reply = await guarded(authorized.shape, request, () => engine.serve(request.search, authorized.definition, hold.signal));
+      if (isEventStream(reply.body) && !hold.revoked()) {
+        handedOver = true;
+        return { ...reply, body: heldEventStream(reply.body, hold) };
+      }
+      if (!hold.revoked() || request.gone()) return reply;
     } finally {
+      if (!handedOver) hold.end();
+    }
+  }
+}
+
+interface Hold {
+  signal: AbortSignal;
+  revoked: () => boolean;
+  abort: () => void;
+  /** Stops listening and releases the session grant. */
+  end: () => void;
+}
+
+function holdRequest(request: GatewayRequest, authorized: Extract<Authorized, { kind: "shape" }>): Hold {
+  const held = new AbortController();
+  let revoked = false;
+  const abort = () => held.abort();
+  const stopGone = request.onGone(abort);
+  const stopRevoke = authorized.onRevoke(() => {
+    revoked = true;
+    held.abort();
+  });
+  if (request.gone()) held.abort();
+  return {
+    signal: held.signal,
+    revoked: () => revoked,
+    abort,
+    end: () => {
       stopGone();
       stopRevoke();
       authorized.release();
-    }
-  }
+    },
+  };
+}
+
+/** The engine's event stream, ended by the hold (client gone, access revoked) as well as by its writer. */
+function heldEventStream(body: EventStreamBody, hold: Hold): EventStreamBody {
+  return {
+    kind: "event-stream",
+    pump: async (write, signal) => {
+      signal.addEventListener("abort", hold.abort, { once: true });
+      if (signal.aborted) hold.abort();
+      try {
+        await body.pump(write, hold.signal);
+      } finally {
+        signal.removeEventListener("abort", hold.abort);
+        hold.end();
+      }
+    },
+  };
 }
 
 async function guarded(shape: ShapeDefinition, request: Pick<GatewayRequest, "gone">, serve: () => Promise<ShapeReply>): Promise<ShapeReply> {
@@ -191,20 +231,14 @@ export async function serveShapeHttp(req: IncomingMessage, res: ServerResponse, 
 }
 
 function writeReply(res: ServerResponse, reply: ShapeReply): void {
-  if (res.destroyed) {
-    if (reply.body instanceof ReadableStream) void reply.body.cancel();
-    return;
-  }
   const { body } = reply;
+  // An SSE answer not pumped yet holds its session grant: pumping a gone client's ends at once.
+  if (res.destroyed && !isEventStream(body)) return;
   // A flat [name, value, name, value, …] list: no merged header object per answer.
   const headers: string[] = [];
   for (const name in reply.headers) headers.push(name, reply.headers[name]);
-  if (body instanceof ReadableStream) {
-    res.writeHead(reply.status, headers);
-    res.flushHeaders();
-    const stream = Readable.fromWeb(body as NodeReadableStream);
-    stream.on("error", () => res.destroy());
-    stream.pipe(res);
+  if (isEventStream(body)) {
+    writeEventStream(res, reply.status, headers, body);
     return;
   }
   // A live body is one Buffer shared by every waiter of its (definition, offset): written as is.
@@ -212,6 +246,25 @@ function writeReply(res: ServerResponse, reply: ShapeReply): void {
   headers.push("content-length", String(length));
   res.writeHead(reply.status, headers);
   res.end(body);
+}
+
+/** Headers at once (the client's onopen), then each frame Buffer as the engine hands it over (shared by all streams of one batch). */
+function writeEventStream(res: ServerResponse, status: number, headers: string[], body: EventStreamBody): void {
+  const closed = new AbortController();
+  res.once("close", () => closed.abort());
+  if (res.destroyed) closed.abort();
+  else {
+    res.writeHead(status, headers);
+    res.flushHeaders();
+  }
+  body
+    .pump((chunk) => {
+      if (!res.destroyed) res.write(chunk);
+    }, closed.signal)
+    .then(
+      () => res.end(),
+      () => res.destroy(),
+    );
 }
 
 /**

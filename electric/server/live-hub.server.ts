@@ -7,7 +7,7 @@ import {
   type CanonicalConditions,
   type TableLogEntry,
 } from "./change-reader.server";
-import { jsonArray, upToDateMessage } from "./protocol.server";
+import { LiveBatch } from "./protocol.server";
 import type { ShapeRequestDefinition } from "./shape-definition.server";
 import type { TableSchema } from "./table-schema.server";
 
@@ -27,8 +27,8 @@ import type { TableSchema } from "./table-schema.server";
  */
 
 export type LiveResult =
-  /** New changes: the shared body (ends with up-to-date at `offsetPosition`). */
-  | { kind: "changes"; body: Uint8Array; offsetPosition: number }
+  /** New changes: one batch shared by every waiter of the definition and offset (ends with up-to-date at `offsetPosition`). */
+  | { kind: "changes"; batch: LiveBatch; offsetPosition: number }
   /** Nothing within the hold (or released): answer up-to-date at `offsetPosition`. */
   | { kind: "idle"; offsetPosition: number }
   /** Not for the hub: serve it with the per-request reader. */
@@ -265,7 +265,6 @@ export class LiveHub {
     const { head, compactedThrough } = read;
     const entries: readonly TableLogEntry[] = read.kind === "entries" ? read.entries : [];
     const truncatedAt = entries.find((e) => e.operation === "truncate")?.position ?? null;
-    let upToDateBody: string | null = null;
     // Every group now waiting that this read covers, including ones parked while it ran.
     for (const group of this.#allGroups(state)) {
       if (group.position < from || !conditions.has(group.hash)) {
@@ -280,9 +279,9 @@ export class LiveHub {
       }
       const messages = messagesFromEntries(group.definition, conditions.get(group.hash)!, entries, group.position);
       if (messages.length > 0) {
-        // One Buffer for every waiter of this definition and offset: node:http writes it without a copy.
-        const body = Buffer.from(jsonArray([...messages, (upToDateBody ??= upToDateMessage(head))]));
-        this.#settleGroup(state, group, { kind: "changes", body, offsetPosition: head });
+        // One batch for every waiter of this definition and offset, long-polls and SSE streams alike:
+        // each encoding (JSON array, SSE frames) is built once, on first use, and written as is.
+        this.#settleGroup(state, group, { kind: "changes", batch: new LiveBatch(messages, head), offsetPosition: head });
       } else {
         this.#advance(state, group, head); // nothing for this definition up to head
       }

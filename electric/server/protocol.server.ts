@@ -98,6 +98,43 @@ export function jsonArray(messages: readonly string[]): string {
 }
 
 /**
+ * Server-sent events: one `data:` frame per message (Electric's Encoder.SSE), the batch closed by
+ * up-to-date at `upToDateAt`, which the client takes as its next offset (`<lsn>_0`).
+ */
+export function sseBatch(messages: readonly string[], upToDateAt: number): Buffer {
+  let text = "";
+  for (const message of messages) text += `data: ${message}\n\n`;
+  return Buffer.from(`${text}data: ${upToDateMessage(upToDateAt)}\n\n`);
+}
+
+export const SSE_KEEP_ALIVE = Buffer.from(": keep-alive\n\n");
+
+/**
+ * New changes of one shape definition after one offset, closed by up-to-date at `head`: what a
+ * wake-up answers every held request of that definition and offset with. Each encoding is built
+ * once, on first use, as one Buffer shared by all of them (node:http writes it without a copy): the
+ * JSON array for long-polls, the SSE frames for event streams. With 1,000 live clients per commit
+ * that is one serialisation instead of 1,000.
+ */
+export class LiveBatch {
+  #json: Buffer | null = null;
+  #sse: Buffer | null = null;
+
+  constructor(
+    readonly messages: readonly string[],
+    readonly head: number,
+  ) {}
+
+  get json(): Buffer {
+    return (this.#json ??= Buffer.from(jsonArray([...this.messages, upToDateMessage(this.head)])));
+  }
+
+  get sse(): Buffer {
+    return (this.#sse ??= sseBatch(this.messages, this.head));
+  }
+}
+
+/**
  * A shape answer before it becomes a fetch Response or is written to a node:http response: the
  * Remix route and the tests take `toResponse()`, the node:http fast path (server.ts) writes it directly (no
  * Request/Response objects per long-poll). A live body is shared by every waiter of one shape
@@ -106,11 +143,47 @@ export function jsonArray(messages: readonly string[]): string {
 export interface ShapeReply {
   status: number;
   headers: Record<string, string>;
-  body: string | Uint8Array | ReadableStream<Uint8Array>;
+  body: string | Uint8Array | EventStreamBody;
+}
+
+/**
+ * A live SSE body (sse.server.ts). `pump` writes frames until the stream is over (its deadline, a
+ * refetch, the engine closing) or `signal` aborts, and then resolves; the writer ends the response.
+ * A push interface rather than a ReadableStream: the node:http fast path hands each shared frame
+ * Buffer straight to `res.write`, with no web-stream machinery per stream and change.
+ */
+export interface EventStreamBody {
+  kind: "event-stream";
+  pump(write: (chunk: Uint8Array) => void, signal: AbortSignal): Promise<void>;
+}
+
+export function isEventStream(body: ShapeReply["body"]): body is EventStreamBody {
+  return typeof body === "object" && "kind" in body && body.kind === "event-stream";
 }
 
 export function toResponse(reply: ShapeReply): Response {
-  return new Response(reply.body as BodyInit, { status: reply.status, headers: reply.headers });
+  const body = isEventStream(reply.body) ? eventStreamToWeb(reply.body) : reply.body;
+  return new Response(body as BodyInit, { status: reply.status, headers: reply.headers });
+}
+
+/** For the Remix route and the tests (fetch Responses): cancelling the web stream ends the pump. */
+function eventStreamToWeb(body: EventStreamBody): ReadableStream<Uint8Array> {
+  const stop = new AbortController();
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      body
+        .pump((chunk) => {
+          if (!stop.signal.aborted) controller.enqueue(chunk);
+        }, stop.signal)
+        .then(
+          () => !stop.signal.aborted && controller.close(),
+          (error: unknown) => !stop.signal.aborted && controller.error(error),
+        );
+    },
+    cancel() {
+      stop.abort();
+    },
+  });
 }
 
 export function badRequest(errors: Record<string, string[]>): ShapeReply {

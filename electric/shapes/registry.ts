@@ -19,7 +19,7 @@ export interface ShapeDefinition {
   /** Fixed conditions beyond the scope, e.g. staff-only ticket messages stay out. */
   fixed?: readonly ShapeCondition[];
   /**
-   * Kept live by a long-poll even over HTTP/1.1, where the browser's six connections per host
+   * Kept live (an SSE stream) even over HTTP/1.1, where the browser's six connections per host
    * allow only a few; the other shapes catch up in rounds (electric/replica/sync.ts).
    */
   live?: boolean;

@@ -58,7 +58,13 @@ export async function contactScope(db: Queryable, email: string, accountNumber: 
 }
 
 /** A real client stream with fast retries (the default backoff starts at 1 s, which only slows tests). */
-export function openStream(url: string, params: ShapeStreamOptions["params"] = {}, signal?: AbortSignal, headers?: Record<string, string>) {
+export function openStream(
+  url: string,
+  params: ShapeStreamOptions["params"] = {},
+  signal?: AbortSignal,
+  headers?: Record<string, string>,
+  options: { liveSse?: boolean } = {},
+) {
   return new ShapeStream<Row>({
     url,
     params,
@@ -66,5 +72,6 @@ export function openStream(url: string, params: ShapeStreamOptions["params"] = {
     signal,
     parser: TEXT_PARSER,
     backoffOptions: { initialDelay: 50, maxDelay: 500, multiplier: 2 },
+    ...options,
   });
 }
