@@ -15,6 +15,7 @@ import { currentUser } from "~/modules/access/guards.server";
 import { getPreferences } from "~/modules/preferences/preferences.server";
 import { getSupplierSettings, supplierDisplayName } from "~/modules/supplier/supplier.server";
 import { translate, type Language } from "~/i18n/i18n";
+import { takeReplicaRevalidation } from "~/replica/replica-revalidation";
 import styles from "~/styles/app.css";
 
 // An icon of our own: without one the browser asks for /favicon.ico on every first visit (a 404 in the console).
@@ -38,8 +39,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
  * revalidate(), never by going to another page. Single fetch would otherwise re-run this loader on
  * every navigation, and the portal pages, which read the local replica, would still ask the server.
  */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, currentUrl, nextUrl, defaultShouldRevalidate }) =>
-  formMethod !== undefined || currentUrl.href === nextUrl.href ? defaultShouldRevalidate : false;
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, currentUrl, nextUrl, defaultShouldRevalidate }) => {
+  if (formMethod !== undefined) return defaultShouldRevalidate;
+  // New replica rows change nothing here (app/replica/replica-revalidation.ts).
+  if (takeReplicaRevalidation()) return false;
+  return currentUrl.href === nextUrl.href ? defaultShouldRevalidate : false;
+};
 
 export function useRootData() {
   return useRouteLoaderData<typeof loader>("root");

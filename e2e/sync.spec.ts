@@ -65,10 +65,17 @@ test("a change committed in Postgres appears in the open page without a reload",
   await page.goto(`/invoices/${invoice.id}`);
   await waitForReplica(page);
   await expect(page.locator("h1")).toContainText(/Offen|Open/);
+  // The page re-reads the replica; the server is not asked for any loader data (root.tsx's
+  // shouldRevalidate skips replica revalidations).
+  const serverDataRequests: string[] = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname.endsWith(".data")) serverDataRequests.push(request.url());
+  });
   const started = Date.now();
   await sql(`UPDATE invoices SET paid_amount = gross_amount, amount_due = 0, status = 'paid' WHERE id = $1`, [invoice.id]);
   await expect(page.locator("h1")).toContainText(/Bezahlt|Paid/, { timeout: 10_000 });
   console.log(`paid status visible ${Date.now() - started} ms after commit`);
+  expect(serverDataRequests).toEqual([]);
   expect(liveRequests.length).toBeGreaterThan(0);
   expect(liveRequests.every((url) => url.searchParams.get("live_sse") === "true")).toBe(true);
 });

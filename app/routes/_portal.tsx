@@ -13,6 +13,7 @@ import { contactCan } from "~/modules/access/permissions";
 import { useRootData } from "~/root";
 import { routeAccess } from "~/modules/access/route-access";
 import { activitySince } from "~/modules/overview/overview.server";
+import { markReplicaRevalidation } from "~/replica/replica-revalidation";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -175,8 +176,12 @@ function useReplica(
       setStatus(next);
       // Only live changes after the first full sync: the initial load commits shape by shape.
       if (lastCommits !== null && next.commits > lastCommits && next.phase === "ready") {
+        // One frame gathers the commits of one transaction's shapes (e.g. an invoice and its payment).
         clearTimeout(pending);
-        pending = setTimeout(() => revalidator.revalidate(), 100);
+        pending = setTimeout(() => {
+          markReplicaRevalidation();
+          revalidator.revalidate();
+        }, 16);
       }
       lastCommits = next.commits;
     });

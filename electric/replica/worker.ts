@@ -91,7 +91,13 @@ async function open(message: OpenMessage): Promise<void> {
     accountId: message.accountId,
     mode: message.syncMode,
     intervalMs: message.intervalMs,
-    onStatus: (s) => setStatus({ ...s, error: status.error, timing: { wallMs: performance.now() - syncStarted, busyMs } }),
+    // A live change (a commit once everything is synced) goes to the page at once: it is what the
+    // contact waits for. The 100 ms batching is for the initial load's burst of commits.
+    onStatus: (s) =>
+      setStatus(
+        { ...s, error: status.error, timing: { wallMs: performance.now() - syncStarted, busyMs } },
+        s.phase === "ready" && status.phase === "ready" && s.commits !== status.commits,
+      ),
     // The index build is synchronous, but posted messages reach the page while it runs.
     onSearchProgress: (index) => setStatus({ index }, true),
     onAccessDenied: () => void wipe("access-denied"),
