@@ -25,12 +25,6 @@ export const SEARCH_DOC_COLUMNS = [
 
 export const FTS_COLUMNS = ["f_numbers", "f_refs", "f_lines", "f_other"] as const;
 
-/** search_docs_result_idx: doc_rowid first (the join key), then every column a search result shows. */
-export const RESULT_COLUMNS = [
-  "doc_rowid", "doc_type", "doc_id", "number", "title", "subtitle", "doc_date", "amount", "currency", "status", "order_id", "order_number",
-  "location_id",
-] as const;
-
 /**
  * External-content FTS5 over search_docs: the text lives once (in search_docs), the index is built
  * from it with 'rebuild', and incremental changes issue 'delete' with the row's old values.
@@ -48,10 +42,6 @@ export const SEARCH_SCHEMA_SQL = `
   -- Document numbers by prefix, case-insensitively ("so-2024-15" → SO-2024-15000…): the palette puts
   -- the documents whose own number starts with the query first (search.ts, decision 023).
   CREATE INDEX search_docs_number_idx ON search_docs (upper(number));
-  -- What a search result shows, keyed by doc_rowid: the search joins its candidates (up to 140 random
-  -- rowids) here instead of to the wide rows (f_lines holds every line), so it reads a few pages of
-  -- a ~25 MB index that stays in the page cache, not one 64 KB table page per candidate (decision 023).
-  CREATE INDEX search_docs_result_idx ON search_docs (${RESULT_COLUMNS.join(", ")});
   CREATE VIRTUAL TABLE search_fts USING fts5(
     ${FTS_COLUMNS.join(", ")},
     content = 'search_docs', content_rowid = 'doc_rowid',

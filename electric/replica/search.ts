@@ -271,8 +271,7 @@ const BOUNDED_SQL = `WITH plan(p) AS MATERIALIZED (${PLAN_SQL}),
   numbers AS (SELECT doc_rowid FROM search_docs WHERE ${NUMBER_PREFIX} ORDER BY upper(number) LIMIT ?4),
   candidates AS (SELECT rowid FROM hits UNION SELECT rowid FROM ranked UNION SELECT doc_rowid FROM numbers)
   SELECT ${COLUMNS}, ranked.rank * (CASE d.doc_type WHEN 'file' THEN 0.5 ELSE 1.0 END) AS score
-    FROM candidates c JOIN search_docs d INDEXED BY search_docs_result_idx ON d.doc_rowid = c.rowid
-    LEFT JOIN ranked ON ranked.rowid = c.rowid
+    FROM candidates c JOIN search_docs d ON d.doc_rowid = c.rowid LEFT JOIN ranked ON ranked.rowid = c.rowid
    ORDER BY (upper(d.number) = upper(?3)) DESC, (substr(upper(d.number), 1, length(?3)) = upper(?3)) DESC,
             CASE WHEN substr(upper(d.number), 1, length(?3)) = upper(?3) THEN upper(d.number) END,
             score IS NULL, score, d.doc_date DESC, d.doc_rowid DESC
