@@ -18,14 +18,13 @@ import {
  * Same page, same run, same query list; each query runs on both paths back to back, the order of the
  * two alternating, so machine noise hits both alike. Timed inside the page with performance.now().
  *
- * The replica's default ranking is timed against a baseline. With SEARCH_BENCH_BASELINE=<worktree of
- * an older commit, built>: that commit's default ranking, served by a second portal from that
- * worktree (same database, port BENCH_PORT+1 when BENCH_PORT is set) to a second page with its own
- * replica and worker in the same browser, interleaved per query (which one goes first alternates).
- * Without it: the ranking "bm25" (bm25 over every match, before decision 023) on the same page, in a
- * second pass after all default-ranking samples. Not interleaved: it runs in the same worker, and
- * reading whole doclists evicts the page cache the palette's searches rely on; interleaved, it added
- * cache misses to the default ranking (decision 023, addendum).
+ * The replica's default ranking is timed against a baseline, interleaved per query (which one goes
+ * first alternates): by default the ranking "bm25" on the same page (bm25 over every match, before
+ * decision 023); with SEARCH_BENCH_BASELINE=<worktree of an older commit, built> the default ranking
+ * of that commit instead, served by a second portal from that worktree (same database, port
+ * BENCH_PORT+1 when BENCH_PORT is set) to a second page with its own replica and worker in the
+ * same browser. Each search is its own page.evaluate, so searches are a Playwright round trip apart
+ * (as keystrokes are), not back to back in one loop as before decision 023's addendum.
  */
 
 const ACCOUNT = "10001";
@@ -34,8 +33,6 @@ const PER_KIND = 20; // queries per kind: 5 kinds → 100 queries
 const REPLICA_REPEATS = 3; // the replica answers in milliseconds: run each query 3× per ranking, the server once
 const WARMUP = 5;
 const BASELINE_DIR = process.env.SEARCH_BENCH_BASELINE || null;
-/** SEARCH_BENCH_INTERLEAVE_BM25=1: interleave the ranking "bm25" after all (how this bench ran before, to show its cost). */
-const INTERLEAVE_BM25 = process.env.SEARCH_BENCH_INTERLEAVE_BM25 === "1";
 
 interface Sample {
   kind: QueryKind;
@@ -81,34 +78,28 @@ async function serverOnce(page: Page, q: string): Promise<{ ms: number; hits: nu
 }
 
 /**
- * One query: the replica `repeats` times on each path of `paths` (alternating, with the first path
- * first when `replicaFirst`, else the last), and the server once on `serverPage` (before or after).
+ * One query: `repeats` replica searches on each path, alternating (this commit's first when
+ * `replicaFirst`), and the server once on this commit's page (after the replica, or before).
  */
-async function timeQuery(
-  paths: { current?: ReplicaPath; baseline?: ReplicaPath }, serverPage: Page | null, query: BenchQuery, replicaFirst: boolean, repeats: number,
-): Promise<Sample> {
+async function timeQuery(current: ReplicaPath, baseline: ReplicaPath, query: BenchQuery, replicaFirst: boolean, repeats: number): Promise<Sample> {
   const sample: Sample = {
     kind: query.kind, q: query.q, replicaMs: [], replicaHits: 0, baselineMs: [], baselineHits: 0, serverMs: 0, serverHits: 0, serverStatus: 0,
   };
-  const order = (["current", "baseline"] as const).filter((which) => paths[which]);
-  if (!replicaFirst) order.reverse();
   const viaReplica = async () => {
-    for (let i = 0; i < repeats; i += 1) {
-      for (const which of order) {
-        const { ms, hits } = await searchOnce(paths[which]!, query.q);
-        if (which === "baseline") {
-          sample.baselineMs.push(ms);
-          sample.baselineHits = hits;
-        } else {
-          sample.replicaMs.push(ms);
-          sample.replicaHits = hits;
-        }
+    for (let i = 0; i < repeats * 2; i += 1) {
+      const isBaseline = (i % 2 === 0) !== replicaFirst;
+      const { ms, hits } = await searchOnce(isBaseline ? baseline : current, query.q);
+      if (isBaseline) {
+        sample.baselineMs.push(ms);
+        sample.baselineHits = hits;
+      } else {
+        sample.replicaMs.push(ms);
+        sample.replicaHits = hits;
       }
     }
   };
   const viaServer = async () => {
-    if (!serverPage) return;
-    const server = await serverOnce(serverPage, query.q);
+    const server = await serverOnce(current.page, query.q);
     Object.assign(sample, { serverMs: server.ms, serverHits: server.hits, serverStatus: server.status });
   };
   if (replicaFirst) {
@@ -174,30 +165,19 @@ export default async function searchBench(): Promise<void> {
       : { page: opened.page, options: { limit: 20, ranking: "bm25" } };
     const baselineName = BASELINE_DIR
       ? `default ranking of the old commit (${path.basename(BASELINE_DIR)}), second page in the same browser and run, interleaved`
-      : `ranking "bm25" (before decision 023), same page and run, ${INTERLEAVE_BM25 ? "interleaved" : "in a second pass"}`;
+      : `ranking "bm25" (before decision 023), same page and run, interleaved`;
     const { rows } = opened;
     log(`load average before timing: ${loadAverage()}`);
 
-    // An old commit's replica has its own worker and page cache: interleave it with this one. The
-    // ranking "bm25" runs in this replica's worker, and bm25 over every match reads whole doclists,
-    // evicting the pages the default ranking would find cached: time it in a second pass.
-    const interleaved = oldPortal !== null || INTERLEAVE_BM25;
     log(`warm-up (${WARMUP} queries on both paths)`);
-    for (const query of queries.slice(0, WARMUP)) await timeQuery({ current, baseline }, current.page, query, true, 1);
+    for (const query of queries.slice(0, WARMUP)) await timeQuery(current, baseline, query, true, 1);
 
     const samples: Sample[] = [];
     for (const [i, query] of queries.entries()) {
-      const sample = await timeQuery(interleaved ? { current, baseline } : { current }, current.page, query, i % 2 === 0, REPLICA_REPEATS);
+      const sample = await timeQuery(current, baseline, query, i % 2 === 0, REPLICA_REPEATS);
       samples.push(sample);
       if ((i + 1) % 20 === 0) {
-        log(`  ${i + 1}/${queries.length}: replica median ${median(samples.flatMap((s) => s.replicaMs)).toFixed(1)} ms, baseline ${interleaved ? median(samples.flatMap((s) => s.baselineMs)).toFixed(1) : "(second pass)"} ms, server median ${median(samples.map((s) => s.serverMs)).toFixed(0)} ms, load ${loadAverage()}`);
-      }
-    }
-    if (!interleaved) {
-      log(`second pass: ranking "bm25" (load ${loadAverage()})`);
-      for (const [i, query] of queries.entries()) {
-        const { baselineMs, baselineHits } = await timeQuery({ baseline }, null, query, true, REPLICA_REPEATS);
-        Object.assign(samples[i], { baselineMs, baselineHits });
+        log(`  ${i + 1}/${queries.length}: replica median ${median(samples.flatMap((s) => s.replicaMs)).toFixed(1)} ms, baseline ${median(samples.flatMap((s) => s.baselineMs)).toFixed(1)} ms, server median ${median(samples.map((s) => s.serverMs)).toFixed(0)} ms, load ${loadAverage()}`);
       }
     }
 

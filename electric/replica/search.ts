@@ -214,8 +214,10 @@ export type SearchPlan = "numbers" | "ranked" | "common-exact" | "common-prefix"
  * The plan of an unfiltered search, from ?1 (whole tokens), ?2 (prefix form), ?3 (number prefix)
  * and ?4 (limit). First the number index: when at least `limit` documents have a number that
  * starts with the query ("SO-2024-15"), they fill the whole page (numbers by prefix sort before
- * any other hit), so FTS5 is not asked at all. Its counts and bm25 were the cost of a number
- * prefix (3–15 ms in Node for "SO-2024-15": "2024" and "so" are in most documents). Then whole tokens
+ * any other hit), so FTS5 is not asked at all. Its counts and bm25 were the whole cost of a number
+ * prefix: "so" and "2024" are in most documents, so the phrase "so 2024 15" walks their
+ * intersection (the search for "SO-2024-15" or "SO-2024-079": 4.6–6.2 ms in Node at 100k
+ * documents, about 1 ms from the number index alone; decision 023, addendum). Then whole tokens
  * first, since a token with many matches streams (FTS5 reads its doclist lazily) while the prefix
  * form of the same term ("normpumpe"*) merges every matching doclist before the first row. If the
  * whole-token form alone has RANKED_MATCHES matches the user has typed a common word or code:
@@ -250,10 +252,11 @@ export function planSearch(driver: SqlDriver, query: string, limit = 20): Search
 
 /**
  * The unfiltered search as ONE statement (each statement is another round of FTS5 set-up and
- * page-cache validation, ~1 ms in the browser): the plan, then either the `limit` most recently
- * indexed matches (common: FTS5 walks the doclist backwards and stops) or the bm25 top candidates
- * (rare), plus the documents whose own number starts with the query (one term of 2+ characters,
- * any case, via search_docs_number_idx). Order: exact number, numbers by prefix in number order,
+ * page-cache validation, ~1 ms in the browser): the plan, then either nothing from FTS5 (plan
+ * "numbers": the number index fills the page), the `limit` most recently indexed matches (common:
+ * FTS5 walks the doclist backwards and stops) or the bm25 top candidates (rare), plus the documents
+ * whose own number starts with the query (one term of 2+ characters, any case, via
+ * search_docs_number_idx). Order: exact number, numbers by prefix in number order,
  * then by score (none for common queries), newest first.
  * ?1 whole-token query, ?2 prefix query, ?3 number prefix (NULL: none), ?4 limit, ?5 bm25 candidates.
  */
