@@ -151,8 +151,8 @@ describe("ranking budget of the unfiltered search (decision 023)", () => {
   });
 
   it("answers from the number index alone exactly what the full plan puts first", () => {
-    // 100 numbers start with each of these: enough for a page of 20, not for one of 200, where
-    // FTS5 and bm25 run as well. The first 20 must be the same documents in the same order.
+    // Between 20 and 199 numbers start with each of these (100 documents, and copies as files):
+    // enough for a page of 20, not for one of 200, where FTS5 and bm25 run as well. The first 20 must be the same documents in the same order.
     for (const q of ["INV-2024-001", "so-2024-002", "SO-2024-000"]) {
       expect(planSearch(driver, q)).toBe("numbers");
       expect(planSearch(driver, q, 200)).not.toBe("numbers");
