@@ -84,15 +84,16 @@ async function freePort(): Promise<number> {
  * Starts `node --import tsx server.ts` (the production build) against `databaseUrl`; waits for
  * /healthz. `cwd`: another checkout with its own build (an older commit in a second git worktree,
  * to compare old and new in the same run). BENCH_PORTAL_NODE_ARGS (space-separated) adds Node
- * options to every portal started, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ * options to every portal started, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. `port`: a second
+ * portal next to one on BENCH_PORT needs its own.
  */
-export async function startPortal(databaseUrl: string, options: { nodeArgs?: string[]; cwd?: string } = {}): Promise<Portal> {
+export async function startPortal(databaseUrl: string, options: { nodeArgs?: string[]; cwd?: string; port?: number } = {}): Promise<Portal> {
   const cwd = path.resolve(options.cwd ?? ".");
   if (!existsSync(path.join(cwd, "build/index.js")) || !existsSync(path.join(cwd, "public/replica/worker.js"))) {
     throw new Error(`No build in ${cwd}: run \`npm run build\` there first (server build and public/replica/worker.js).`);
   }
   const envNodeArgs = (process.env.BENCH_PORTAL_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "ledgerlight-bench-"));
   const child: ChildProcess = spawn(process.execPath, [...envNodeArgs, ...(options.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
     cwd,

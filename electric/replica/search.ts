@@ -201,18 +201,31 @@ const COLUMNS = `d.doc_type, d.doc_id, d.number, d.title, d.subtitle, d.doc_date
 const countUpTo = (param: string) =>
   `(SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ${param} LIMIT ${RANKED_MATCHES}))`;
 
+/** Documents whose own number starts with ?3 (any case): a range of search_docs_number_idx. */
+const NUMBER_PREFIX = `upper(number) >= upper(?3) AND upper(number) < upper(?3) || char(1114111)`;
+
+/** Up to ?4 (the limit) documents by number prefix: one short range of the number index. */
+const countNumbers = `(SELECT count(*) FROM (SELECT 1 FROM search_docs WHERE ${NUMBER_PREFIX} LIMIT ?4))`;
+
 /** How a search ended up being answered, for tests and diagnostics. */
-export type SearchPlan = "ranked" | "common-exact" | "common-prefix";
+export type SearchPlan = "numbers" | "ranked" | "common-exact" | "common-prefix";
 
 /**
- * The plan of an unfiltered search, from ?1 (whole tokens) and ?2 (prefix form). Whole tokens
+ * The plan of an unfiltered search, from ?1 (whole tokens), ?2 (prefix form), ?3 (number prefix)
+ * and ?4 (limit). First the number index: when at least `limit` documents have a number that
+ * starts with the query ("SO-2024-15"), they fill the whole page (numbers by prefix sort before
+ * any other hit), so FTS5 is not asked at all. Its counts and bm25 were the whole cost of a number
+ * prefix: "so" and "2024" are in most documents, so the phrase "so 2024 15" walks their
+ * intersection (the search for "SO-2024-15" or "SO-2024-079": 4.6–6.2 ms in Node at 100k
+ * documents, about 1 ms from the number index alone; decision 023, addendum). Then whole tokens
  * first, since a token with many matches streams (FTS5 reads its doclist lazily) while the prefix
  * form of the same term ("normpumpe"*) merges every matching doclist before the first row. If the
  * whole-token form alone has RANKED_MATCHES matches the user has typed a common word or code:
  * answer with it. Otherwise check the prefix form, and rank it with bm25 when it is rare. CASE
  * runs the second count only when the first did not decide.
  */
-const PLAN_SQL = `SELECT CASE WHEN ${countUpTo("?1")} >= ${RANKED_MATCHES} THEN 'common-exact'
+const PLAN_SQL = `SELECT CASE WHEN ${countNumbers} >= ?4 THEN 'numbers'
+                              WHEN ${countUpTo("?1")} >= ${RANKED_MATCHES} THEN 'common-exact'
                               WHEN ?1 <> ?2 AND ${countUpTo("?2")} >= ${RANKED_MATCHES} THEN 'common-prefix'
                               ELSE 'ranked' END`;
 
@@ -222,23 +235,28 @@ const PLAN_SQL = `SELECT CASE WHEN ${countUpTo("?1")} >= ${RANKED_MATCHES} THEN 
  */
 const NO_MATCH = `'"ledgerlightnomatchsentinel"'`;
 
-function searchTerms(query: string): { exact: string; prefixed: string } | null {
+/** ?1–?5 of BOUNDED_SQL (?1–?4 of PLAN_SQL); null when the query has no search terms. */
+function boundedParams(query: string, limit: number): SqlParam[] | null {
   const exact = toFtsQuery(query, { prefix: "none" });
   const prefixed = toFtsQuery(query, { prefix: "long" });
-  return exact && prefixed ? { exact, prefixed } : null;
+  if (!exact || !prefixed) return null;
+  const term = query.trim();
+  const numberPrefix = term.length >= 2 && !/\s/.test(term) ? term : null;
+  return [exact, prefixed, numberPrefix, limit, CANDIDATES_PER_RESULT * limit];
 }
 
-export function planSearch(driver: SqlDriver, query: string): SearchPlan | null {
-  const terms = searchTerms(query);
-  return terms ? (driver.selectValue(PLAN_SQL, [terms.exact, terms.prefixed]) as SearchPlan) : null;
+export function planSearch(driver: SqlDriver, query: string, limit = 20): SearchPlan | null {
+  const params = boundedParams(query, limit);
+  return params ? (driver.selectValue(PLAN_SQL, params.slice(0, 4)) as SearchPlan) : null;
 }
 
 /**
  * The unfiltered search as ONE statement (each statement is another round of FTS5 set-up and
- * page-cache validation, ~1 ms in the browser): the plan, then either the `limit` most recently
- * indexed matches (common: FTS5 walks the doclist backwards and stops) or the bm25 top candidates
- * (rare), plus the documents whose own number starts with the query (one term of 2+ characters,
- * any case, via search_docs_number_idx). Order: exact number, numbers by prefix in number order,
+ * page-cache validation, ~1 ms in the browser): the plan, then either nothing from FTS5 (plan
+ * "numbers": the number index fills the page), the `limit` most recently indexed matches (common:
+ * FTS5 walks the doclist backwards and stops) or the bm25 top candidates (rare), plus the documents
+ * whose own number starts with the query (one term of 2+ characters, any case, via
+ * search_docs_number_idx). Order: exact number, numbers by prefix in number order,
  * then by score (none for common queries), newest first.
  * ?1 whole-token query, ?2 prefix query, ?3 number prefix (NULL: none), ?4 limit, ?5 bm25 candidates.
  */
@@ -253,10 +271,7 @@ const BOUNDED_SQL = `WITH plan(p) AS MATERIALIZED (${PLAN_SQL}),
      WHERE search_fts MATCH (SELECT CASE p WHEN 'ranked' THEN ?2 ELSE ${NO_MATCH} END FROM plan)
      ORDER BY rank LIMIT ?5
   ),
-  numbers AS (
-    SELECT doc_rowid FROM search_docs
-     WHERE upper(number) >= upper(?3) AND upper(number) < upper(?3) || char(1114111) ORDER BY upper(number) LIMIT ?4
-  ),
+  numbers AS (SELECT doc_rowid FROM search_docs WHERE ${NUMBER_PREFIX} ORDER BY upper(number) LIMIT ?4),
   candidates AS (SELECT rowid FROM hits UNION SELECT rowid FROM ranked UNION SELECT doc_rowid FROM numbers)
   SELECT ${COLUMNS}, ranked.rank * (CASE d.doc_type WHEN 'file' THEN 0.5 ELSE 1.0 END) AS score
     FROM candidates c JOIN search_docs d ON d.doc_rowid = c.rowid LEFT JOIN ranked ON ranked.rowid = c.rowid
@@ -266,13 +281,8 @@ const BOUNDED_SQL = `WITH plan(p) AS MATERIALIZED (${PLAN_SQL}),
    LIMIT ?4`;
 
 function boundedSearch(driver: SqlDriver, query: string, limit: number): SearchResult[] {
-  const terms = searchTerms(query);
-  if (!terms) return [];
-  const term = query.trim();
-  const numberPrefix = term.length >= 2 && !/\s/.test(term) ? term : null;
-  return driver
-    .selectObjects<Record<string, string | number | null>>(BOUNDED_SQL, [terms.exact, terms.prefixed, numberPrefix, limit, CANDIDATES_PER_RESULT * limit])
-    .map(toResult);
+  const params = boundedParams(query, limit);
+  return params ? driver.selectObjects<Record<string, string | number | null>>(BOUNDED_SQL, params).map(toResult) : [];
 }
 
 export function searchDocuments(driver: SqlDriver, query: string, options: SearchOptions = {}): SearchResult[] {
