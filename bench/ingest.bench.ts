@@ -26,6 +26,8 @@ import type { Db } from "../app/db/db.server";
  *   against a portal started from that worktree, on its own copy of the same seeded template, in
  *   the same alternating rounds; "portal CPU per batch" is the server process's CPU time (/proc)
  *   divided by the batches it answered.
+ * - Implied FKs: the same again against a database migrated through 040, which still has the child
+ *   rows' `account_id REFERENCES accounts` that 041 drops (decision 027).
  * Knobs: INGEST_BENCH_BATCHES (30), INGEST_BENCH_ROUNDS (3), INGEST_BENCH_CSV_ROWS (1,000,000; 0
  * skips the CSV part), INGEST_BENCH_ROW_CAPTURE=0 (skips the row-capture portal),
  * INGEST_BENCH_CPU_PROF=<dir> (the new portal runs with --cpu-prof into that directory).
@@ -41,7 +43,22 @@ const ROUNDS = Number(process.env.INGEST_BENCH_ROUNDS ?? 3);
 const BASELINE_DIR = process.env.INGEST_BENCH_BASELINE || null;
 const ROW_CAPTURE = process.env.INGEST_BENCH_ROW_CAPTURE !== "0";
 const CPU_PROF_DIR = process.env.INGEST_BENCH_CPU_PROF || null;
-const ROW_CAPTURE_SCHEMA = "031-previous-login.sql";
+/**
+ * Earlier schemas, each on a seeded database of its own behind this commit's portal, in the same
+ * alternating rounds: what a schema change bought, measured side by side.
+ */
+const PREVIOUS_SCHEMAS = [
+  {
+    through: "031-previous-login.sql",
+    label: "row capture",
+    names: { throughput: "row-level change capture and child account FKs (schema before 040), alternating rounds", rest: "row-level change capture (schema before 040)" },
+  },
+  {
+    through: "040-statement-change-capture.sql",
+    label: "child account FKs",
+    names: { throughput: "child rows' implied account FKs kept (schema before 041), alternating rounds", rest: "implied account FKs kept (schema before 041)" },
+  },
+] as const;
 const SINGLE_REQUESTS = 300;
 const CSV_ROWS = Number(process.env.INGEST_BENCH_CSV_ROWS ?? 1_000_000);
 
@@ -144,7 +161,6 @@ function wholeFileParseRss(file: string): Promise<number> {
 }
 
 type Measured = { perSecond: number; latencies: number[]; cpuPerBatch: number };
-const ROW_CAPTURE_NAMES = { throughput: "row-level change capture (schema before 040), alternating rounds", rest: "row-level change capture" };
 
 /** Result rows comparing this commit's batches with another target's, same run, for the given metrics. */
 function comparisonRows(clients: number, now: Measured, base: Measured, names: { throughput: string; rest: string }, metrics: Array<"throughput" | "median" | "p95" | "cpu">): BenchResult[] {
@@ -168,10 +184,10 @@ function comparisonRows(clients: number, now: Measured, base: Measured, names: {
 export default async function ingestBench(): Promise<void> {
   let database: BenchDatabase | null = null;
   let oldDatabase: BenchDatabase | null = null;
-  let rowCapture: Awaited<ReturnType<typeof createDatabaseMigratedThrough>> | null = null;
+  const previousDatabases: Array<Awaited<ReturnType<typeof createDatabaseMigratedThrough>>> = [];
   let portal: Portal | null = null;
   let oldPortal: Portal | null = null;
-  let rowPortal: Portal | null = null;
+  const previousPortals: Portal[] = [];
   const dir = await mkdtemp(path.join(os.tmpdir(), "ledgerlight-ingest-bench-"));
   const results: BenchResult[] = [];
   try {
@@ -180,20 +196,23 @@ export default async function ingestBench(): Promise<void> {
     const statements: Target = { label: "this commit", portal, key: await benchKey(database.db) };
     const targets: Target[] = [statements];
     let old: Target | null = null;
-    let rows: Target | null = null;
+    const previous: Array<{ target: Target; names: { throughput: string; rest: string } }> = [];
     if (BASELINE_DIR) {
       oldDatabase = await createBenchDatabase("ingest_old");
       oldPortal = await startPortal(oldDatabase.url, { cwd: BASELINE_DIR });
       old = { label: `old commit (${BASELINE_DIR})`, portal: oldPortal, key: await benchKey(oldDatabase.db) };
       targets.push(old);
     }
-    if (ROW_CAPTURE) {
-      rowCapture = await createDatabaseMigratedThrough("ingest_row_capture", ROW_CAPTURE_SCHEMA);
-      await seedDemo(rowCapture.db);
-      log(`row-capture database ${rowCapture.name}: migrated through ${ROW_CAPTURE_SCHEMA}, seeded`);
-      rowPortal = await startPortal(rowCapture.url);
-      rows = { label: "row capture", portal: rowPortal, key: await benchKey(rowCapture.db) };
-      targets.push(rows);
+    for (const schema of PREVIOUS_SCHEMAS.filter((s) => ROW_CAPTURE || s.label !== "row capture")) {
+      const previousDb = await createDatabaseMigratedThrough(`ingest_${schema.through.slice(0, 3)}`, schema.through);
+      previousDatabases.push(previousDb);
+      await seedDemo(previousDb.db);
+      log(`${schema.label} database ${previousDb.name}: migrated through ${schema.through}, seeded`);
+      const previousPortal = await startPortal(previousDb.url);
+      previousPortals.push(previousPortal);
+      const target = { label: schema.label, portal: previousPortal, key: await benchKey(previousDb.db) };
+      previous.push({ target, names: schema.names });
+      targets.push(target);
     }
     for (const target of targets) await post(target.portal, target.key, batchOf("warm", 0)); // JIT, pools, plans
     const at = (target: Target | null) => targets.indexOf(target!);
@@ -210,15 +229,14 @@ export default async function ingestBench(): Promise<void> {
     const oneCase = `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 1 client`;
     results.push({ case: oneCase, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: "one invoice per request", baseline_value: singlePerSecond, samples: single.latencies.length });
     if (old) results.push(...comparisonRows(1, single, one[at(old)], { throughput: oldName, rest: oldName }, ["throughput", "median", "p95", "cpu"]));
-    if (rows) results.push(...comparisonRows(1, single, one[at(rows)], ROW_CAPTURE_NAMES, ["throughput", "median", "p95"]));
+    for (const { target, names } of previous) results.push(...comparisonRows(1, single, one[at(target)], names, ["throughput", "median", "p95"]));
 
     log(`REST: ${BATCHES_FOUR_CLIENTS} batches, 4 clients at once, in ${ROUNDS} alternating rounds`);
     const fourAll = await alternate(targets, "four", BATCHES_FOUR_CLIENTS, 4);
     const four = fourAll[0];
     if (old) results.push(...comparisonRows(4, four, fourAll[at(old)], { throughput: oldName, rest: oldName }, ["throughput", "p95", "cpu"]));
-    if (rows) results.push(...comparisonRows(4, four, fourAll[at(rows)], ROW_CAPTURE_NAMES, ["throughput", "p95"]));
-    await rowPortal?.stop();
-    rowPortal = null;
+    for (const { target, names } of previous) results.push(...comparisonRows(4, four, fourAll[at(target)], names, ["throughput", "p95"]));
+    for (const previousPortal of previousPortals.splice(0)) await previousPortal.stop();
 
     log("REST: the one-client batches again (idempotent replay, all unchanged)");
     const replayTargets = old ? [statements, old] : [statements];
@@ -247,10 +265,10 @@ export default async function ingestBench(): Promise<void> {
   } finally {
     await portal?.stop();
     await oldPortal?.stop();
-    await rowPortal?.stop();
+    for (const previousPortal of previousPortals) await previousPortal.stop();
     await database?.drop();
     await oldDatabase?.drop();
-    await rowCapture?.drop();
+    for (const previousDb of previousDatabases) await previousDb.drop();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -76,7 +76,7 @@ describe("schema", () => {
     "support_tickets", "ticket_messages",
   ];
 
-  it("gives every customer-data table a NOT NULL account_id referencing accounts", async () => {
+  it("gives every customer-data table a NOT NULL account_id referencing accounts, directly or through its parent", async () => {
     const found = await rows<{ table_name: string; is_nullable: string }>(
       `SELECT table_name, is_nullable FROM information_schema.columns
         WHERE table_schema = 'public' AND column_name = 'account_id' AND table_name = ANY($1)`,
@@ -90,7 +90,21 @@ describe("schema", () => {
         WHERE c.contype = 'f' AND c.confrelid = 'accounts'::regclass
           AND c.conkey = ARRAY[(SELECT attnum FROM pg_attribute WHERE attrelid = c.conrelid AND attname = 'account_id')]::int2[]`,
     );
-    for (const t of customerTables) expect(fks.map((r) => r.table_name)).toContain(t);
+    const direct = new Set(fks.map((r) => r.table_name));
+    // A child row's (parent_id, account_id) → parent(id, account_id), both NOT NULL, implies the
+    // account through the parent's own FK (migration 041 dropped the child's direct one).
+    const viaParent = await rows<{ table_name: string; parent: string }>(
+      `SELECT c.conrelid::regclass::text AS table_name, c.confrelid::regclass::text AS parent
+         FROM pg_constraint c
+        WHERE c.contype = 'f' AND array_length(c.conkey, 1) = 2
+          AND (SELECT attnum FROM pg_attribute WHERE attrelid = c.conrelid AND attname = 'account_id') = ANY(c.conkey)
+          AND (SELECT attnum FROM pg_attribute WHERE attrelid = c.confrelid AND attname = 'account_id') = ANY(c.confkey)
+          AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey) AND NOT a.attnotnull)`,
+    );
+    for (const t of customerTables) {
+      const reaches = direct.has(t) || viaParent.some((r) => r.table_name === t && direct.has(r.parent));
+      expect(reaches, `${t}.account_id references accounts`).toBe(true);
+    }
   });
 
   it("gives the children of located documents a location_id", async () => {
