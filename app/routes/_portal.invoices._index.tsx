@@ -82,7 +82,15 @@ export default function InvoicesPage() {
       text: (i) => dueText(lang, daysUntil(i, today)),
       render: (i) => <span className={(daysUntil(i, today) ?? 0) < 0 ? "overdue-text" : undefined}>{dueText(lang, daysUntil(i, today))}</span>,
     },
-    { id: "order", label: translate(lang, "orders.number"), width: 130, sortValue: (i) => i.orderNumber ?? "", text: (i) => i.orderNumber ?? "", render: (i) => i.orderNumber },
+    {
+      id: "order",
+      label: translate(lang, "orders.number"),
+      width: 130,
+      sortValue: (i) => i.orderNumber ?? "",
+      text: (i) => i.orderNumber ?? "",
+      // Plain text when the order is outside the contact's view (no order id): a link would 404.
+      render: (i) => (i.orderId ? <Link to={`/orders/${i.orderId}`}>{i.orderNumber}</Link> : i.orderNumber),
+    },
     { id: "status", label: translate(lang, "invoices.status"), width: 130, sortValue: (i) => (i.overdue ? "overdue" : i.status), text: (i) => codeLabel(lang, "status", i.overdue ? "overdue" : i.status), render: (i) => <StatusBadge status={i.overdue ? "overdue" : i.status} /> },
     { id: "amount", label: translate(lang, "invoices.amount"), width: 120, align: "right", sortValue: (i) => Number(i.grossAmount), text: (i) => `${i.grossAmount} ${i.currency}`, render: (i) => <Money amount={i.grossAmount} currency={i.currency} /> },
     { id: "due_amount", label: translate(lang, "invoices.amountDue"), width: 120, align: "right", sortValue: (i) => Number(i.amountDue), text: (i) => `${i.amountDue} ${i.currency}`, render: (i) => <Money amount={i.amountDue} currency={i.currency} /> },
