@@ -10,6 +10,8 @@ import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
 import { InvoiceDownloads } from "~/modules/documents/components/InvoiceDownloads";
 import { describeInvoiceDownloads } from "~/modules/documents/invoice-files.server";
+import { daysUntilDue } from "~/modules/invoices/due-days";
+import { DueIn, useLocalToday } from "~/modules/invoices/components/DueIn";
 
 export const handle = routeAccess({ area: "portal", permission: "invoices.read" });
 
@@ -40,6 +42,7 @@ export default function InvoicePage() {
   const data = useLoaderData<typeof loader>();
   const { invoice } = data;
   const lang = useLang();
+  const today = useLocalToday();
   const c = invoice.currency;
   return (
     <>
@@ -60,7 +63,7 @@ export default function InvoicePage() {
             <>
               <dt>{translate(lang, "invoices.due")}</dt>
               <dd>
-                <DateText value={invoice.dueDate} />
+                <DateText value={invoice.dueDate} /> <DueIn lang={lang} days={daysUntilDue(invoice, today)} />
               </dd>
             </>
           ) : null}
