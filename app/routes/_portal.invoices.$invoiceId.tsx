@@ -42,7 +42,7 @@ export default function InvoicePage() {
   const data = useLoaderData<typeof loader>();
   const { invoice } = data;
   const lang = useLang();
-  const today = useLocalToday();
+  const dueDays = daysUntilDue(invoice, useLocalToday());
   const c = invoice.currency;
   return (
     <>
@@ -63,7 +63,12 @@ export default function InvoicePage() {
             <>
               <dt>{translate(lang, "invoices.due")}</dt>
               <dd>
-                <DateText value={invoice.dueDate} /> <DueIn lang={lang} days={daysUntilDue(invoice, today)} />
+                <DateText value={invoice.dueDate} />
+                {dueDays === null ? null : (
+                  <>
+                    {" "}(<DueIn lang={lang} days={dueDays} />)
+                  </>
+                )}
               </dd>
             </>
           ) : null}
