@@ -14,6 +14,9 @@ test("a finance contact downloads a ZUGFeRD PDF and an XRechnung UBL for an invo
   // Kessler has no Leitweg-ID yet: XRechnung is disabled and says why.
   await expect(panel.getByTestId("einvoice-xrechnung-ubl")).toBeDisabled();
   await expect(panel.getByTestId("einvoice-xrechnung-ubl-reason")).toContainText("BR-DE-15");
+  // Kessler reads German: the reason too, not the validator's English.
+  await expect(panel.getByTestId("einvoice-xrechnung-ubl-reason")).toContainText("Käuferreferenz");
+  await expect(panel.getByTestId("einvoice-xrechnung-ubl-reason")).not.toContainText("Buyer reference");
   await screenshots(page, "invoice-downloads");
 
   const zugferdDownload = page.waitForEvent("download");

@@ -92,6 +92,18 @@ test("invoice and shipment pages: titles, labels and carrier read right; rows sp
   const [box, rowBox] = [await scroller.boundingBox(), await firstRow.boundingBox()];
   // The row (and its highlight) reaches the table's right edge; before, it stopped after the last column.
   expect(rowBox!.x + rowBox!.width).toBeGreaterThan(box!.x + box!.width - 20);
+
+  // The order number links to its order; Enter on the table still opens the focused invoice.
+  const orderLink = scroller.locator("tbody").getByRole("link", { name: /^SO-/ }).first();
+  await expect(orderLink).toHaveAttribute("href", /^\/orders\/[0-9a-f-]{36}$/);
+  await scroller.focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/invoices\/[0-9a-f-]{36}$/);
+  await page.goBack();
+  const orderNumber = await orderLink.innerText();
+  await orderLink.click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  await expect(page.locator("main h1")).toContainText(orderNumber);
 });
 
 test("overview: counts in singular and plural, a link to every overdue invoice", async ({ page }) => {

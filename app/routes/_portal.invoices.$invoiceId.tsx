@@ -10,6 +10,8 @@ import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
 import { InvoiceDownloads } from "~/modules/documents/components/InvoiceDownloads";
 import { describeInvoiceDownloads } from "~/modules/documents/invoice-files.server";
+import { daysUntilDue } from "~/modules/invoices/due-days";
+import { DueIn, useLocalToday } from "~/modules/invoices/components/DueIn";
 
 export const handle = routeAccess({ area: "portal", permission: "invoices.read" });
 
@@ -40,6 +42,7 @@ export default function InvoicePage() {
   const data = useLoaderData<typeof loader>();
   const { invoice } = data;
   const lang = useLang();
+  const dueDays = daysUntilDue(invoice, useLocalToday());
   const c = invoice.currency;
   return (
     <>
@@ -61,6 +64,11 @@ export default function InvoicePage() {
               <dt>{translate(lang, "invoices.due")}</dt>
               <dd>
                 <DateText value={invoice.dueDate} />
+                {dueDays === null ? null : (
+                  <>
+                    {" "}(<DueIn lang={lang} days={dueDays} />)
+                  </>
+                )}
               </dd>
             </>
           ) : null}

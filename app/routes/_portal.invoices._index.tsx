@@ -11,6 +11,8 @@ import { INVOICE_STATES, type InvoiceState } from "~/modules/invoices/states";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
 import { BulkDownload } from "~/modules/documents/components/BulkDownload";
+import { daysUntilDue, dueInText } from "~/modules/invoices/due-days";
+import { DueIn, useLocalToday } from "~/modules/invoices/components/DueIn";
 
 export const handle = routeAccess({ area: "portal", permission: "invoices.read" });
 
@@ -58,7 +60,7 @@ export default function InvoicesPage() {
     paid: translate(lang, "status.paid"),
     credit_note: lang === "de" ? "Gutschriften" : "Credit notes",
   };
-  const today = new Date().toISOString().slice(0, 10);
+  const today = useLocalToday();
   const columns: Column<InvoiceRow>[] = [
     {
       id: "number",
@@ -78,11 +80,19 @@ export default function InvoicesPage() {
       id: "due_in",
       label: lang === "de" ? "Fällig in" : "Due in",
       width: 160,
-      sortValue: (i) => daysUntil(i, today),
-      text: (i) => dueText(lang, daysUntil(i, today)),
-      render: (i) => <span className={(daysUntil(i, today) ?? 0) < 0 ? "overdue-text" : undefined}>{dueText(lang, daysUntil(i, today))}</span>,
+      sortValue: (i) => daysUntilDue(i, today),
+      text: (i) => dueInText(lang, daysUntilDue(i, today)),
+      render: (i) => <DueIn lang={lang} days={daysUntilDue(i, today)} />,
     },
-    { id: "order", label: translate(lang, "orders.number"), width: 130, sortValue: (i) => i.orderNumber ?? "", text: (i) => i.orderNumber ?? "", render: (i) => i.orderNumber },
+    {
+      id: "order",
+      label: translate(lang, "orders.number"),
+      width: 130,
+      sortValue: (i) => i.orderNumber ?? "",
+      text: (i) => i.orderNumber ?? "",
+      // Plain text when the order is outside the contact's view (no order id): a link would 404.
+      render: (i) => (i.orderId ? <Link to={`/orders/${i.orderId}`}>{i.orderNumber}</Link> : i.orderNumber),
+    },
     { id: "status", label: translate(lang, "invoices.status"), width: 130, sortValue: (i) => (i.overdue ? "overdue" : i.status), text: (i) => codeLabel(lang, "status", i.overdue ? "overdue" : i.status), render: (i) => <StatusBadge status={i.overdue ? "overdue" : i.status} /> },
     { id: "amount", label: translate(lang, "invoices.amount"), width: 120, align: "right", sortValue: (i) => Number(i.grossAmount), text: (i) => `${i.grossAmount} ${i.currency}`, render: (i) => <Money amount={i.grossAmount} currency={i.currency} /> },
     { id: "due_amount", label: translate(lang, "invoices.amountDue"), width: 120, align: "right", sortValue: (i) => Number(i.amountDue), text: (i) => `${i.amountDue} ${i.currency}`, render: (i) => <Money amount={i.amountDue} currency={i.currency} /> },
@@ -117,20 +127,6 @@ export default function InvoicesPage() {
 /** The row's key is also its bulk-download value. */
 function keyOf(i: { kind: string; id: string }) {
   return `${i.kind}:${i.id}`;
-}
-
-/** Days until an unpaid invoice is due (negative: overdue); null when nothing is due. */
-function daysUntil(i: InvoiceRow, today: string): number | null {
-  if (i.kind !== "invoice" || !i.dueDate || !["open", "partially_paid"].includes(i.status)) return null;
-  return Math.round((Date.parse(String(i.dueDate).slice(0, 10)) - Date.parse(today)) / 86_400_000);
-}
-
-function dueText(lang: "en" | "de", days: number | null): string {
-  if (days === null) return "";
-  const de = lang === "de";
-  if (days === 0) return de ? "heute fällig" : "due today";
-  if (days > 0) return de ? `fällig in ${days} ${days === 1 ? "Tag" : "Tagen"}` : `due in ${days} ${days === 1 ? "day" : "days"}`;
-  return de ? `${-days} ${days === -1 ? "Tag" : "Tage"} überfällig` : `${-days} ${days === -1 ? "day" : "days"} overdue`;
 }
 
 /** numeric(14,2) text as integer cents (exact sums). */

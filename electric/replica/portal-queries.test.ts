@@ -255,6 +255,12 @@ describe.each([
     }
     // An open credit note has no due date: "overdue" is NULL on the server, and must be here too.
     if (c.seesInvoices) expect(all.some((i) => i.overdue === null)).toBe(true);
+    // The list links the order number to the order: each numbered row carries its own order's id.
+    const linked = all.filter((i) => i.orderNumber !== null);
+    if (c.seesInvoices) expect(linked.length).toBeGreaterThan(0);
+    const orders = await db.query<{ id: string; orderId: string }>(`SELECT id, sales_order_id AS "orderId" FROM invoices WHERE id = ANY($1::uuid[])`, [linked.map((i) => i.id)]);
+    const orderOf = new Map(orders.rows.map((r) => [r.id, r.orderId]));
+    for (const i of linked) expect(i.orderId, i.number).toBe(orderOf.get(i.id));
   });
 
   it("invoice detail: credit notes, payments, tax rates in a tie, foreign ids", async () => {

@@ -210,6 +210,7 @@ const invoiceRow = (r: Row): InvoiceRow => ({
   status: txt(r.status),
   // NULL, like the server's, for an unpaid document without a due date (an open credit note).
   overdue: truth(r.overdue) as boolean,
+  orderId: str(r.order_id),
   orderNumber: str(r.order_number),
 });
 
@@ -229,12 +230,12 @@ function listInvoices(driver: SqlDriver, filters: { q?: string; state?: InvoiceS
   const rows = selectRows(
     driver,
     `SELECT i.id, i.kind, i.number, i.issue_date, i.due_date, i.currency, i.gross_amount, i.amount_due, i.status,
-            ${overdue} AS overdue, o.number AS order_number
+            ${overdue} AS overdue, o.id AS order_id, o.number AS order_number
        FROM invoices i LEFT JOIN sales_orders o ON o.id = i.sales_order_id
       ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY i.issue_date DESC NULLS FIRST, i.number DESC NULLS FIRST LIMIT ${sql.bind(filters.limit ?? 500)}`,
     sql.params,
-    ["id", "kind", "number", "issue_date", "due_date", "currency", "gross_amount", "amount_due", "status", "overdue", "order_number"],
+    ["id", "kind", "number", "issue_date", "due_date", "currency", "gross_amount", "amount_due", "status", "overdue", "order_id", "order_number"],
   );
   return rows.map(invoiceRow);
 }
@@ -304,7 +305,7 @@ function invoice(driver: SqlDriver, params: { id: string; today: string }): Invo
   const sql = new Sql();
   const overdue = overdueSql(sql, params.today);
   const [i] = driver.selectObjects<Row>(
-    `SELECT i.*, ${overdue} AS overdue, o.number AS order_number, p.id AS preceding_id, p.number AS preceding_number
+    `SELECT i.*, ${overdue} AS overdue, o.id AS order_id, o.number AS order_number, p.id AS preceding_id, p.number AS preceding_number
        FROM invoices i LEFT JOIN sales_orders o ON o.id = i.sales_order_id LEFT JOIN invoices p ON p.id = i.preceding_invoice_id
       WHERE i.id = ${sql.bind(params.id)}`,
     sql.params,

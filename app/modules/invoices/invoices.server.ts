@@ -15,6 +15,8 @@ export interface InvoiceRow {
   status: string;
   /** open or partially paid, past its due date (derived, never stored). */
   overdue: boolean;
+  /** The order's id when the contact may see the order (the list links the order number to it). */
+  orderId: string | null;
   orderNumber: string | null;
 }
 
@@ -33,7 +35,7 @@ export async function listInvoices(
   const params = [...where.params];
   let sql = `SELECT i.id, i.kind, i.number, i.issue_date AS "issueDate", i.due_date AS "dueDate", i.currency,
                     i.gross_amount AS "grossAmount", i.amount_due AS "amountDue", i.status,
-                    ${OVERDUE_SQL} AS overdue, o.number AS "orderNumber"
+                    ${OVERDUE_SQL} AS overdue, o.id AS "orderId", o.number AS "orderNumber"
                FROM invoices i LEFT JOIN sales_orders o ON o.id = i.sales_order_id
               WHERE ${where.sql}`;
   if (filters.q) {
@@ -69,7 +71,7 @@ export async function getInvoice(scope: Scope, invoiceId: string): Promise<Invoi
   const { rows } = await db.query<InvoiceDetail & { precedingId: string | null; precedingNumber: string | null }>(
     `SELECT i.id, i.kind, i.number, i.issue_date AS "issueDate", i.due_date AS "dueDate", i.currency,
             i.gross_amount AS "grossAmount", i.amount_due AS "amountDue", i.status, ${OVERDUE_SQL} AS overdue,
-            o.number AS "orderNumber", i.sales_order_id AS "salesOrderId", i.net_amount AS "netAmount",
+            o.id AS "orderId", o.number AS "orderNumber", i.sales_order_id AS "salesOrderId", i.net_amount AS "netAmount",
             i.tax_amount AS "taxAmount", i.paid_amount AS "paidAmount", i.payment_terms AS "paymentTerms",
             p.id AS "precedingId", p.number AS "precedingNumber"
        FROM invoices i LEFT JOIN sales_orders o ON o.id = i.sales_order_id

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { EInvoiceFormat } from "~/modules/einvoice/model";
+import { describeRefusal } from "../einvoice-reasons";
 
 /**
  * The download panel of the invoice page: view or save the PDF, and the e-invoice formats. A
@@ -19,12 +20,13 @@ export interface DownloadOptions {
   preferred: EInvoiceFormat;
 }
 
-const reasonText = (f: FormatOption) => f.reasons.map((r) => `[${r.rule}] ${r.term} — ${r.message}`).join(" ");
+// A rule broken on several lines reads once in German (the catalog text names no line).
+const reasonText = (lang: "en" | "de", f: FormatOption) => [...new Set(f.reasons.map((r) => describeRefusal(lang, r)))].join(" ");
 
 /** Unavailable formats that fail for the same reasons, together: the reason is said once. */
-function groupByReasons(formats: FormatOption[]): FormatOption[][] {
+function groupByReasons(lang: "en" | "de", formats: FormatOption[]): FormatOption[][] {
   const groups = new Map<string, FormatOption[]>();
-  for (const f of formats) groups.set(reasonText(f), [...(groups.get(reasonText(f)) ?? []), f]);
+  for (const f of formats) groups.set(reasonText(lang, f), [...(groups.get(reasonText(lang, f)) ?? []), f]);
   return [...groups.values()];
 }
 
@@ -84,7 +86,7 @@ export function InvoiceDownloads({ invoiceId, initial, lang }: { invoiceId: stri
               </a>
             ))}
         </li>
-        {groupByReasons(ordered.filter((f) => !f.available)).map((group) => (
+        {groupByReasons(lang, ordered.filter((f) => !f.available)).map((group) => (
           <li key={group[0].format} data-format={group.map((f) => f.format).join(" ")}>
             {group.map((f) => (
               <span key={f.format}>
@@ -96,7 +98,7 @@ export function InvoiceDownloads({ invoiceId, initial, lang }: { invoiceId: stri
             ))}
             <span id={`why-${group[0].format}`} className="muted" data-testid={`einvoice-${group[0].format}-reason`} style={{ display: "block", marginTop: 3 }}>
               {de ? "Nicht möglich: " : "Not available: "}
-              {reasonText(group[0])}
+              {reasonText(lang, group[0])}
             </span>
           </li>
         ))}
