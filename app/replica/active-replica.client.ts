@@ -18,6 +18,27 @@ export function getActiveReplica(): Replica | null {
 }
 
 /**
+ * After the contact changed something through a form (a quote decision, …): fetch those shapes now.
+ * Over HTTP/1.1 only a few hot shapes stay live and the rest catch up in 15 s rounds
+ * (electric/replica/sync.ts), so the pages' clientLoaders would read the old row until then. Waits at
+ * most `maxWaitMs`; the page has the server's answer meanwhile. No-op without an open replica or in
+ * live mode (the streams bring the change themselves).
+ */
+export async function refreshReplicaShapes(shapes: string[], maxWaitMs = 2_000): Promise<void> {
+  const replica = getActiveReplica();
+  if (!replica) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, maxWaitMs);
+  });
+  try {
+    await Promise.race([replica.refresh(shapes).catch((error: unknown) => console.warn("refreshing the replica failed:", error)), gaveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Stops answering from this replica, e.g. while an account switch is under way: the pages' loaders
  * run before the shell has opened the next account's replica, and must not read the old one.
  */

@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData, useRouteLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import { useActionData, useLoaderData, useRouteLoaderData, type ClientActionFunctionArgs, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { useViewPreference, type Column } from "~/components/DataTable";
 import { SplitView } from "~/components/SplitView";
@@ -15,6 +15,7 @@ import { QuoteDecisionSchema } from "~/modules/quotes/schemas";
 import { listQuotes } from "~/modules/quotes/quotes.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
+import { refreshReplicaShapes } from "~/replica/active-replica.client";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -47,6 +48,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ? translate(lang, "quotes.noLongerValid", { number: result.number, date: formatDate(lang, result.validUntil) })
       : translate(lang, "quotes.notOpen", { number: result.number, status: codeLabel(lang, "status", result.status) });
   return data<QuoteActionResult>({ ok: false, message, values: { ...values, customerReference: parsed.data.customerReference ?? "", comment: parsed.data.comment ?? "" } }, { status: 409 });
+}
+
+/** The decision is in Postgres once the server answers; the replica fetches it before the list re-reads. */
+export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
+  const result = await serverAction<typeof action>();
+  await refreshReplicaShapes(["quotes"]);
+  return result;
 }
 
 export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs) {
