@@ -2,7 +2,8 @@
 process.env.TZ = "Europe/Berlin";
 
 import { describe, expect, it } from "vitest";
-import { daysUntilDue, dueInText, localCalendarDate } from "./due-days";
+import { localCalendarDate } from "~/components/calendar";
+import { daysUntilDue, dueInText } from "./due-days";
 
 const invoice = (dueDate: string, status = "open", kind = "invoice") => ({ kind, dueDate, status });
 

@@ -1,13 +1,4 @@
-import type { Language } from "~/i18n/i18n";
-
-/**
- * The calendar date (YYYY-MM-DD) at `now` in the runtime's time zone: in the browser, the
- * contact's own. `toISOString()` would give the UTC date, a day off near local midnight.
- */
-export function localCalendarDate(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
+import { translate, type Language } from "~/i18n/i18n";
 
 interface DueFacts {
   kind: string;
@@ -25,8 +16,7 @@ export function daysUntilDue(invoice: DueFacts, today: string): number | null {
 /** "due in 3 days", "heute fällig", "2 Tage überfällig"; empty when nothing is due. */
 export function dueInText(lang: Language, days: number | null): string {
   if (days === null) return "";
-  const de = lang === "de";
-  if (days === 0) return de ? "heute fällig" : "due today";
-  if (days > 0) return de ? `fällig in ${days} ${days === 1 ? "Tag" : "Tagen"}` : `due in ${days} ${days === 1 ? "day" : "days"}`;
-  return de ? `${-days} ${days === -1 ? "Tag" : "Tage"} überfällig` : `${-days} ${days === -1 ? "day" : "days"} overdue`;
+  if (days === 0) return translate(lang, "invoices.dueToday");
+  if (days > 0) return days === 1 ? translate(lang, "invoices.dueInOneDay") : translate(lang, "invoices.dueInDays", { days });
+  return days === -1 ? translate(lang, "invoices.overdueOneDay") : translate(lang, "invoices.overdueDays", { days: -days });
 }

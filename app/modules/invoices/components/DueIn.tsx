@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from "react";
 import type { Language } from "~/i18n/i18n";
-import { dueInText, localCalendarDate } from "../due-days";
+import { localCalendarDate } from "~/components/calendar";
+import { dueInText } from "../due-days";
 
 const subscribeNever = () => () => {};
 const utcCalendarDate = () => new Date().toISOString().slice(0, 10);

@@ -1,6 +1,7 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Field, FormError } from "~/components/form";
 import { Money, StatusBadge } from "~/components/format";
+import { localCalendarDate } from "~/components/calendar";
 import { formatDate, translate, type Language } from "~/i18n/i18n";
 import { documentPdfPath } from "~/modules/documents/paths";
 import type { QuoteRow } from "../quotes.server";
@@ -31,12 +32,6 @@ export function withDecision<T extends QuoteSummary>(quotes: readonly T[], resul
   );
 }
 
-/** Today as YYYY-MM-DD in the browser's calendar (the server checks validity again on submit). */
-function today(): string {
-  const now = new Date();
-  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
-}
-
 /**
  * The quotes page's pane: the focused quote's facts, its PDF and, while it is open and the role may
  * decide, the accept / decline form (PO number and a comment travel with the decision).
@@ -44,7 +39,8 @@ function today(): string {
 export function QuoteDecision({ quote, canDecide, result, lang }: { quote: QuoteSummary; canDecide: boolean; result?: QuoteActionResult; lang: Language }) {
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formData?.get("quoteId") === quote.id;
-  const open = isQuoteOpen(quote, today());
+  // The browser's calendar date; the server checks validity again on submit.
+  const open = isQuoteOpen(quote, localCalendarDate());
   const pdf = documentPdfPath("quote", quote.id);
   const mine = result?.values?.quoteId === quote.id ? result : undefined;
   const expired = quote.status === "sent" && !open;
