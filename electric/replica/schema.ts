@@ -21,7 +21,7 @@ import { SEARCH_SCHEMA_SQL, SEARCH_TABLES } from "./search-sources";
 export const REPLICA_PAGE_SIZE = 65536;
 
 /** Bump when the replica's own tables (sync_state, meta, search index, indexes) change shape. */
-export const REPLICA_SCHEMA_VERSION = 3;
+export const REPLICA_SCHEMA_VERSION = 4;
 
 const INTERNAL_TABLES = ["meta", "sync_state", ...SEARCH_TABLES];
 

@@ -30,7 +30,10 @@ export const FTS_COLUMNS = ["f_numbers", "f_refs", "f_lines", "f_other"] as cons
  * from it with 'rebuild', and incremental changes issue 'delete' with the row's old values.
  * unicode61 splits "INV-2024-00017" into inv / 2024 / 00017, so a quoted query phrase with a
  * trailing * ("inv 2024 0001"*) finds it by any prefix; remove_diacritics lets "umwalz" find
- * "Umwälzpumpe". Prefix indexes on 2 and 3 characters keep short prefix queries cheap.
+ * "Umwälzpumpe". No prefix indexes: FTS5 answers a prefix by merging the doclists of the tokens that
+ * start with it, which costs a few ms for a last token of two or three characters while the user
+ * types; `prefix = '2 3'` cost ~45 % of the build and 21 of 37 MB of index at 100k documents
+ * (decision 008, addendum "index build").
  */
 export const SEARCH_SCHEMA_SQL = `
   CREATE TABLE search_docs (
@@ -45,7 +48,7 @@ export const SEARCH_SCHEMA_SQL = `
   CREATE VIRTUAL TABLE search_fts USING fts5(
     ${FTS_COLUMNS.join(", ")},
     content = 'search_docs', content_rowid = 'doc_rowid',
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+    tokenize = 'unicode61 remove_diacritics 2'
   );
   -- FTS5 collects new terms in memory and writes a segment whenever they exceed 'hashsize' (1 MB by
   -- default); the full build of 100k documents then wrote hundreds of small segments and spent half

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SqlDriver } from "./driver";
 import {
-  RANKED_MATCHES, getSearchState, planSearch, rebuildSearchIndex, searchDocuments, toFtsQuery, type SearchProgress, type SearchResult,
+  BUILD_CACHE_KIB, RANKED_MATCHES, getSearchState, planSearch, rebuildSearchIndex, searchDocuments, toFtsQuery, type SearchProgress, type SearchResult,
 } from "./search";
 import { generateDataset, loadDataset, loadSnapshot, newReplica, type Dataset } from "./test-data";
 
@@ -52,6 +52,30 @@ describe("document search", () => {
     expect(new Set(bySku.map((h) => h.id))).toEqual(expected);
     const byWord = searchDocuments(driver, "umwalzpumpe", { types: ["invoice"], limit: 200 });
     expect(new Set(byWord.map((h) => h.id))).toEqual(expected);
+  });
+
+  it("builds with BUILD_CACHE_KIB of page cache and gives the connection its own size back", async () => {
+    const replica = await newReplica();
+    loadDataset(replica, generateDataset(50));
+    replica.exec("PRAGMA cache_size = -4096");
+    const during: number[] = [];
+    rebuildSearchIndex(replica, () => during.push(Number(replica.selectValue("PRAGMA cache_size"))));
+    expect(new Set(during)).toEqual(new Set([-BUILD_CACHE_KIB]));
+    expect(Number(replica.selectValue("PRAGMA cache_size"))).toBe(-4096);
+  });
+
+  it("finds by a last token of two or three characters, as typed, with or without an FTS5 prefix index for it", () => {
+    const invoicesWith = (sku: string) => new Set(data.invoice_lines.filter((l) => l.sku === sku).map((l) => l.invoice_id));
+    const found = (q: string) => new Set(searchDocuments(driver, q, { types: ["invoice"], limit: 200 }).map((h) => h.id));
+    expect(found("PMP-CN-32-16")).toEqual(invoicesWith("PMP-CN-32-160"));
+    expect(found("PMP-CN-32-160")).toEqual(invoicesWith("PMP-CN-32-160"));
+    expect(found("Um")).toEqual(invoicesWith("PMP-IL-65-8"));
+    expect(found("umw")).toEqual(invoicesWith("PMP-IL-65-8"));
+    // The palette's search (no filters) takes the bounded plan: the same prefix recall.
+    const po = data.orders.find((o) => o.id === "so-20")?.customer_reference ?? "";
+    for (const typed of [po.slice(0, 5), po.slice(0, 6)]) {
+      expect(searchDocuments(driver, typed, { limit: 200 }).map((h) => h.id)).toContain("so-20");
+    }
   });
 
   it("finds the shipment and its delivery note by tracking number or its prefix", () => {

@@ -42,9 +42,29 @@ export function getSearchState(driver: SqlDriver): SearchState {
 const INSERT_DOCS = `INSERT INTO search_docs (${SEARCH_DOC_COLUMNS.join(", ")}) `;
 const FTS_LIST = FTS_COLUMNS.join(", ");
 
+/**
+ * The page cache (KiB) a full build runs with; the connection's own size (64 MB in the browser,
+ * opfs.ts) is restored after it. The build reads every shape table and writes search_docs and the
+ * FTS5 index in one transaction: at 64 MB the worker re-read and spilled pages through OPFS, and
+ * the build of 100k documents in Chromium took ~1 s longer (decision 008, addendum "index build").
+ * The cost: the WASM heap grows to this size during the build and never shrinks.
+ */
+export const BUILD_CACHE_KIB = 262_144;
+
 /** Rebuilds search_docs and the FTS index from the shape tables, in one transaction. */
 export function rebuildSearchIndex(driver: SqlDriver, onProgress?: ProgressCallback): { documents: number; ms: number } {
   const started = performance.now();
+  const cacheSize = Number(driver.selectValue("PRAGMA cache_size"));
+  const raised = cacheSize < 0 ? -cacheSize < BUILD_CACHE_KIB : true;
+  if (raised) driver.exec(`PRAGMA cache_size = -${BUILD_CACHE_KIB}`);
+  try {
+    return buildInTransaction(driver, started, onProgress);
+  } finally {
+    if (raised) driver.exec(`PRAGMA cache_size = ${cacheSize}`);
+  }
+}
+
+function buildInTransaction(driver: SqlDriver, started: number, onProgress?: ProgressCallback): { documents: number; ms: number } {
   const total = SOURCES.length + 1;
   let documents = 0;
   driver.transaction(() => {
@@ -163,10 +183,12 @@ export function toFtsQuery(input: string, options: { prefix?: PrefixMode } = {})
 
 /**
  * "all": every term is a prefix. "none": whole tokens only. "long": a term is a prefix unless its
- * last token has a single character ("PMP-IL-65-8", "FIT-UN-1"): FTS5 has no prefix index for one
- * character (prefix = '2 3'), so "8"* merges the doclists of every token starting with 8 (amounts,
- * dates, numbers), 15–25 ms at 100k documents, before it can return a single row. Numbers typed
- * up to such a token are still found by prefix, through the number index (searchDocuments).
+ * last token has a single character ("PMP-IL-65-8", "FIT-UN-1"): FTS5 keeps no prefix index
+ * (search-sources.ts), so "8"* merges the doclists of every token starting with 8 (amounts, dates,
+ * numbers), 15–25 ms at 100k documents, before it can return a single row. Two or more characters
+ * narrow the merge enough (a few ms at most in Node, decision 008, addendum "index build"). Numbers
+ * typed up to a single-character token are still found by prefix, through the number index
+ * (searchDocuments).
  */
 export type PrefixMode = "all" | "none" | "long";
 
