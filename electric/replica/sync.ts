@@ -3,6 +3,7 @@ import { SHAPES, type ShapeDefinition } from "../shapes/registry";
 import { ShapeApplier, type CommitResult, type SearchMode } from "./apply";
 import type { SqlDriver } from "./driver";
 import { ident } from "./schema";
+import { DecoderUnavailableError, type SnapshotDecoderClient } from "./snapshot-decoder";
 import { getSearchState, rebuildSearchIndex, type ProgressCallback } from "./search";
 
 /**
@@ -64,6 +65,13 @@ export interface SyncControllerOptions {
    * 256 KiB; Infinity turns it off.
    */
   rawSnapshotMinChars?: number;
+  /**
+   * The snapshot worker (snapshot-decoder.ts): when given and available, initial snapshot requests
+   * are made and converted there, off this thread, instead (the threshold counts bytes then). The
+   * controller closes it after the first catch-up: a later snapshot (a refetch) is rare, and the
+   * worker's WASM heap, as big as the largest snapshot twice, is worth giving back.
+   */
+  snapshotDecoder?: SnapshotDecoderClient | null;
   onStatus?: (status: SyncStatus) => void;
   onCommit?: (commit: CommitResult) => void;
   onSearchProgress?: ProgressCallback;
@@ -119,6 +127,7 @@ export class SyncController {
   async start(): Promise<void> {
     this.emit();
     await this.catchUp(this.states);
+    this.options.snapshotDecoder?.close();
     if (this.stopped) return;
     const requested = this.options.mode ?? "auto";
     this.mode = requested === "auto" ? this.detectMode() : requested;
@@ -146,6 +155,7 @@ export class SyncController {
 
   stop(): void {
     this.stopped = true;
+    this.options.snapshotDecoder?.close();
     if (this.timer) clearTimeout(this.timer);
     for (const state of this.states) state.abort?.abort();
     this.emit();
@@ -240,16 +250,31 @@ export class SyncController {
   }
 
   /**
-   * The stream's fetch: a large initial snapshot's body goes to the applier as text, and the client
-   * parses only what the applier leaves (its control messages). Any other response passes as is.
+   * The stream's fetch: a large initial snapshot's body goes to the applier, converted by the
+   * snapshot worker when there is one (else here, from the text), and the client parses only what
+   * the applier leaves (its control messages). Any other response passes as is. Status, headers
+   * and errors reach the client as fetch gave them, so handles, offsets, 409s, 4xx (access denied)
+   * and offline retries behave the same on either path.
    */
   private rawSnapshotFetch(state: ShapeState, streamSignal: AbortSignal): typeof fetch {
     const base = this.options.fetchClient ?? ((input, init) => fetch(input, init));
     const minChars = this.options.rawSnapshotMinChars ?? RAW_SNAPSHOT_MIN_CHARS;
     return async (input, init) => {
-      const response = await base(input, init);
       const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-      if (response.status !== 200 || !Number.isFinite(minChars) || new URL(url).searchParams.get("offset") !== "-1") return response;
+      const snapshot = Number.isFinite(minChars) && new URL(url).searchParams.get("offset") === "-1";
+      const decoder = this.options.snapshotDecoder;
+      if (snapshot && decoder?.available) {
+        try {
+          const { response, decoded } = await decoder.fetch(url, init, state.shape.columns, minChars);
+          if (decoded && !streamSignal.aborted) state.applier.takeDecodedSnapshot(decoded);
+          return response;
+        } catch (error) {
+          // The snapshot worker is gone (failed to start, closed): this request again, in this thread.
+          if (!(error instanceof DecoderUnavailableError)) throw error;
+        }
+      }
+      const response = await base(input, init);
+      if (response.status !== 200 || !snapshot) return response;
       const body = await response.text();
       const rest = body.length >= minChars && !streamSignal.aborted ? state.applier.takeRawSnapshot(body, response.headers.get("electric-schema")) : null;
       return new Response(rest ?? body, { status: response.status, statusText: response.statusText, headers: response.headers });
@@ -319,7 +344,8 @@ export class SyncController {
   }
 
   private detectMode(): "live" | "interval" {
-    const protocol = (this.options.detectProtocol ?? negotiatedProtocol)(this.options.baseUrl);
+    // The snapshot worker's requests are in its own Resource Timing, not this thread's.
+    const protocol = (this.options.detectProtocol ?? negotiatedProtocol)(this.options.baseUrl) ?? this.options.snapshotDecoder?.lastProtocol ?? null;
     return protocol && /^h[23]/.test(protocol) ? "live" : "interval";
   }
 

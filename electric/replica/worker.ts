@@ -12,6 +12,7 @@ import {
 import { ReplicaQueryError, runReadQuery } from "./queries";
 import { migrateReplica } from "./schema";
 import { searchDocuments } from "./search";
+import { SnapshotDecoderClient, type DecoderEndpoint } from "./snapshot-decoder";
 import { SyncController } from "./sync";
 
 /** Set by the build (esbuild `define`) to the wasm's content hash, so a new wasm is never served stale. */
@@ -85,7 +86,9 @@ async function open(message: OpenMessage): Promise<void> {
   setStatus({ openMs: Math.round(performance.now() - started) });
   const syncStarted = performance.now();
   sampleBusy();
+  const decoder = startSnapshotDecoder();
   sync = new SyncController({
+    snapshotDecoder: decoder,
     driver: replica.driver,
     baseUrl: message.syncUrl,
     accountId: message.accountId,
@@ -95,7 +98,10 @@ async function open(message: OpenMessage): Promise<void> {
     // contact waits for. The 100 ms batching is for the initial load's burst of commits.
     onStatus: (s) =>
       setStatus(
-        { ...s, error: status.error, timing: { wallMs: performance.now() - syncStarted, busyMs } },
+        {
+          ...s, error: status.error,
+          timing: { wallMs: performance.now() - syncStarted, busyMs, ...(decoder ? { snapshotWorkerDecodeMs: decoder.decodeMs, snapshotWorkerMB: decoder.bytes / 1e6 } : {}) },
+        },
         s.phase === "ready" && status.phase === "ready" && s.commits !== status.commits,
       ),
     // The index build is synchronous, but posted messages reach the page while it runs.
@@ -104,6 +110,22 @@ async function open(message: OpenMessage): Promise<void> {
   });
   // Not awaited: queries are answered from what is already there while the shapes catch up.
   sync.start().catch((error: Error) => setStatus({ phase: "error", error: error.message }, true));
+}
+
+/**
+ * The snapshot worker, which fetches and converts the initial snapshots while this thread inserts
+ * (snapshot-decoder.ts). Null when this browser cannot start a worker from a worker: the snapshots
+ * are then converted here, as before; so they are when the worker fails to load later.
+ */
+function startSnapshotDecoder(): SnapshotDecoderClient | null {
+  if (typeof Worker === "undefined") return null;
+  try {
+    const worker = new Worker(new URL("snapshot-worker.js", self.location.href), { type: "module", name: "ledgerlight-replica-snapshots" });
+    return new SnapshotDecoderClient(worker as unknown as DecoderEndpoint);
+  } catch (error) {
+    console.warn("Replica snapshot worker unavailable, converting snapshots in the replica worker:", (error as Error).message);
+    return null;
+  }
 }
 
 async function wipe(reason: WipeReason): Promise<void> {
