@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ShapeApplier } from "./apply";
-import { openMemoryDriver, type SqlDriver } from "./driver";
+import type { SqlDriver } from "./driver";
 import { loadSyncState } from "./schema";
 import { rebuildSearchIndex, searchDocuments } from "./search";
-import { buildSnapshotImage, decodeSnapshot } from "./snapshot-decode";
 import { generateDataset, insert, loadDataset, mustRefetch, newReplica, remove, shape, update, upToDate } from "./test-data";
 
 const invoices = shape("invoices");
@@ -99,40 +98,6 @@ describe("ShapeApplier", () => {
     expect(commit).toMatchObject({ inserts: 3 });
     expect(rows(driver).map((r) => [r.id, r.number])).toEqual([["i1", "INV-1b"], ["i2", "INV-2"]]);
     expect(() => driver.run(`INSERT INTO invoices (id) VALUES ('i1')`)).toThrow(/UNIQUE/);
-  });
-
-  it("inserts a snapshot from a database image made on another connection (the snapshot worker's way): same rows as the text path", async () => {
-    const worker = await openMemoryDriver(); // the snapshot worker's own SQLite, no replica schema
-    const createTable = driver.selectValue("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'invoices'") as string;
-    const image = (body: string) => {
-      const decoded = decodeSnapshot(worker, new TextEncoder().encode(body), JSON.stringify({ id: { type: "text" } }), invoices.columns);
-      return buildSnapshotImage(worker, decoded!, "invoices", createTable);
-    };
-    const snapshot = [invoice("i1", "INV-1 – Ø 20 mm"), invoice("i2", "INV-2", { customer_reference: null }), invoice("i3", "INV-3", { unknown_column: "x" })];
-    const decoded = image(JSON.stringify([...snapshot.map((v) => insert("invoices", v)), upToDate("7")]));
-    expect(decoded).toMatchObject({ jsonb: null, rows: 3, controls: JSON.stringify([upToDate("7")]) });
-    applier.takeDecodedSnapshot(decoded);
-    expect(applier.handleBatch([update("invoices", { id: "i2", status: "paid" }), upToDate()], at("H1", "1_0")).commit).toMatchObject({ inserts: 3, updates: 1 });
-    const fromImage = rows(driver);
-    expect(driver.selectValue("SELECT count(*) FROM pragma_database_list WHERE name LIKE 'snapshot_image%'")).toBe(0); // detached after the commit
-
-    driver.run("DELETE FROM invoices");
-    const text = new ShapeApplier(driver, invoices, { searchMode: () => "deferred" });
-    text.startStream();
-    text.takeRawSnapshot(JSON.stringify(snapshot.map((v) => insert("invoices", v))), JSON.stringify({ id: { type: "text" } }));
-    text.handleBatch([update("invoices", { id: "i2", status: "paid" }), upToDate()], at("H1", "1_0"));
-    expect(fromImage).toEqual(rows(driver));
-    expect(fromImage[0].number).toBe("INV-1 – Ø 20 mm");
-
-    // A repeated id fails the rebuilt unique index: the upsert path copies from the image in message order.
-    const repeated = new ShapeApplier(driver, invoices, { searchMode: () => "deferred" });
-    repeated.startStream();
-    repeated.resetPosition(); // a fresh snapshot replaces the table
-    repeated.takeDecodedSnapshot(image(JSON.stringify([insert("invoices", invoice("i1", "INV-1")), insert("invoices", invoice("i2", "INV-2")), insert("invoices", invoice("i1", "INV-1b"))])));
-    expect(repeated.handleBatch([upToDate()], at("H2", "1_0")).commit).toMatchObject({ inserts: 3, truncatedRows: 3 });
-    expect(rows(driver).map((r) => [r.id, r.number])).toEqual([["i1", "INV-1b"], ["i2", "INV-2"]]);
-    expect(() => driver.run(`INSERT INTO invoices (id) VALUES ('i1')`)).toThrow(/UNIQUE/);
-    worker.close();
   });
 
   it("falls back to upserts when a large snapshot repeats an id", () => {

@@ -1,7 +1,7 @@
 import { isChangeMessage, isControlMessage, type ChangeMessage, type Message, type Row, type Value } from "@electric-sql/client";
 import type { ShapeDefinition } from "../shapes/registry";
 import type { SqlDriver, SqlParam } from "./driver";
-import { decodeSnapshot, jsonbInsertSql, onConflict, type DecodedSnapshot } from "./snapshot-decode";
+import { decodeSnapshot, type DecodedSnapshot } from "./snapshot-decode";
 import { clearSyncState, ident, loadSyncState, saveSyncState, type StreamPosition } from "./schema";
 import { collectTouches, rebuildSearchIndex, reindexDocuments, touchesSearch, type DocumentKey } from "./search";
 
@@ -56,13 +56,11 @@ export interface BatchOutcome {
  */
 interface RawSnapshot {
   raw: true;
-  /** The rows as binary JSON (in-thread path) or as a one-table database image (snapshot worker), see DecodedSnapshot. */
-  jsonb: Uint8Array | null;
-  image: Uint8Array | null;
+  jsonb: Uint8Array;
   rows: number;
   /** Registry columns the response carries; bool columns are normalised to t/f as PG_TEXT_PARSER does. */
   columns: string[];
-  bools: string[];
+  bools: ReadonlySet<string>;
 }
 
 type Buffered = ChangeMessage<Row> | RawSnapshot;
@@ -77,8 +75,6 @@ export class ShapeApplier {
   private readonly columnCache = new Map<string, string[]>();
   private readonly knownColumns: ReadonlySet<string>;
   private readonly table: string;
-  /** During a commit: the schema each buffered snapshot image is attached as. */
-  private readonly imageSchemas = new Map<RawSnapshot, string>();
 
   constructor(
     private readonly driver: SqlDriver,
@@ -143,10 +139,7 @@ export class ShapeApplier {
   takeDecodedSnapshot(decoded: DecodedSnapshot): void {
     const columns = decoded.columns.filter((c) => this.knownColumns.has(c));
     if (!columns.includes("id")) throw new Error(`Decoded snapshot of ${this.shape.name} lacks the id column`);
-    if (!decoded.jsonb === !decoded.image) throw new Error(`Decoded snapshot of ${this.shape.name} needs exactly one of jsonb and image`);
-    // An image holds the replica's whole table (SELECT * copies it): the columns are the table's.
-    if (decoded.image && !decoded.columns.every((c) => this.knownColumns.has(c))) throw new Error(`Decoded snapshot of ${this.shape.name} has columns outside the registry`);
-    this.buffer.push({ raw: true, jsonb: decoded.jsonb, image: decoded.image, rows: decoded.rows, columns, bools: decoded.bools.filter((c) => columns.includes(c)) });
+    this.buffer.push({ raw: true, jsonb: decoded.jsonb, rows: decoded.rows, columns, bools: new Set(decoded.bools.filter((c) => columns.includes(c))) });
   }
 
   /** Feed one batch as ShapeStream delivers it; `position` is read only when the batch commits. */
@@ -174,34 +167,6 @@ export class ShapeApplier {
    */
   private commit(position: StreamPosition): CommitResult {
     const started = performance.now();
-    // SQLite attaches only outside a transaction; detached (and freed) whatever the commit does.
-    const images = this.attachImages();
-    try {
-      return this.commitAttached(position, started);
-    } finally {
-      for (const schema of images) this.driver.exec(`DETACH ${schema}`);
-      this.imageSchemas.clear();
-    }
-  }
-
-  private attachImages(): string[] {
-    const schemas: string[] = [];
-    for (const entry of this.buffer) {
-      if (!isRaw(entry) || !entry.image) continue;
-      const schema = `snapshot_image_${schemas.length}`;
-      try {
-        this.driver.attachImage(schema, entry.image);
-      } catch (error) {
-        for (const attached of schemas) this.driver.exec(`DETACH ${attached}`);
-        throw error;
-      }
-      schemas.push(schema);
-      this.imageSchemas.set(entry, schema);
-    }
-    return schemas;
-  }
-
-  private commitAttached(position: StreamPosition, started: number): CommitResult {
     const indexing = this.options.searchMode() === "incremental" && touchesSearch(this.shape.table);
     const threshold = this.options.fullRebuildThreshold ?? 2000;
     const result = this.driver.transaction(() => {
@@ -267,10 +232,7 @@ export class ShapeApplier {
           for (const index of indexes) this.driver.exec(`DROP INDEX ${ident(index.name)}`);
           const truncatedRows = this.driver.run(`DELETE FROM ${this.table}`);
           if (raw) {
-            // Same columns in the same order (the image was made from this table's CREATE TABLE):
-            // SQLite copies the records as they are, without decoding them (transfer optimisation).
-            if (raw.image) this.driver.run(`INSERT INTO main.${this.table} SELECT * FROM ${this.imageSchemas.get(raw)}.${this.table}`);
-            else this.driver.run(jsonbInsertSql(`main.${this.table}`, raw, false), [raw.jsonb]);
+            this.driver.run(this.rawInsertSql(raw, false), [raw.jsonb]);
             for (const index of indexes) this.driver.exec(index.sql);
             return { truncatedRows, inserts: raw.rows, consumed: 1 };
           }
@@ -300,12 +262,7 @@ export class ShapeApplier {
     for (let i = from; i < buffer.length; ) {
       const message = buffer[i];
       if (isRaw(message)) {
-        if (message.image) {
-          const columns = message.columns.map(ident).join(", ");
-          this.driver.run(
-            `INSERT INTO main.${this.table} (${columns}) SELECT ${columns} FROM ${this.imageSchemas.get(message)}.${this.table} WHERE true ORDER BY rowid ${onConflict(message.columns)}`,
-          );
-        } else this.driver.run(jsonbInsertSql(`main.${this.table}`, message, true), [message.jsonb]);
+        this.driver.run(this.rawInsertSql(message, true), [message.jsonb]);
         counts.inserts += message.rows;
         i += 1;
         continue;
@@ -394,6 +351,19 @@ export class ShapeApplier {
     return sql;
   }
 
+  /** Inserts (or upserts) a raw snapshot's insert messages in their order, from its binary JSON. */
+  private rawInsertSql(raw: RawSnapshot, upsert: boolean): string {
+    const values = raw.columns.map((c) => {
+      const value = `j.value ->> ${sqlText(`$.value.${JSON.stringify(c)}`)}`;
+      return raw.bools.has(c) ? `CASE WHEN ${value} IS NULL THEN NULL WHEN ${value} IN ('t', 'true') THEN 't' ELSE 'f' END` : value;
+    });
+    const rest = raw.columns.filter((c) => c !== "id");
+    const onConflict = rest.length > 0 ? `DO UPDATE SET ${rest.map((c) => `${ident(c)} = excluded.${ident(c)}`).join(", ")}` : "DO NOTHING";
+    return `INSERT INTO ${this.table} (${raw.columns.map(ident).join(", ")})
+            SELECT ${values.join(", ")} FROM jsonb_each(?) j WHERE j.value ->> '$.headers.operation' = 'insert'
+            ${upsert ? `ON CONFLICT ("id") ${onConflict}` : ""}`;
+  }
+
   private updateSql(columns: readonly string[]): string {
     const key = `u:${columns.join(",")}`;
     let sql = this.sqlCache.get(key);
@@ -408,6 +378,8 @@ export class ShapeApplier {
 const INSERT_CHUNK = 1000;
 /** Below this a snapshot goes through the upsert path: dropping and rebuilding indexes costs more. */
 const BULK_MIN_ROWS = 2000;
+
+const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 function isPlainInsert(message: Buffered, signature: string): message is ChangeMessage<Row> {
   if (isRaw(message)) return false;

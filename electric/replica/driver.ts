@@ -24,13 +24,6 @@ export interface SqlDriver {
    * caller's one.
    */
   transaction<T>(fn: () => T): T;
-  /** The database `schema` ("main", or an attached one) as a database file image (sqlite3_serialize). */
-  exportImage(schema: string): Uint8Array;
-  /**
-   * Attaches a database file image (from exportImage, possibly another thread's) read-only as
-   * `schema`; DETACH frees it. Not inside a transaction (SQLite refuses ATTACH there).
-   */
-  attachImage(schema: string, image: Uint8Array): void;
   close(): void;
 }
 
@@ -41,7 +34,6 @@ interface InitConfig {
 }
 
 let sqlitePromise: Promise<Sqlite3Static> | undefined;
-let loadedSqlite3: Sqlite3Static | undefined;
 
 /**
  * Loads the WASM module once per JavaScript realm. `wasmUrl` is for the browser bundle, where the
@@ -56,7 +48,7 @@ export function loadSqlite3(options: { wasmUrl?: string } = {}): Promise<Sqlite3
     ...(wasmUrl ? { locateFile: (file: string) => (file.endsWith(".wasm") ? wasmUrl : file) } : {}),
     print: () => {},
     printErr: (...args: unknown[]) => console.error("[sqlite]", ...args),
-  }).then((sqlite3) => (loadedSqlite3 = sqlite3));
+  });
   return sqlitePromise;
 }
 
@@ -69,8 +61,6 @@ export async function openMemoryDriver(): Promise<SqlDriver> {
 /** Wraps an open oo1 database; the driver owns it from now on (close() closes it). */
 export function createOo1Driver(db: Database): SqlDriver {
   registerFunctions(db);
-  // A `db` exists only once loadSqlite3 has resolved.
-  const sqlite3 = loadedSqlite3!;
   // Prepared statements are cached by SQL text: the apply loop runs the same upsert thousands of
   // times, and re-preparing it each time costs more than the insert itself.
   const statements = new Map<string, PreparedStatement>();
@@ -153,21 +143,6 @@ export function createOo1Driver(db: Database): SqlDriver {
         throw error;
       } finally {
         depth -= 1;
-      }
-    },
-    exportImage(schema) {
-      return sqlite3.capi.sqlite3_js_db_export(db.pointer!, schema);
-    },
-    attachImage(schema, image) {
-      finalizeAll();
-      db.exec(`ATTACH ':memory:' AS "${schema.replace(/"/g, '""')}"`);
-      // sqlite3_malloc'd, so SQLite frees it when the schema is detached (FREEONCLOSE).
-      const pointer = sqlite3.wasm.allocFromTypedArray(image);
-      const { capi } = sqlite3;
-      const rc = capi.sqlite3_deserialize(db.pointer!, schema, pointer, image.byteLength, image.byteLength, capi.SQLITE_DESERIALIZE_FREEONCLOSE | capi.SQLITE_DESERIALIZE_READONLY);
-      if (rc !== 0) {
-        db.exec(`DETACH "${schema.replace(/"/g, '""')}"`);
-        throw new Error(`Cannot attach the database image as ${schema}: ${capi.sqlite3_js_rc_str(rc)}`);
       }
     },
     close() {

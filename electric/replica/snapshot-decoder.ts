@@ -1,17 +1,15 @@
 import type { SqlDriver } from "./driver";
-import { buildSnapshotImage, decodeSnapshot, type DecodedSnapshot } from "./snapshot-decode";
+import { decodeSnapshot, type DecodedSnapshot } from "./snapshot-decode";
 
 /**
  * The initial snapshots' bodies, converted off the SQLite worker's thread (docs/decisions/008,
  * addendum "snapshot worker"). The replica worker's stream asks for an offset -1 response through
  * `SnapshotDecoderClient.fetch`; the snapshot worker (snapshot-worker.ts, `serveSnapshotDecoder`)
  * makes the request itself, reads the body as bytes, converts it to SQLite's binary JSON with its
- * own in-memory SQLite and runs the same check as the in-thread path (`decodeSnapshot`), then
- * inserts the rows into a copy of the replica's table and exports that as a database image
- * (`buildSnapshotImage`). The image comes back transferred (no copy), with the response's status
- * and headers and, as its body, only the control messages for the client to parse. The replica's
- * thread never sees the text nor decodes a value: its commit attaches the image and copies the
- * records, and meanwhile the other thread converts the next shape.
+ * own in-memory SQLite and runs the same check as the in-thread path (`decodeSnapshot`). The blob
+ * comes back transferred (no copy), with the response's status and headers and, as its body, only
+ * the control messages for the client to parse. The replica's thread never sees the text: it only
+ * binds the blob in the commit, and meanwhile the other thread converts the next shape.
  *
  * Both ends talk over anything with postMessage and message events: a Worker in the browser, a
  * MessageChannel's ports in the Node tests.
@@ -27,16 +25,8 @@ export interface DecoderEndpoint {
 }
 
 export type DecoderRequest =
-  | { kind: "fetch"; id: number; url: string; headers: [string, string][]; target: SnapshotTarget; minBytes: number }
+  | { kind: "fetch"; id: number; url: string; headers: [string, string][]; columns: string[]; minBytes: number }
   | { kind: "abort"; id: number };
-
-/** Which replica table a snapshot is for: its registry columns and, for an image, its CREATE TABLE. */
-export interface SnapshotTarget {
-  table: string;
-  columns: readonly string[];
-  /** From the replica's sqlite_schema; null: send the binary JSON instead of an image. */
-  createTable: string | null;
-}
 
 export type DecoderReply =
   | {
@@ -79,16 +69,16 @@ export function serveSnapshotDecoder(endpoint: DecoderEndpoint, openDriver: () =
       const response = await fetchFn(request.url, { headers: request.headers, signal: abort.signal });
       const bytes = new Uint8Array(await response.arrayBuffer());
       const started = performance.now();
-      const { table, columns, createTable } = request.target;
-      let decoded = response.status === 200 && bytes.byteLength >= request.minBytes
-        ? decodeSnapshot(sqlite, bytes, response.headers.get("electric-schema"), columns)
+      const decoded = response.status === 200 && bytes.byteLength >= request.minBytes
+        ? decodeSnapshot(sqlite, bytes, response.headers.get("electric-schema"), request.columns)
         : null;
-      if (decoded && createTable) decoded = buildSnapshotImage(sqlite, decoded, table, createTable);
       const decodeMs = performance.now() - started;
       const body = decoded ? new TextEncoder().encode(decoded.controls) : bytes;
       const transfer: Transferable[] = [ownBuffer(body)];
-      if (decoded?.jsonb) transfer.push(ownBuffer((decoded.jsonb = exclusive(decoded.jsonb))));
-      if (decoded?.image) transfer.push(ownBuffer((decoded.image = exclusive(decoded.image))));
+      if (decoded) {
+        decoded.jsonb = exclusive(decoded.jsonb);
+        transfer.push(decoded.jsonb.buffer as ArrayBuffer);
+      }
       post({
         kind: "response", id: request.id, status: response.status, statusText: response.statusText, headers: [...response.headers],
         body: transfer[0] as ArrayBuffer, decoded, protocol: protocolOf(request.url), bytes: bytes.byteLength, decodeMs,
@@ -152,7 +142,7 @@ export class SnapshotDecoderClient {
    * back as it was. Rejects like fetch would (TypeError when offline, AbortError when `init.signal`
    * aborts), or with DecoderUnavailableError when the worker cannot do it: ask again in the thread.
    */
-  fetch(url: string, init: RequestInit | undefined, target: SnapshotTarget, minBytes: number): Promise<DecodedResponse> {
+  fetch(url: string, init: RequestInit | undefined, columns: readonly string[], minBytes: number): Promise<DecodedResponse> {
     if (this.failure) return Promise.reject(new DecoderUnavailableError(this.failure));
     const signal = init?.signal ?? null;
     if (signal?.aborted) return Promise.reject(abortError(signal));
@@ -165,7 +155,7 @@ export class SnapshotDecoderClient {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.pending.set(id, { resolve, reject, done: () => signal?.removeEventListener("abort", onAbort) });
-      const request: DecoderRequest = { kind: "fetch", id, url, headers: [...new Headers(init?.headers)], target: { ...target, columns: [...target.columns] }, minBytes };
+      const request: DecoderRequest = { kind: "fetch", id, url, headers: [...new Headers(init?.headers)], columns: [...columns], minBytes };
       this.endpoint.postMessage(request);
     });
   }

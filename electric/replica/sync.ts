@@ -265,9 +265,7 @@ export class SyncController {
       const decoder = this.options.snapshotDecoder;
       if (snapshot && decoder?.available) {
         try {
-          const createTable = this.options.driver.selectValue("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", [state.shape.table]);
-          const target = { table: state.shape.table, columns: state.shape.columns, createTable: typeof createTable === "string" ? createTable : null };
-          const { response, decoded } = await decoder.fetch(url, init, target, minChars);
+          const { response, decoded } = await decoder.fetch(url, init, state.shape.columns, minChars);
           if (decoded && !streamSignal.aborted) state.applier.takeDecodedSnapshot(decoded);
           return response;
         } catch (error) {
