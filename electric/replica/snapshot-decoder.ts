@@ -24,8 +24,15 @@ export interface DecoderEndpoint {
   close?(): void;
 }
 
+/**
+ * Bump when a message changes. The two bundles are fetched separately, so a deploy between the two
+ * requests could pair them wrongly; a mismatched worker answers "unavailable" and the replica
+ * worker converts in its own thread.
+ */
+export const SNAPSHOT_DECODER_PROTOCOL = 1;
+
 export type DecoderRequest =
-  | { kind: "fetch"; id: number; url: string; headers: [string, string][]; columns: string[]; minBytes: number }
+  | { kind: "fetch"; protocol: number; id: number; url: string; headers: [string, string][]; columns: string[]; minBytes: number }
   | { kind: "abort"; id: number };
 
 export type DecoderReply =
@@ -66,6 +73,9 @@ export function serveSnapshotDecoder(endpoint: DecoderEndpoint, openDriver: () =
       // No request without a SQLite to convert its answer: the client asks again in its own thread.
       const sqlite = await driver.catch(() => null);
       if (!sqlite) return post({ kind: "error", id: request.id, name: "DecoderUnavailableError", message: failure ?? "no SQLite" });
+      if (request.protocol !== SNAPSHOT_DECODER_PROTOCOL) {
+        return post({ kind: "error", id: request.id, name: "DecoderUnavailableError", message: `snapshot worker speaks protocol ${SNAPSHOT_DECODER_PROTOCOL}, not ${request.protocol}` });
+      }
       const response = await fetchFn(request.url, { headers: request.headers, signal: abort.signal });
       const bytes = new Uint8Array(await response.arrayBuffer());
       const started = performance.now();
@@ -155,7 +165,7 @@ export class SnapshotDecoderClient {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.pending.set(id, { resolve, reject, done: () => signal?.removeEventListener("abort", onAbort) });
-      const request: DecoderRequest = { kind: "fetch", id, url, headers: [...new Headers(init?.headers)], columns: [...columns], minBytes };
+      const request: DecoderRequest = { kind: "fetch", protocol: SNAPSHOT_DECODER_PROTOCOL, id, url, headers: [...new Headers(init?.headers)], columns: [...columns], minBytes };
       this.endpoint.postMessage(request);
     });
   }

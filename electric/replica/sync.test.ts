@@ -5,7 +5,7 @@ import { ShapeApplier } from "./apply";
 import { openMemoryDriver, type SqlDriver } from "./driver";
 import { loadSyncState } from "./schema";
 import { searchDocuments } from "./search";
-import { serveSnapshotDecoder, SnapshotDecoderClient, type DecoderEndpoint } from "./snapshot-decoder";
+import { serveSnapshotDecoder, SNAPSHOT_DECODER_PROTOCOL, SnapshotDecoderClient, type DecoderEndpoint } from "./snapshot-decoder";
 import { SyncController, type SyncStatus } from "./sync";
 import { newReplica, shape, type TextRow } from "./test-data";
 
@@ -365,6 +365,18 @@ describe("SyncController with the snapshot worker's side (snapshot-decoder.ts) o
     } finally {
       inThread.mockRestore();
     }
+  });
+
+  it("a snapshot worker of another protocol version (a deploy between the two bundles' requests) answers unavailable", async () => {
+    const channel = new MessageChannel();
+    channels.push(channel);
+    serveSnapshotDecoder(channel.port2 as unknown as DecoderEndpoint, openMemoryDriver);
+    const before = server.requests.length;
+    const reply = new Promise<unknown>((resolve) => channel.port1.addEventListener("message", (event) => resolve(event.data), { once: true }));
+    channel.port1.start();
+    channel.port1.postMessage({ kind: "fetch", protocol: SNAPSHOT_DECODER_PROTOCOL + 1, id: 1, url: `${server.url}/invoices?account=acc-0001&offset=-1`, headers: [], columns: ["id"], minBytes: 0 });
+    expect(await reply).toMatchObject({ kind: "error", id: 1, name: "DecoderUnavailableError" });
+    expect(server.requests.length).toBe(before); // it did not make the request
   });
 
   it("aborts the worker's request with the stream's signal, and answers a small or non-snapshot body unconverted", async () => {
