@@ -278,7 +278,7 @@ describe("SyncController with the snapshot worker's side (snapshot-decoder.ts) o
     return new SnapshotDecoderClient(channel.port1 as unknown as DecoderEndpoint);
   };
   const sync = (driver: SqlDriver, decoder: SnapshotDecoderClient, overrides: Partial<ConstructorParameters<typeof SyncController>[0]> = {}) =>
-    new SyncController({ driver, baseUrl: server.url, accountId: "acc-0001", shapes: SHAPES, mode: "interval", intervalMs: 3_600_000, rawSnapshotMinChars: 0, snapshotDecoder: decoder, ...overrides });
+    new SyncController({ driver, baseUrl: server.url, accountId: "acc-0001", shapes: SHAPES, mode: "interval", intervalMs: 3_600_000, rawSnapshotMinChars: 0, snapshotDecoder: () => decoder, ...overrides });
   const all = (driver: SqlDriver, name: string) => driver.selectObjects<TextRow>(`SELECT * FROM ${name} ORDER BY id`);
 
   it("inserts the snapshots converted by the snapshot worker: same rows as the parsed path, none converted in this thread", async () => {
@@ -328,6 +328,21 @@ describe("SyncController with the snapshot worker's side (snapshot-decoder.ts) o
       handedOver.mockRestore();
       server.rotate("invoices", rows);
     }
+  });
+
+  it("starts the snapshot worker only for an initial snapshot: a reload with every shape saved starts none", async () => {
+    const driver = await newReplica();
+    let started = 0;
+    const factory = () => ((started += 1), snapshotWorker());
+    const first = sync(driver, snapshotWorker(), { snapshotDecoder: factory });
+    await first.start();
+    first.stop();
+    expect(started).toBe(1); // once for all shapes
+    const reload = sync(driver, snapshotWorker(), { snapshotDecoder: factory });
+    await reload.start();
+    reload.stop();
+    expect(started).toBe(1);
+    expect(reload.snapshotWorker).toBeNull();
   });
 
   it("passes the gateway's refusal through: 403 on the account's own shape reports access denied", async () => {

@@ -66,12 +66,14 @@ export interface SyncControllerOptions {
    */
   rawSnapshotMinChars?: number;
   /**
-   * The snapshot worker (snapshot-decoder.ts): when given and available, initial snapshot requests
-   * are made and converted there, off this thread, instead (the threshold counts bytes then). The
-   * controller closes it after the first catch-up: a later snapshot (a refetch) is rare, and the
-   * worker's WASM heap, as big as the largest snapshot twice, is worth giving back.
+   * Starts the snapshot worker (snapshot-decoder.ts), called at start() when a shape has no rows
+   * yet, else at the first initial snapshot request of the first catch-up (a reload with every
+   * shape saved starts none). While it is available,
+   * initial snapshot requests are made and converted there, off this thread (the threshold counts
+   * bytes then). The controller closes it after the first catch-up: a later snapshot (a refetch)
+   * is rare, and the worker's WASM heap, as big as the largest snapshot twice, is worth giving back.
    */
-  snapshotDecoder?: SnapshotDecoderClient | null;
+  snapshotDecoder?: () => SnapshotDecoderClient | null;
   onStatus?: (status: SyncStatus) => void;
   onCommit?: (commit: CommitResult) => void;
   onSearchProgress?: ProgressCallback;
@@ -108,6 +110,9 @@ export class SyncController {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private commits = 0;
   private applyMs = 0;
+  /** Started at most once, in the first catch-up; closed (unavailable) after it. */
+  private decoderStarted = false;
+  private startedDecoder: SnapshotDecoderClient | null = null;
 
   constructor(options: SyncControllerOptions) {
     this.options = options;
@@ -126,8 +131,10 @@ export class SyncController {
   /** Catches every shape up once, builds the search index if needed, then keeps syncing. */
   async start(): Promise<void> {
     this.emit();
+    // Started now rather than at the first request: it loads its SQLite while the requests go out.
+    if (this.states.some((s) => !s.status.hasData)) this.snapshotDecoder();
     await this.catchUp(this.states);
-    this.options.snapshotDecoder?.close();
+    this.closeDecoder();
     if (this.stopped) return;
     const requested = this.options.mode ?? "auto";
     this.mode = requested === "auto" ? this.detectMode() : requested;
@@ -155,7 +162,7 @@ export class SyncController {
 
   stop(): void {
     this.stopped = true;
-    this.options.snapshotDecoder?.close();
+    this.closeDecoder();
     if (this.timer) clearTimeout(this.timer);
     for (const state of this.states) state.abort?.abort();
     this.emit();
@@ -262,8 +269,8 @@ export class SyncController {
     return async (input, init) => {
       const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
       const snapshot = Number.isFinite(minChars) && new URL(url).searchParams.get("offset") === "-1";
-      const decoder = this.options.snapshotDecoder;
-      if (snapshot && decoder?.available) {
+      const decoder = snapshot ? this.snapshotDecoder() : null;
+      if (decoder?.available) {
         try {
           const { response, decoded } = await decoder.fetch(url, init, state.shape.columns, minChars);
           if (decoded && !streamSignal.aborted) state.applier.takeDecodedSnapshot(decoded);
@@ -279,6 +286,24 @@ export class SyncController {
       const rest = body.length >= minChars && !streamSignal.aborted ? state.applier.takeRawSnapshot(body, response.headers.get("electric-schema")) : null;
       return new Response(rest ?? body, { status: response.status, statusText: response.statusText, headers: response.headers });
     };
+  }
+
+  private snapshotDecoder(): SnapshotDecoderClient | null {
+    if (!this.decoderStarted && !this.stopped) {
+      this.decoderStarted = true;
+      this.startedDecoder = this.options.snapshotDecoder?.() ?? null;
+    }
+    return this.startedDecoder;
+  }
+
+  private closeDecoder(): void {
+    this.decoderStarted = true;
+    this.startedDecoder?.close();
+  }
+
+  /** The snapshot worker, if one was started (closed after the first catch-up; its counters stay). */
+  get snapshotWorker(): SnapshotDecoderClient | null {
+    return this.startedDecoder;
   }
 
   private onStreamError(state: ShapeState, error: Error): void {
@@ -345,7 +370,7 @@ export class SyncController {
 
   private detectMode(): "live" | "interval" {
     // The snapshot worker's requests are in its own Resource Timing, not this thread's.
-    const protocol = (this.options.detectProtocol ?? negotiatedProtocol)(this.options.baseUrl) ?? this.options.snapshotDecoder?.lastProtocol ?? null;
+    const protocol = (this.options.detectProtocol ?? negotiatedProtocol)(this.options.baseUrl) ?? this.startedDecoder?.lastProtocol ?? null;
     return protocol && /^h[23]/.test(protocol) ? "live" : "interval";
   }
 

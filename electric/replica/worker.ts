@@ -86,9 +86,8 @@ async function open(message: OpenMessage): Promise<void> {
   setStatus({ openMs: Math.round(performance.now() - started) });
   const syncStarted = performance.now();
   sampleBusy();
-  const decoder = startSnapshotDecoder();
   sync = new SyncController({
-    snapshotDecoder: decoder,
+    snapshotDecoder: startSnapshotDecoder,
     driver: replica.driver,
     baseUrl: message.syncUrl,
     accountId: message.accountId,
@@ -96,14 +95,16 @@ async function open(message: OpenMessage): Promise<void> {
     intervalMs: message.intervalMs,
     // A live change (a commit once everything is synced) goes to the page at once: it is what the
     // contact waits for. The 100 ms batching is for the initial load's burst of commits.
-    onStatus: (s) =>
+    onStatus: (s) => {
+      const decoder = sync?.snapshotWorker;
       setStatus(
         {
           ...s, error: status.error,
           timing: { wallMs: performance.now() - syncStarted, busyMs, ...(decoder ? { snapshotWorkerDecodeMs: decoder.decodeMs, snapshotWorkerMB: decoder.bytes / 1e6 } : {}) },
         },
         s.phase === "ready" && status.phase === "ready" && s.commits !== status.commits,
-      ),
+      );
+    },
     // The index build is synchronous, but posted messages reach the page while it runs.
     onSearchProgress: (index) => setStatus({ index }, true),
     onAccessDenied: () => void wipe("access-denied"),
@@ -114,8 +115,9 @@ async function open(message: OpenMessage): Promise<void> {
 
 /**
  * The snapshot worker, which fetches and converts the initial snapshots while this thread inserts
- * (snapshot-decoder.ts). Null when this browser cannot start a worker from a worker: the snapshots
- * are then converted here, as before; so they are when the worker fails to load later.
+ * (snapshot-decoder.ts); SyncController starts it when a shape needs its initial snapshot. Null when
+ * this browser cannot start a worker from a worker: the snapshots are then converted here, as
+ * before; so they are when the worker fails to load later.
  */
 function startSnapshotDecoder(): SnapshotDecoderClient | null {
   if (typeof Worker === "undefined") return null;
