@@ -59,7 +59,9 @@ const PARTIAL =
 const ONLY_DOCS = process.env.BENCH_SYNC_DOCS ? process.env.BENCH_SYNC_DOCS.split(",").map(Number) : null;
 // BENCH_SYNC_WORKERS=old=/path/to/worker.js,new=public/replica/worker.js: each initial-sync run is
 // repeated once per replica worker bundle, interleaved (old, new, old, new …), the page's
-// /replica/worker.js answered from that file. For old-vs-new comparisons in one run (a partial run).
+// /replica/worker.js answered from that file, and any other /replica/*worker.js (the snapshot worker,
+// snapshot-worker.js) from the same directory: give each variant a copy of its whole public/replica
+// build. For old-vs-new comparisons in one run (a partial run).
 const WORKERS = process.env.BENCH_SYNC_WORKERS
   ? process.env.BENCH_SYNC_WORKERS.split(",").map((entry) => {
       const [label, file] = entry.split("=");
@@ -189,7 +191,7 @@ export default async function syncBench(): Promise<void> {
         log(
           `  run ${i + 1}/${runCount}${variant ? ` [${variant.label}]` : ""}: portal CPU ${secs(portalCpu)}, ready ${secs(run.readyMs)}, ${run.rows} rows (Postgres: ${expectedRows}), search ${run.searchOk ? "finds" : "DOES NOT find"} ${probe[0].number}; ` +
             `syncing from ${secs(p.syncing ?? 0)}, indexing from ${secs(p.indexing ?? 0)}; worker: open ${run.status.openMs} ms, apply ${run.status.applyMs} ms in ${run.status.commits} commits, index build ${Math.round(run.status.index?.ms ?? 0)} ms` +
-            (t ? `; worker timing ${Object.entries(t).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(", ")}` : ""),
+            (t ? `; worker timing ${Object.entries(t).map(([k, v]) => `${k} ${Math.round(v)}${k.endsWith("MB") ? "" : " ms"}`).join(", ")}` : ""),
         );
       }
       for (const [label, acc] of byWorker) {

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
  * Builds the browser replica: bundles electric/replica/worker.ts (and everything it imports:
- * sqlite-wasm's JS glue, @electric-sql/client, the shape registry) into public/replica/worker.js
- * and copies sqlite3.wasm next to it, where the worker asks for it (`sqlite3.wasm?v=<hash>`: the
- * hash is baked in, so a changed wasm is never served from a stale cache).
+ * sqlite-wasm's JS glue, @electric-sql/client, the shape registry) into public/replica/worker.js,
+ * electric/replica/snapshot-worker.ts (sqlite-wasm and the snapshot check only) into
+ * public/replica/snapshot-worker.js, and copies sqlite3.wasm next to them, where both workers ask
+ * for it (`sqlite3.wasm?v=<hash>`: the hash is baked in, so a changed wasm is never served from a
+ * stale cache).
  *
  *   node scripts/build-replica.mjs           one build
  *   node scripts/build-replica.mjs --watch   rebuild on change (development)
@@ -24,8 +26,9 @@ const wasmHash = createHash("sha256").update(await readFile(wasmSource)).digest(
 
 /** @type {import("esbuild").BuildOptions} */
 const options = {
-  entryPoints: [path.join(root, "electric", "replica", "worker.ts")],
-  outfile: path.join(outDir, "worker.js"),
+  // The replica worker, and the snapshot worker it starts for the initial sync (snapshot-decoder.ts).
+  entryPoints: [path.join(root, "electric", "replica", "worker.ts"), path.join(root, "electric", "replica", "snapshot-worker.ts")],
+  outdir: outDir,
   bundle: true,
   format: "esm",
   target: "es2022",
@@ -44,13 +47,13 @@ await copyFile(wasmSource, path.join(outDir, "sqlite3.wasm"));
 if (process.argv.includes("--watch")) {
   const context = await esbuild.context(options);
   await context.watch();
-  console.log(`build-replica: watching, writing ${path.relative(root, outDir)}/worker.js`);
+  console.log(`build-replica: watching, writing ${path.relative(root, outDir)}/worker.js and snapshot-worker.js`);
 } else {
   const started = performance.now();
   await esbuild.build(options);
   const size = async (file) => `${((await stat(path.join(outDir, file))).size / 1024).toFixed(0)} KiB`;
   console.log(
-    `build-replica: ${path.relative(root, outDir)}/worker.js (${await size("worker.js")}) + sqlite3.wasm (${await size("sqlite3.wasm")}, ${wasmHash})` +
+    `build-replica: ${path.relative(root, outDir)}/worker.js (${await size("worker.js")}) + snapshot-worker.js (${await size("snapshot-worker.js")}) + sqlite3.wasm (${await size("sqlite3.wasm")}, ${wasmHash})` +
       ` in ${Math.round(performance.now() - started)} ms`,
   );
 }

@@ -1,6 +1,7 @@
 import { isChangeMessage, isControlMessage, type ChangeMessage, type Message, type Row, type Value } from "@electric-sql/client";
 import type { ShapeDefinition } from "../shapes/registry";
 import type { SqlDriver, SqlParam } from "./driver";
+import { decodeSnapshot, type DecodedSnapshot } from "./snapshot-decode";
 import { clearSyncState, ident, loadSyncState, saveSyncState, type StreamPosition } from "./schema";
 import { collectTouches, rebuildSearchIndex, reindexDocuments, touchesSearch, type DocumentKey } from "./search";
 
@@ -124,28 +125,21 @@ export class ShapeApplier {
    * the client turns into JavaScript arrays: such a shape is not taken).
    */
   takeRawSnapshot(body: string, schemaHeader: string | null): string | null {
-    if (!schemaHeader) return null;
-    const schema = JSON.parse(schemaHeader) as Record<string, { type: string; dims?: number } | undefined>;
-    if (this.shape.columns.some((c) => (schema[c]?.dims ?? 0) > 0)) return null;
-    const jsonb = this.driver.selectValue("SELECT jsonb(?)", [body]);
-    if (!(jsonb instanceof Uint8Array) || this.driver.selectValue("SELECT json_type(?)", [jsonb]) !== "array") return null;
-    // The first row's keys, as the parsed path takes a run's column list from its first message.
-    const keys = new Set(this.driver.selectObjects<{ key: string }>("SELECT key FROM jsonb_each(?, '$[0].value')", [jsonb]).map((r) => r.key));
-    const columns = this.shape.columns.filter((c) => keys.has(c));
-    if (!columns.includes("id")) return null;
-    const check = this.driver.selectObjects<{ inserts: number; bad: number; last_insert: number | null; first_control: number | null; controls: string }>(
-      `SELECT coalesce(sum(op = 'insert'), 0) AS inserts,
-              coalesce(sum(op IS NOT NULL AND (op <> 'insert' OR typeof(id) <> 'text' OR id = '')), 0) AS bad,
-              max(CASE WHEN op = 'insert' THEN k END) AS last_insert,
-              min(CASE WHEN op IS NULL THEN k END) AS first_control,
-              json_group_array(CASE WHEN op IS NULL THEN json(v) END) FILTER (WHERE op IS NULL) AS controls
-         FROM (SELECT j.key AS k, j.value AS v, j.value ->> '$.headers.operation' AS op, j.value ->> '$.value.id' AS id FROM jsonb_each(?) j)`,
-      [jsonb],
-    )[0];
-    if (check.bad > 0 || check.inserts === 0 || (check.first_control !== null && check.last_insert !== null && check.first_control < check.last_insert)) return null;
-    const bools = new Set(columns.filter((c) => schema[c]?.type === "bool"));
-    this.buffer.push({ raw: true, jsonb, rows: check.inserts, columns, bools });
-    return check.controls;
+    const decoded = decodeSnapshot(this.driver, body, schemaHeader, this.shape.columns);
+    if (!decoded) return null;
+    this.takeDecodedSnapshot(decoded);
+    return decoded.controls;
+  }
+
+  /**
+   * Buffers a snapshot already converted and checked by \`decodeSnapshot\`, here or in the snapshot
+   * worker (snapshot-decoder.ts): same contract as takeRawSnapshot, minus the conversion. Columns
+   * outside the registry are dropped, in case the converting side had another registry.
+   */
+  takeDecodedSnapshot(decoded: DecodedSnapshot): void {
+    const columns = decoded.columns.filter((c) => this.knownColumns.has(c));
+    if (!columns.includes("id")) throw new Error(`Decoded snapshot of ${this.shape.name} lacks the id column`);
+    this.buffer.push({ raw: true, jsonb: decoded.jsonb, rows: decoded.rows, columns, bools: new Set(decoded.bools.filter((c) => columns.includes(c))) });
   }
 
   /** Feed one batch as ShapeStream delivers it; `position` is read only when the batch commits. */

@@ -53,8 +53,11 @@ export interface WorkerStatus extends Omit<SyncStatus, "phase"> {
   openMs: number | null;
   /** Progress of the last search index build (the build runs once after the initial sync). */
   index: SearchProgress | null;
-  /** Since the database opened: wall time and how much of it this worker's thread was busy. */
-  timing?: { wallMs: number; busyMs: number };
+  /**
+   * Since the database opened: wall time and how much of it this worker's thread was busy; with a
+   * snapshot worker, its time converting snapshot bodies (another thread) and the MB it read.
+   */
+  timing?: { wallMs: number; busyMs: number; snapshotWorkerDecodeMs?: number; snapshotWorkerMB?: number };
 }
 
 export type WorkerEvent = ResponseMessage | { kind: "status"; status: WorkerStatus } | { kind: "wiped"; reason: WipeReason };

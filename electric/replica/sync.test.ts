@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ShapeApplier } from "./apply";
-import type { SqlDriver } from "./driver";
+import { openMemoryDriver, type SqlDriver } from "./driver";
 import { loadSyncState } from "./schema";
 import { searchDocuments } from "./search";
+import { serveSnapshotDecoder, SNAPSHOT_DECODER_PROTOCOL, SnapshotDecoderClient, type DecoderEndpoint } from "./snapshot-decoder";
 import { SyncController, type SyncStatus } from "./sync";
 import { newReplica, shape, type TextRow } from "./test-data";
 
@@ -250,4 +251,165 @@ describe("SyncController with @electric-sql/client", () => {
     }
   });
 
+});
+
+describe("SyncController with the snapshot worker's side (snapshot-decoder.ts) over a MessageChannel", () => {
+  const server = new ShapeServer();
+  const rows = [invoice("i1", "INV-1"), invoice("i2", "INV-2"), invoice("i3", "INV-3")];
+  const channels: MessageChannel[] = [];
+
+  beforeAll(async () => {
+    await server.start();
+    server.seed("accounts", [{ id: "acc-0001", number: "10001", name: "Kessler Anlagenbau GmbH", payment_terms_days: "30" }]);
+    server.seed("locations", [location("loc-1", "Werk Stuttgart", "true"), location("loc-2", "Lager Düsseldorf – Ø 20 mm 💡", "false")]);
+    server.seed("invoices", rows);
+    server.seed("invoice_lines", [line("l1", "i1", "PMP-100")]);
+  });
+  afterAll(async () => {
+    for (const channel of channels) channel.port1.close();
+    await server.stop();
+  });
+
+  /** The real decoder on both ends; its SQLite is an in-memory database of its own, as in the browser. */
+  const snapshotWorker = (openDriver: () => Promise<SqlDriver> = openMemoryDriver) => {
+    const channel = new MessageChannel();
+    channels.push(channel);
+    serveSnapshotDecoder(channel.port2 as unknown as DecoderEndpoint, openDriver);
+    return new SnapshotDecoderClient(channel.port1 as unknown as DecoderEndpoint);
+  };
+  const sync = (driver: SqlDriver, decoder: SnapshotDecoderClient, overrides: Partial<ConstructorParameters<typeof SyncController>[0]> = {}) =>
+    new SyncController({ driver, baseUrl: server.url, accountId: "acc-0001", shapes: SHAPES, mode: "interval", intervalMs: 3_600_000, rawSnapshotMinChars: 0, snapshotDecoder: () => decoder, ...overrides });
+  const all = (driver: SqlDriver, name: string) => driver.selectObjects<TextRow>(`SELECT * FROM ${name} ORDER BY id`);
+
+  it("inserts the snapshots converted by the snapshot worker: same rows as the parsed path, none converted in this thread", async () => {
+    const [handedOver, inThread] = [vi.spyOn(ShapeApplier.prototype, "takeDecodedSnapshot"), vi.spyOn(ShapeApplier.prototype, "takeRawSnapshot")];
+    const [viaWorker, parsed] = [await newReplica(), await newReplica()];
+    try {
+      const decoder = snapshotWorker();
+      const controller = sync(viaWorker, decoder);
+      await controller.start();
+      controller.stop();
+      const reference = sync(parsed, snapshotWorker(), { rawSnapshotMinChars: Infinity });
+      await reference.start();
+      reference.stop();
+      expect(handedOver).toHaveBeenCalledTimes(SHAPES.length);
+      expect(handedOver.mock.calls.every(([decoded]) => decoded.jsonb instanceof Uint8Array && decoded.controls === "[]")).toBe(true);
+      expect(inThread).not.toHaveBeenCalled();
+      expect(decoder.bytes).toBeGreaterThan(0);
+      for (const name of ["accounts", "locations", "invoices", "invoice_lines"]) expect(all(viaWorker, name)).toEqual(all(parsed, name));
+      expect(all(viaWorker, "locations").map((r) => r.is_default_ship_to)).toEqual(["t", "f"]); // "true"/"false" on the wire
+      expect(all(viaWorker, "locations")[1].name).toBe("Lager Düsseldorf – Ø 20 mm 💡"); // UTF-8 bytes read as text by SQLite
+      expect(loadSyncState(viaWorker, "invoices")?.handle).toMatch(/^invoices-h/);
+      expect(searchDocuments(viaWorker, "PMP-100").map((h) => h.id)).toEqual(["i1"]);
+      // Closed after the first catch-up: a later snapshot would be converted here.
+      expect(decoder.available).toBe(false);
+    } finally {
+      handedOver.mockRestore();
+      inThread.mockRestore();
+    }
+  });
+
+  it("keeps the protocol: a rotated shape (409 must-refetch) is replaced through the snapshot worker too", async () => {
+    const driver = await newReplica();
+    const first = sync(driver, snapshotWorker());
+    await first.start();
+    first.stop();
+    server.rotate("invoices", [invoice("i7", "INV-7")]);
+    const handedOver = vi.spyOn(ShapeApplier.prototype, "takeDecodedSnapshot");
+    try {
+      // The saved handle is refused with 409; the client starts over at offset -1, which the worker converts.
+      const controller = sync(driver, snapshotWorker());
+      await controller.start();
+      controller.stop();
+      expect(all(driver, "invoices").map((r) => r.id)).toEqual(["i7"]);
+      expect(handedOver.mock.calls.map(([decoded]) => decoded.rows)).toEqual([1]);
+      expect(searchDocuments(driver, "INV-7").map((h) => h.id)).toEqual(["i7"]);
+    } finally {
+      handedOver.mockRestore();
+      server.rotate("invoices", rows);
+    }
+  });
+
+  it("starts the snapshot worker only for an initial snapshot: a reload with every shape saved starts none", async () => {
+    const driver = await newReplica();
+    let started = 0;
+    const factory = () => ((started += 1), snapshotWorker());
+    const first = sync(driver, snapshotWorker(), { snapshotDecoder: factory });
+    await first.start();
+    first.stop();
+    expect(started).toBe(1); // once for all shapes
+    const reload = sync(driver, snapshotWorker(), { snapshotDecoder: factory });
+    await reload.start();
+    reload.stop();
+    expect(started).toBe(1);
+    expect(reload.snapshotWorker).toBeNull();
+  });
+
+  it("passes the gateway's refusal through: 403 on the account's own shape reports access denied", async () => {
+    const denied: number[] = [];
+    const controller = sync(await newReplica(), snapshotWorker(), { accountId: "acc-other", onAccessDenied: (status) => denied.push(status) });
+    await controller.start();
+    expect(denied[0]).toBe(403);
+    expect(controller.status().phase).toBe("stopped");
+  });
+
+  it("offline: the worker's failed fetch reaches the stream as fetch's TypeError (retried, an error, no wipe)", async () => {
+    const denied: number[] = [];
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const controller = sync(await newReplica(), snapshotWorker(), { baseUrl: `http://127.0.0.1:${port}/sync/shapes`, onAccessDenied: (s) => denied.push(s) });
+    await controller.start();
+    controller.stop();
+    expect(denied).toEqual([]);
+    expect(controller.status().shapes.every((s) => !s.upToDate && /fetch failed/i.test(s.error ?? ""))).toBe(true);
+  });
+
+  it("falls back to converting in this thread when the snapshot worker has no SQLite", async () => {
+    const inThread = vi.spyOn(ShapeApplier.prototype, "takeRawSnapshot");
+    try {
+      const driver = await newReplica();
+      const decoder = snapshotWorker(() => Promise.reject(new Error("no WebAssembly here")));
+      const controller = sync(driver, decoder);
+      await controller.start();
+      controller.stop();
+      expect(decoder.available).toBe(false);
+      expect(inThread.mock.results.map((r) => r.value as string | null)).toEqual(SHAPES.map(() => "[]"));
+      expect(all(driver, "invoices").map((r) => r.id)).toEqual(["i1", "i2", "i3"]);
+    } finally {
+      inThread.mockRestore();
+    }
+  });
+
+  it("a snapshot worker of another protocol version (a deploy between the two bundles' requests) answers unavailable", async () => {
+    const channel = new MessageChannel();
+    channels.push(channel);
+    serveSnapshotDecoder(channel.port2 as unknown as DecoderEndpoint, openMemoryDriver);
+    const before = server.requests.length;
+    const reply = new Promise<unknown>((resolve) => channel.port1.addEventListener("message", (event) => resolve(event.data), { once: true }));
+    channel.port1.start();
+    channel.port1.postMessage({ kind: "fetch", protocol: SNAPSHOT_DECODER_PROTOCOL + 1, id: 1, url: `${server.url}/invoices?account=acc-0001&offset=-1`, headers: [], columns: ["id"], minBytes: 0 });
+    expect(await reply).toMatchObject({ kind: "error", id: 1, name: "DecoderUnavailableError" });
+    expect(server.requests.length).toBe(before); // it did not make the request
+  });
+
+  it("aborts the worker's request with the stream's signal, and answers a small or non-snapshot body unconverted", async () => {
+    const hanging = createServer(() => undefined);
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    try {
+      const decoder = snapshotWorker();
+      const abort = new AbortController();
+      const pending = decoder.fetch(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}/x?offset=-1`, { signal: abort.signal }, ["id"], 0);
+      abort.abort();
+      await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+      const small = await decoder.fetch(`${server.url}/invoices?account=acc-0001&offset=-1`, {}, shape("invoices").columns, 1e9);
+      expect(small.decoded).toBeNull();
+      expect(((await small.response.json()) as unknown[]).length).toBe(rows.length);
+      expect(small.response.headers.get("electric-handle")).toMatch(/^invoices-h/);
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { SHAPES, type ShapeDefinition } from "../shapes/registry";
 import { ShapeApplier, type CommitResult, type SearchMode } from "./apply";
 import type { SqlDriver } from "./driver";
 import { ident } from "./schema";
+import { DecoderUnavailableError, type SnapshotDecoderClient } from "./snapshot-decoder";
 import { getSearchState, rebuildSearchIndex, type ProgressCallback } from "./search";
 
 /**
@@ -64,6 +65,15 @@ export interface SyncControllerOptions {
    * 256 KiB; Infinity turns it off.
    */
   rawSnapshotMinChars?: number;
+  /**
+   * Starts the snapshot worker (snapshot-decoder.ts), called at start() when a shape has no rows
+   * yet, else at the first initial snapshot request of the first catch-up (a reload with every
+   * shape saved starts none). While it is available,
+   * initial snapshot requests are made and converted there, off this thread (the threshold counts
+   * bytes then). The controller closes it after the first catch-up: a later snapshot (a refetch)
+   * is rare, and the worker's WASM heap, as big as the largest snapshot twice, is worth giving back.
+   */
+  snapshotDecoder?: () => SnapshotDecoderClient | null;
   onStatus?: (status: SyncStatus) => void;
   onCommit?: (commit: CommitResult) => void;
   onSearchProgress?: ProgressCallback;
@@ -100,6 +110,9 @@ export class SyncController {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private commits = 0;
   private applyMs = 0;
+  /** Started at most once, in the first catch-up; closed (unavailable) after it. */
+  private decoderStarted = false;
+  private startedDecoder: SnapshotDecoderClient | null = null;
 
   constructor(options: SyncControllerOptions) {
     this.options = options;
@@ -118,7 +131,10 @@ export class SyncController {
   /** Catches every shape up once, builds the search index if needed, then keeps syncing. */
   async start(): Promise<void> {
     this.emit();
+    // Started now rather than at the first request: it loads its SQLite while the requests go out.
+    if (this.states.some((s) => !s.status.hasData)) this.snapshotDecoder();
     await this.catchUp(this.states);
+    this.closeDecoder();
     if (this.stopped) return;
     const requested = this.options.mode ?? "auto";
     this.mode = requested === "auto" ? this.detectMode() : requested;
@@ -146,6 +162,7 @@ export class SyncController {
 
   stop(): void {
     this.stopped = true;
+    this.closeDecoder();
     if (this.timer) clearTimeout(this.timer);
     for (const state of this.states) state.abort?.abort();
     this.emit();
@@ -240,20 +257,53 @@ export class SyncController {
   }
 
   /**
-   * The stream's fetch: a large initial snapshot's body goes to the applier as text, and the client
-   * parses only what the applier leaves (its control messages). Any other response passes as is.
+   * The stream's fetch: a large initial snapshot's body goes to the applier, converted by the
+   * snapshot worker when there is one (else here, from the text), and the client parses only what
+   * the applier leaves (its control messages). Any other response passes as is. Status, headers
+   * and errors reach the client as fetch gave them, so handles, offsets, 409s, 4xx (access denied)
+   * and offline retries behave the same on either path.
    */
   private rawSnapshotFetch(state: ShapeState, streamSignal: AbortSignal): typeof fetch {
     const base = this.options.fetchClient ?? ((input, init) => fetch(input, init));
     const minChars = this.options.rawSnapshotMinChars ?? RAW_SNAPSHOT_MIN_CHARS;
     return async (input, init) => {
-      const response = await base(input, init);
       const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-      if (response.status !== 200 || !Number.isFinite(minChars) || new URL(url).searchParams.get("offset") !== "-1") return response;
+      const snapshot = Number.isFinite(minChars) && new URL(url).searchParams.get("offset") === "-1";
+      const decoder = snapshot ? this.snapshotDecoder() : null;
+      if (decoder?.available) {
+        try {
+          const { response, decoded } = await decoder.fetch(url, init, state.shape.columns, minChars);
+          if (decoded && !streamSignal.aborted) state.applier.takeDecodedSnapshot(decoded);
+          return response;
+        } catch (error) {
+          // The snapshot worker is gone (failed to start, closed): this request again, in this thread.
+          if (!(error instanceof DecoderUnavailableError)) throw error;
+        }
+      }
+      const response = await base(input, init);
+      if (response.status !== 200 || !snapshot) return response;
       const body = await response.text();
       const rest = body.length >= minChars && !streamSignal.aborted ? state.applier.takeRawSnapshot(body, response.headers.get("electric-schema")) : null;
       return new Response(rest ?? body, { status: response.status, statusText: response.statusText, headers: response.headers });
     };
+  }
+
+  private snapshotDecoder(): SnapshotDecoderClient | null {
+    if (!this.decoderStarted && !this.stopped) {
+      this.decoderStarted = true;
+      this.startedDecoder = this.options.snapshotDecoder?.() ?? null;
+    }
+    return this.startedDecoder;
+  }
+
+  private closeDecoder(): void {
+    this.decoderStarted = true;
+    this.startedDecoder?.close();
+  }
+
+  /** The snapshot worker, if one was started (closed after the first catch-up; its counters stay). */
+  get snapshotWorker(): SnapshotDecoderClient | null {
+    return this.startedDecoder;
   }
 
   private onStreamError(state: ShapeState, error: Error): void {
@@ -319,7 +369,8 @@ export class SyncController {
   }
 
   private detectMode(): "live" | "interval" {
-    const protocol = (this.options.detectProtocol ?? negotiatedProtocol)(this.options.baseUrl);
+    // The snapshot worker's requests are in its own Resource Timing, not this thread's.
+    const protocol = (this.options.detectProtocol ?? negotiatedProtocol)(this.options.baseUrl) ?? this.startedDecoder?.lastProtocol ?? null;
     return protocol && /^h[23]/.test(protocol) ? "live" : "interval";
   }
 

@@ -12,6 +12,7 @@ import {
 import { ReplicaQueryError, runReadQuery } from "./queries";
 import { migrateReplica } from "./schema";
 import { searchDocuments } from "./search";
+import { SnapshotDecoderClient, type DecoderEndpoint } from "./snapshot-decoder";
 import { SyncController } from "./sync";
 
 /** Set by the build (esbuild `define`) to the wasm's content hash, so a new wasm is never served stale. */
@@ -86,6 +87,7 @@ async function open(message: OpenMessage): Promise<void> {
   const syncStarted = performance.now();
   sampleBusy();
   sync = new SyncController({
+    snapshotDecoder: startSnapshotDecoder,
     driver: replica.driver,
     baseUrl: message.syncUrl,
     accountId: message.accountId,
@@ -93,17 +95,39 @@ async function open(message: OpenMessage): Promise<void> {
     intervalMs: message.intervalMs,
     // A live change (a commit once everything is synced) goes to the page at once: it is what the
     // contact waits for. The 100 ms batching is for the initial load's burst of commits.
-    onStatus: (s) =>
+    onStatus: (s) => {
+      const decoder = sync?.snapshotWorker;
       setStatus(
-        { ...s, error: status.error, timing: { wallMs: performance.now() - syncStarted, busyMs } },
+        {
+          ...s, error: status.error,
+          timing: { wallMs: performance.now() - syncStarted, busyMs, ...(decoder ? { snapshotWorkerDecodeMs: decoder.decodeMs, snapshotWorkerMB: decoder.bytes / 1e6 } : {}) },
+        },
         s.phase === "ready" && status.phase === "ready" && s.commits !== status.commits,
-      ),
+      );
+    },
     // The index build is synchronous, but posted messages reach the page while it runs.
     onSearchProgress: (index) => setStatus({ index }, true),
     onAccessDenied: () => void wipe("access-denied"),
   });
   // Not awaited: queries are answered from what is already there while the shapes catch up.
   sync.start().catch((error: Error) => setStatus({ phase: "error", error: error.message }, true));
+}
+
+/**
+ * The snapshot worker, which fetches and converts the initial snapshots while this thread inserts
+ * (snapshot-decoder.ts); SyncController starts it when a shape needs its initial snapshot. Null when
+ * this browser cannot start a worker from a worker: the snapshots are then converted here, as
+ * before; so they are when the worker fails to load later.
+ */
+function startSnapshotDecoder(): SnapshotDecoderClient | null {
+  if (typeof Worker === "undefined") return null;
+  try {
+    const worker = new Worker(new URL("snapshot-worker.js", self.location.href), { type: "module", name: "ledgerlight-replica-snapshots" });
+    return new SnapshotDecoderClient(worker as unknown as DecoderEndpoint);
+  } catch (error) {
+    console.warn("Replica snapshot worker unavailable, converting snapshots in the replica worker:", (error as Error).message);
+    return null;
+  }
 }
 
 async function wipe(reason: WipeReason): Promise<void> {
