@@ -53,6 +53,12 @@ describe("compiled entity schemas", () => {
       { ...invoiceRecord("c-3", { lines: 1 }), erpVersion: undefined, erpUpdatedAt: "2026-03-02T10:00:00Z", allowanceCharges: [{ isCharge: false, amount: "1.5", reason: "Skonto", vatCategory: "S", vatRate: "19" }] },
     ];
     for (const record of valid) expect(answer(fast.safeParse(record))).toHaveProperty("data");
+    // Issues raised inside transforms and refinements (a total that does not add up, a bound) refuse on the compiled path too.
+    const wrongNet = invoiceRecord("c-4", { lines: 2 });
+    (wrongNet.lines[0] as Record<string, unknown>).netAmount = "1.00";
+    expect(answer(fast.safeParse(wrongNet))).toEqual(answer(def.schema.safeParse(wrongNet)));
+    expect(answer(fast.safeParse(wrongNet))).toMatchObject({ issues: [{ path: ["lines", "0", "netAmount"], message: "must equal quantity × unitPrice / priceBaseQuantity − allowance + charge (100.50)" }] });
+    expect(answer(fast.safeParse({ ...invoiceRecord("c-5"), prepaidAmount: -1 }))).toMatchObject({ issues: [{ path: ["prepaidAmount"], message: "must be at least 0" }] });
     const records = [...valid, ...valid.flatMap((v, i) => variants(v as Record<string, unknown>, 400, 7 + i))];
     let refused = 0;
     for (const record of records) {
