@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -8,7 +9,7 @@ import { invoiceRecord } from "../app/modules/erp/testing/fixtures";
 import { createDatabaseMigratedThrough } from "../app/modules/erp/testing/migrated-through";
 import { seedDemo } from "../db/seed/seed";
 import { median, percentile, recordBench, type BenchResult } from "./lib";
-import { createBenchDatabase, log, processCpuMs, secs, startPortal, type BenchDatabase, type Portal } from "./support/portal";
+import { backendCpuBetween, createBenchDatabase, log, postgresBackendCpu, processCpuMs, secs, startPortal, type BenchDatabase, type Portal } from "./support/portal";
 import type { Db } from "../app/db/db.server";
 
 /**
@@ -25,12 +26,22 @@ import type { Db } from "../app/db/db.server";
  * - Old vs new (INGEST_BENCH_BASELINE=<worktree of an older commit, built>): the same REST batches
  *   against a portal started from that worktree, on its own copy of the same seeded template, in
  *   the same alternating rounds; "portal CPU per batch" is the server process's CPU time (/proc)
- *   divided by the batches it answered.
+ *   divided by the batches it answered. When that checkout's migrations end earlier than ours, its
+ *   database is migrated only through its own last migration and seeded (the old code on the old
+ *   schema); the shared migrations must be byte-identical.
  * - Implied FKs: the same again against a database migrated through 040, which still has the child
  *   rows' `account_id REFERENCES accounts` that 041 drops (decision 027).
  * Knobs: INGEST_BENCH_BATCHES (30), INGEST_BENCH_ROUNDS (3), INGEST_BENCH_CSV_ROWS (1,000,000; 0
  * skips the CSV part), INGEST_BENCH_ROW_CAPTURE=0 (skips the row-capture portal),
- * INGEST_BENCH_CPU_PROF=<dir> (the new portal runs with --cpu-prof into that directory).
+ * INGEST_BENCH_CPU_PROF=<dir> (the new portal runs with --cpu-prof into that directory),
+ * INGEST_BENCH_PREVIOUS_SCHEMAS=0 (skips both earlier-schema portals), INGEST_BENCH_PRESERIALIZE=1 (see below).
+ * CPU per batch, split three ways (the machine has 2 cores; everything below shares them):
+ * "portal" is the server process (/proc), "postgres" the backends connected to the target's
+ * database (/proc of each pid in pg_stat_activity, sampled before and after), "client" this bench
+ * process (process.cpuUsage: building the invoices, JSON.stringify, reading the answers).
+ * By default the client builds and serialises each batch inside the timed part, as an ERP would;
+ * with INGEST_BENCH_PRESERIALIZE=1 every request body of a measurement is built before its clock
+ * starts, so the client's share of the 2 cores is only sending and reading. Report both.
  * Nothing here fails on time.
  */
 
@@ -42,6 +53,8 @@ const BATCHES_FOUR_CLIENTS = BATCHES_ONE_CLIENT;
 const ROUNDS = Number(process.env.INGEST_BENCH_ROUNDS ?? 3);
 const BASELINE_DIR = process.env.INGEST_BENCH_BASELINE || null;
 const ROW_CAPTURE = process.env.INGEST_BENCH_ROW_CAPTURE !== "0";
+/** INGEST_BENCH_PREVIOUS_SCHEMAS=0 skips both earlier-schema portals (row capture, child account FKs). */
+const PREVIOUS = process.env.INGEST_BENCH_PREVIOUS_SCHEMAS !== "0";
 const CPU_PROF_DIR = process.env.INGEST_BENCH_CPU_PROF || null;
 /**
  * Earlier schemas, each on a seeded database of its own behind this commit's portal, in the same
@@ -61,13 +74,14 @@ const PREVIOUS_SCHEMAS = [
 ] as const;
 const SINGLE_REQUESTS = 300;
 const CSV_ROWS = Number(process.env.INGEST_BENCH_CSV_ROWS ?? 1_000_000);
+const PRESERIALIZE = process.env.INGEST_BENCH_PRESERIALIZE === "1";
 
-async function post(portal: Portal, key: string, records: unknown[]): Promise<{ ms: number; counts: Record<string, number> }> {
+async function post(portal: Portal, key: string, records: unknown[] | string): Promise<{ ms: number; counts: Record<string, number> }> {
   const started = performance.now();
   const response = await fetch(`${portal.baseUrl}/api/erp/v1/invoices`, {
     method: "POST",
     headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ records }),
+    body: typeof records === "string" ? records : JSON.stringify({ records }),
   });
   const body = (await response.json()) as { counts?: Record<string, number>; error?: { message: string } };
   if (response.status !== 200 || !body.counts) throw new Error(`ingest answered ${response.status}: ${JSON.stringify(body.error ?? body)}`);
@@ -76,24 +90,52 @@ async function post(portal: Portal, key: string, records: unknown[]): Promise<{ 
 
 const batchOf = (tag: string, b: number) => Array.from({ length: BATCH }, (_, i) => invoiceRecord(`${tag}-${b}-${i}`, { lines: LINES }));
 
-/** Sends `batches` batches with `clients` clients at once; returns records/s and per-batch latencies. */
-async function pushBatches(portal: Portal, key: string, tag: string, batches: number, clients: number) {
+/** Sends `batches` batches with `clients` clients at once; returns records/s, per-batch latencies and CPU (portal, Postgres, client). */
+async function pushBatches(target: Target, tag: string, batches: number, clients: number) {
+  const { portal, key } = target;
   let next = 0;
   let records = 0;
   const latencies: number[] = [];
+  const bodies = PRESERIALIZE ? Array.from({ length: batches }, (_, b) => JSON.stringify({ records: batchOf(tag, b) })) : null;
+  const pgBefore = await target.pgCpu();
   const cpuBefore = processCpuMs(portal.pid);
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
       for (let b = next++; b < batches; b = next++) {
-        const { ms, counts } = await post(portal, key, batchOf(tag, b));
+        const { ms, counts } = await post(portal, key, bodies ? bodies[b] : batchOf(tag, b));
         latencies.push(ms);
         records += counts.inserted + counts.updated + counts.unchanged;
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { perSecond: records / seconds, latencies, records, seconds, cpuMs: processCpuMs(portal.pid) - cpuBefore };
+  const client = process.cpuUsage(clientBefore);
+  const cpuMs = processCpuMs(portal.pid) - cpuBefore;
+  const pgCpuMs = backendCpuBetween(pgBefore, await target.pgCpu());
+  return { perSecond: records / seconds, latencies, records, seconds, cpuMs, pgCpuMs, clientCpuMs: (client.user + client.system) / 1000 };
+}
+
+/**
+ * The old commit's database: a copy of the seeded template when it has our migrations, else one
+ * migrated through its last migration (which must be a prefix of ours) and seeded the same way.
+ */
+async function baselineDatabase(dir: string): Promise<BenchDatabase> {
+  const list = (d: string) => readdirSync(d).filter((f) => f.endsWith(".sql")).sort();
+  const theirs = list(path.join(dir, "db/migrations"));
+  const ours = list("db/migrations");
+  for (const file of theirs) {
+    if (!ours.includes(file) || readFileSync(path.join(dir, "db/migrations", file), "utf8") !== readFileSync(path.join("db/migrations", file), "utf8")) {
+      throw new Error(`INGEST_BENCH_BASELINE: migration ${file} differs from this checkout's; the old schema cannot be built from ours`);
+    }
+  }
+  const last = theirs.at(-1);
+  if (last === ours.at(-1)) return createBenchDatabase("ingest_old");
+  const db = await createDatabaseMigratedThrough(`ingest_old_${last!.slice(0, 3)}`, last);
+  await seedDemo(db.db);
+  log(`old commit's database ${db.name}: migrated through ${last} (its last migration), seeded`);
+  return db;
 }
 
 async function benchKey(db: Db): Promise<string> {
@@ -106,24 +148,37 @@ interface Target {
   label: string;
   portal: Portal;
   key: string;
+  /** Samples the CPU of the Postgres backends of the target's database. */
+  pgCpu: () => Promise<Map<number, number>>;
 }
 
 /** The same batches against both portals, in alternating rounds; records/s and latencies of each. */
 async function alternate(targets: Target[], tag: string, batches: number, clients: number) {
-  const totals = targets.map(() => ({ records: 0, seconds: 0, cpuMs: 0, latencies: [] as number[] }));
+  const totals = targets.map(() => ({ records: 0, seconds: 0, cpuMs: 0, pgCpuMs: 0, clientCpuMs: 0, latencies: [] as number[] }));
   const perRound = Math.ceil(batches / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, target] of targets.entries()) {
-      const done = await pushBatches(target.portal, target.key, `${tag}-r${round}`, perRound, clients);
+      const done = await pushBatches(target, `${tag}-r${round}`, perRound, clients);
       totals[i].records += done.records;
       totals[i].seconds += done.seconds;
       totals[i].cpuMs += done.cpuMs;
+      totals[i].pgCpuMs += done.pgCpuMs;
+      totals[i].clientCpuMs += done.clientCpuMs;
       totals[i].latencies.push(...done.latencies);
     }
   }
-  const out = totals.map((t) => ({ perSecond: t.records / t.seconds, latencies: t.latencies, cpuPerBatch: t.cpuMs / t.latencies.length }));
+  const out = totals.map((t) => ({
+    perSecond: t.records / t.seconds,
+    latencies: t.latencies,
+    cpuPerBatch: t.cpuMs / t.latencies.length,
+    pgCpuPerBatch: t.pgCpuMs / t.latencies.length,
+    clientCpuPerBatch: t.clientCpuMs / t.latencies.length,
+  }));
   for (const [i, t] of out.entries()) {
-    log(`  ${targets[i].label}: ${t.perSecond.toFixed(0)} records/s, batch median ${median(t.latencies).toFixed(0)} ms, p95 ${percentile(t.latencies, 95).toFixed(0)} ms, portal CPU ${t.cpuPerBatch.toFixed(0)} ms per batch (n=${t.latencies.length})`);
+    log(
+      `  ${targets[i].label}: ${t.perSecond.toFixed(0)} records/s, batch median ${median(t.latencies).toFixed(0)} ms, p95 ${percentile(t.latencies, 95).toFixed(0)} ms; ` +
+        `CPU per batch: postgres ${t.pgCpuPerBatch.toFixed(0)} ms, portal ${t.cpuPerBatch.toFixed(0)} ms, client ${t.clientCpuPerBatch.toFixed(0)} ms (n=${t.latencies.length})`,
+    );
   }
   return out;
 }
@@ -160,13 +215,20 @@ function wholeFileParseRss(file: string): Promise<number> {
   });
 }
 
-type Measured = { perSecond: number; latencies: number[]; cpuPerBatch: number };
+type Measured = { perSecond: number; latencies: number[]; cpuPerBatch: number; pgCpuPerBatch: number; clientCpuPerBatch: number };
 
 /** Result rows comparing this commit's batches with another target's, same run, for the given metrics. */
-function comparisonRows(clients: number, now: Measured, base: Measured, names: { throughput: string; rest: string }, metrics: Array<"throughput" | "median" | "p95" | "cpu">): BenchResult[] {
+function comparisonRows(clients: number, now: Measured, base: Measured, names: { throughput: string; rest: string }, metrics: Array<"throughput" | "median" | "p95" | "cpu" | "pgcpu" | "clientcpu">): BenchResult[] {
   const plural = clients === 1 ? "1 client" : `${clients} clients`;
   const samples = now.latencies.length;
-  const row = { throughput: `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, ${plural}`, batch: `REST batch of ${BATCH} invoices, ${plural}`, cpu: `portal CPU per batch of ${BATCH} invoices, ${plural}` };
+  const bodies = PRESERIALIZE ? ", bodies serialised before the clock" : "";
+  const row = {
+    throughput: `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, ${plural}${bodies}`,
+    batch: `REST batch of ${BATCH} invoices, ${plural}${bodies}`,
+    cpu: `portal CPU per batch of ${BATCH} invoices, ${plural}${bodies}`,
+    pgcpu: `Postgres backend CPU per batch of ${BATCH} invoices, ${plural}${bodies}`,
+    clientcpu: `bench client CPU per batch of ${BATCH} invoices, ${plural}${bodies}`,
+  };
   return metrics.map((metric): BenchResult => {
     switch (metric) {
       case "throughput":
@@ -177,6 +239,10 @@ function comparisonRows(clients: number, now: Measured, base: Measured, names: {
         return { case: row.batch, metric: "p95", unit: "ms", value: percentile(now.latencies, 95), baseline: names.rest, baseline_value: percentile(base.latencies, 95), samples };
       case "cpu":
         return { case: row.cpu, metric: "mean", unit: "ms", value: now.cpuPerBatch, baseline: names.rest, baseline_value: base.cpuPerBatch, samples };
+      case "pgcpu":
+        return { case: row.pgcpu, metric: "mean", unit: "ms", value: now.pgCpuPerBatch, baseline: names.rest, baseline_value: base.pgCpuPerBatch, samples };
+      case "clientcpu":
+        return { case: row.clientcpu, metric: "mean", unit: "ms", value: now.clientCpuPerBatch, baseline: names.rest, baseline_value: base.clientCpuPerBatch, samples };
     }
   });
 }
@@ -193,24 +259,24 @@ export default async function ingestBench(): Promise<void> {
   try {
     database = await createBenchDatabase("ingest");
     portal = await startPortal(database.url, CPU_PROF_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF_DIR}`] } : {});
-    const statements: Target = { label: "this commit", portal, key: await benchKey(database.db) };
+    const statements: Target = { label: "this commit", portal, key: await benchKey(database.db), pgCpu: postgresBackendCpu(database.db, database.url) };
     const targets: Target[] = [statements];
     let old: Target | null = null;
     const previous: Array<{ target: Target; names: { throughput: string; rest: string } }> = [];
     if (BASELINE_DIR) {
-      oldDatabase = await createBenchDatabase("ingest_old");
+      oldDatabase = await baselineDatabase(BASELINE_DIR);
       oldPortal = await startPortal(oldDatabase.url, { cwd: BASELINE_DIR });
-      old = { label: `old commit (${BASELINE_DIR})`, portal: oldPortal, key: await benchKey(oldDatabase.db) };
+      old = { label: `old commit (${BASELINE_DIR})`, portal: oldPortal, key: await benchKey(oldDatabase.db), pgCpu: postgresBackendCpu(oldDatabase.db, oldDatabase.url) };
       targets.push(old);
     }
-    for (const schema of PREVIOUS_SCHEMAS.filter((s) => ROW_CAPTURE || s.label !== "row capture")) {
+    for (const schema of PREVIOUS_SCHEMAS.filter((s) => PREVIOUS && (ROW_CAPTURE || s.label !== "row capture"))) {
       const previousDb = await createDatabaseMigratedThrough(`ingest_${schema.through.slice(0, 3)}`, schema.through);
       previousDatabases.push(previousDb);
       await seedDemo(previousDb.db);
       log(`${schema.label} database ${previousDb.name}: migrated through ${schema.through}, seeded`);
       const previousPortal = await startPortal(previousDb.url);
       previousPortals.push(previousPortal);
-      const target = { label: schema.label, portal: previousPortal, key: await benchKey(previousDb.db) };
+      const target = { label: schema.label, portal: previousPortal, key: await benchKey(previousDb.db), pgCpu: postgresBackendCpu(previousDb.db, previousDb.url) };
       previous.push({ target, names: schema.names });
       targets.push(target);
     }
@@ -228,13 +294,13 @@ export default async function ingestBench(): Promise<void> {
     const singlePerSecond = singles / ((performance.now() - singleStarted) / 1000);
     const oneCase = `REST upsert, batches of ${BATCH} invoices × ${LINES} lines, 1 client`;
     results.push({ case: oneCase, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: "one invoice per request", baseline_value: singlePerSecond, samples: single.latencies.length });
-    if (old) results.push(...comparisonRows(1, single, one[at(old)], { throughput: oldName, rest: oldName }, ["throughput", "median", "p95", "cpu"]));
+    if (old) results.push(...comparisonRows(1, single, one[at(old)], { throughput: oldName, rest: oldName }, ["throughput", "median", "p95", "cpu", "pgcpu", "clientcpu"]));
     for (const { target, names } of previous) results.push(...comparisonRows(1, single, one[at(target)], names, ["throughput", "median", "p95"]));
 
     log(`REST: ${BATCHES_FOUR_CLIENTS} batches, 4 clients at once, in ${ROUNDS} alternating rounds`);
     const fourAll = await alternate(targets, "four", BATCHES_FOUR_CLIENTS, 4);
     const four = fourAll[0];
-    if (old) results.push(...comparisonRows(4, four, fourAll[at(old)], { throughput: oldName, rest: oldName }, ["throughput", "p95", "cpu"]));
+    if (old) results.push(...comparisonRows(4, four, fourAll[at(old)], { throughput: oldName, rest: oldName }, ["throughput", "p95", "cpu", "pgcpu", "clientcpu"]));
     for (const { target, names } of previous) results.push(...comparisonRows(4, four, fourAll[at(target)], names, ["throughput", "p95"]));
     for (const previousPortal of previousPortals.splice(0)) await previousPortal.stop();
 

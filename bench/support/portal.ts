@@ -152,6 +152,28 @@ export function processCpuMs(pid: number): number {
   }
 }
 
+/**
+ * CPU time (ms) of the Postgres backends serving one database: a probe that reads each backend's
+ * /proc stat (Postgres runs on this machine). `sample()` before and after a measurement; a backend
+ * that appeared in between counts from 0. A backend that exits in between is lost (the pool keeps
+ * its connections for 10 s idle, longer than any gap inside a measurement), so this is a floor.
+ * The probe's own connection is a backend of that database too; its share is one tiny query.
+ */
+export function postgresBackendCpu(db: Db, databaseUrl: string) {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  return async (): Promise<Map<number, number>> => {
+    const { rows } = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+    return new Map(rows.map((r) => [r.pid, processCpuMs(r.pid)]));
+  };
+}
+
+/** CPU ms the backends used between two samples of postgresBackendCpu. */
+export function backendCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, cpu] of after) if (Number.isFinite(cpu)) ms += cpu - (before.get(pid) ?? 0);
+  return ms;
+}
+
 /** Waits until the engine has sequenced every change-log entry (after a bulk write such as scaleTo). */
 export async function waitForSequenced(db: Db, timeoutMs = 10 * 60_000): Promise<number> {
   const started = performance.now();

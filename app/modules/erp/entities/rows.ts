@@ -45,12 +45,17 @@ export function objectShapeOf(schema: z.ZodType): Record<string, z.ZodType> {
 
 const columnCache = new WeakMap<object, [string, string][]>();
 
-/** [field, column] pairs of the plain fields of an object shape (references and arrays excluded). */
-function plainColumns(owner: object, shape: Record<string, z.ZodType>, skip: Set<string>): [string, string][] {
+/**
+ * [field, column] pairs of the plain fields of an object shape (references and arrays excluded),
+ * once per entity or child spec: the shape and the skipped fields are only worked out on the first
+ * call (this runs for every record and child collection of every batch).
+ */
+function plainColumns(owner: object, shape: () => Record<string, z.ZodType>, skip: () => Set<string>): [string, string][] {
   let pairs = columnCache.get(owner);
   if (!pairs) {
-    pairs = Object.keys(shape)
-      .filter((k) => !skip.has(k))
+    const skipped = skip();
+    pairs = Object.keys(shape())
+      .filter((k) => !skipped.has(k))
       .map((k) => [k, snakeCase(k)]);
     columnCache.set(owner, pairs);
   }
@@ -107,8 +112,11 @@ function resolveRef(spec: RefSpec, item: Row, row: Row, accountId: unknown, look
 function buildChildren(def: EntityDef, spec: ChildSpec, record: Row, header: Row, lookup: RefLookup, errors: FieldError[]): Row[] | undefined {
   const items = record[spec.field] as Row[] | undefined;
   if (items === undefined) return spec.keepWhenAbsent ? undefined : [];
-  const itemShape = objectShapeOf(def.shape.shape[spec.field]);
-  const columns = plainColumns(spec, itemShape, new Set((spec.refs ?? []).map((r) => r.field)));
+  const columns = plainColumns(
+    spec,
+    () => objectShapeOf(def.shape.shape[spec.field]),
+    () => new Set((spec.refs ?? []).map((r) => r.field)),
+  );
   return items.map((item, i) => {
     const row: Row = {};
     for (const [field, column] of columns) row[column] = item[field] ?? null;
@@ -137,7 +145,7 @@ export function prepareRecord(
 ): { ok: true; prepared: Prepared } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const header: Row = {};
-  for (const [field, column] of plainColumns(def, def.shape.shape, headerSkip(def))) header[column] = record[field] ?? null;
+  for (const [field, column] of plainColumns(def, () => def.shape.shape, () => headerSkip(def))) header[column] = record[field] ?? null;
   header.erp_version = version;
   Object.assign(header, def.fixed);
   for (const spec of def.refs) {

@@ -229,14 +229,16 @@ function computeBreakdown(record: InvoiceInput, lineNets: bigint[], ctx: z.Refin
   });
 }
 
-/** Fills every total the ERP left out and checks the ones it sent. */
-function settleInvoice(record: InvoiceInput, ctx: z.RefinementCtx) {
+/** Fills every total the ERP left out (and the type code) and checks the ones it sent. */
+function settleInvoice(record: InvoiceInput, ctx: z.RefinementCtx, defaultTypeCode: string) {
+  // Each line's net in cents, as computed: the line carries it as text either way (a differing one is an issue).
+  const lineNets: bigint[] = [];
   const lines = record.lines.map((l, i) => {
     const computed = extendLine(l.quantity, l.unitPrice, l.priceBaseQuantity) - cents(l.lineAllowanceAmount) + cents(l.lineChargeAmount);
     const netAmount = settleTotal(l.netAmount, computed, ["lines", i, "netAmount"], "quantity × unitPrice / priceBaseQuantity − allowance + charge", ctx);
+    lineNets.push(computed);
     return { ...l, netAmount };
   });
-  const lineNets = lines.map((l) => cents(l.netAmount));
   const lineNetTotal = settleTotal(record.lineNetTotal, lineNets.reduce((a, b) => a + b, 0n), ["lineNetTotal"], "the sum of the lines' netAmount", ctx);
   const allowances = record.allowanceCharges.filter((a) => !a.isCharge).map((a) => a.amount);
   const charges = record.allowanceCharges.filter((a) => a.isCharge).map((a) => a.amount);
@@ -262,18 +264,14 @@ function settleInvoice(record: InvoiceInput, ctx: z.RefinementCtx) {
   const due = net + tax - cents(record.prepaidAmount) - paid;
   const amountDue = settleTotal(record.amountDue, due, ["amountDue"], "grossAmount − prepaidAmount − paidAmount", ctx);
   const status = record.status ?? (due <= 0n ? "paid" : paid > 0n ? "partially_paid" : "open");
-  return { ...record, lines, lineNetTotal, allowanceTotal, chargeTotal, netAmount, taxBreakdown, taxAmount, grossAmount, payments, paidAmount, amountDue, status };
+  const typeCode = record.typeCode ?? defaultTypeCode;
+  // One copy of the record (not one here and another for the type code): a batch settles 500 of them.
+  return { ...record, lines, lineNetTotal, allowanceTotal, chargeTotal, netAmount, taxBreakdown, taxAmount, grossAmount, payments, paidAmount, amountDue, status, typeCode };
 }
 
-export const InvoiceSchema = InvoiceShape.superRefine(checkInvoice("invoice")).transform((record, ctx) => ({
-  ...settleInvoice(record, ctx),
-  typeCode: record.typeCode ?? "380",
-}));
+export const InvoiceSchema = InvoiceShape.superRefine(checkInvoice("invoice")).transform((record, ctx) => settleInvoice(record, ctx, "380"));
 
-export const CreditNoteSchema = InvoiceShape.superRefine(checkInvoice("credit_note")).transform((record, ctx) => ({
-  ...settleInvoice(record, ctx),
-  typeCode: record.typeCode ?? "381",
-}));
+export const CreditNoteSchema = InvoiceShape.superRefine(checkInvoice("credit_note")).transform((record, ctx) => settleInvoice(record, ctx, "381"));
 
 export const PaymentShape = z.strictObject({
   ...versioned,
