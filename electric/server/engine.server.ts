@@ -11,6 +11,7 @@ import {
   parseShapeParams,
   shapeReply,
   shapeResponse,
+  snapshotResponse,
   toResponse,
   type ShapeParams,
   type ShapeReply,
@@ -114,13 +115,12 @@ export class ShapeEngine {
       const snapshot = await takeSnapshot(this.db, definition, schema, hash);
       this.#onStamped(snapshot.stamped);
       this.#handles.remember({ handle: snapshot.handle, definitionHash: hash, snapshotPosition: snapshot.position });
-      return shapeResponse({
+      return snapshotResponse({
         handle: snapshot.handle,
         offsetPosition: snapshot.position,
-        messages: snapshot.messages,
+        parts: snapshot.parts,
         upToDateAt: snapshot.position,
         schema: electricSchema(schema, definition.columns),
-        cursor: null,
       });
     }
     if (params.offset.kind === "now") return this.#serveNow(definition, schema, hash);

@@ -213,6 +213,18 @@ export function shapeResponse(parts: ShapeResponseParts): ShapeReply {
   return shapeReply({ ...parts, body: jsonArray(messages) });
 }
 
+/**
+ * A snapshot's answer: its message parts (see snapshot.server.ts) and the up-to-date message, as
+ * one JSON array in one Buffer, written without a detour through a string.
+ */
+export function snapshotResponse(parts: Omit<ShapeResponseParts, "messages" | "upToDateAt" | "cursor"> & { upToDateAt: number; parts: readonly Buffer[] }): ShapeReply {
+  const pieces: Buffer[] = [Buffer.from("[")];
+  for (const part of parts.parts) pieces.push(part, COMMA);
+  pieces.push(Buffer.from(`${upToDateMessage(parts.upToDateAt)}]`));
+  return shapeReply({ handle: parts.handle, offsetPosition: parts.offsetPosition, upToDateAt: parts.upToDateAt, schema: parts.schema, cursor: null, body: Buffer.concat(pieces) });
+}
+const COMMA = Buffer.from(",");
+
 /** The envelope around a body built elsewhere (a live body shared by many requests). */
 export function shapeReply(parts: Omit<ShapeResponseParts, "messages"> & { body: string | Uint8Array }): ShapeReply {
   const headers: Record<string, string> = {

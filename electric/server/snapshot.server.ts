@@ -15,10 +15,17 @@ export interface Snapshot {
   handle: string;
   /** The log position the rows are consistent with: changes after it follow through the log. */
   position: number;
-  /** One serialised insert message per row. */
-  messages: string[];
+  /**
+   * The rows' insert messages as UTF-8, comma-separated within a part (a JSON array's inside, in
+   * pieces); empty parts are left out.
+   */
+  parts: Buffer[];
+  rows: number;
   stamped: StampResult;
 }
+
+/** Rows per FETCH: one JavaScript string per batch instead of one per row. */
+const FETCH_ROWS = 2000;
 
 /**
  * Reads a shape's rows exactly as of a log position. In one REPEATABLE READ transaction that holds
@@ -32,11 +39,17 @@ export async function takeSnapshot(
   schema: TableSchema,
   definitionHash: string,
 ): Promise<Snapshot> {
-  const where = conditionsSql("t", schema, definition.conditions, 1);
-  const sql = `SELECT ${rowKeySql("t", schema, definition.primaryKey)} AS key,
-                      ${rowJsonSql("t", schema, definition.columns)} AS value
+  const where = conditionsSql("t", schema, definition.conditions, 2);
+  // Postgres writes each whole message, so the portal handles one string per FETCH, turns it into
+  // a Buffer at once and never holds the rows as strings: with one string per row, a 100k-document
+  // sync cost the portal ~3.7 s of CPU, half of it garbage collection of promoted strings
+  // (docs/decisions/005, addendum). The cursor makes the same SQL work on PGlite.
+  const sql = `SELECT '{"key":' || to_json(${rowKeySql("t", schema, definition.primaryKey)})::text
+                      || ',"value":' || ${rowJsonSql("t", schema, definition.columns)}
+                      || ',"headers":' || $1::text || '}' AS message
                  FROM ${qualifiedTable(definition.table)} t
                 WHERE ${where.sql}`;
+  const headers = `{"operation":"insert","relation":["public",${JSON.stringify(definition.table)}]}`;
   return db.transaction(async (tx) => {
     await tx.query(`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
     await tx.query(SEQUENCER_LOCK_SQL);
@@ -44,9 +57,17 @@ export async function takeSnapshot(
     const stamped = await stampLocked(tx);
     const handle = mintHandle(definitionHash);
     await recordHandle(tx, { handle, shapeName: definition.name, definitionHash, snapshotPosition: stamped.head });
-    const { rows } = await tx.query<{ key: string; value: string }>(sql, where.params);
-    const headers = `{"operation":"insert","relation":["public",${JSON.stringify(definition.table)}]}`;
-    const messages = rows.map((row) => `{"key":${JSON.stringify(row.key)},"value":${row.value},"headers":${headers}}`);
-    return { handle, position: stamped.head, messages, stamped };
+    await tx.query(`DECLARE shape_snapshot NO SCROLL CURSOR FOR ${sql}`, [headers, ...where.params]);
+    const parts: Buffer[] = [];
+    let rows = 0;
+    for (;;) {
+      const batch = await tx.query<{ message: string }>(`FETCH ${FETCH_ROWS} FROM shape_snapshot`);
+      if (batch.rows.length === 0) break;
+      rows += batch.rows.length;
+      parts.push(Buffer.from(batch.rows.map((row) => row.message).join(",")));
+      if (batch.rows.length < FETCH_ROWS) break;
+    }
+    await tx.query(`CLOSE shape_snapshot`);
+    return { handle, position: stamped.head, parts, rows, stamped };
   });
 }
