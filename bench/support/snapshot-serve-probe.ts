@@ -16,7 +16,9 @@ function postgresCpuMs(): number {
     try {
       if (!readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) continue;
       total += processCpuMs(Number(pid));
-    } catch {}
+    } catch {
+      // the process ended between readdir and read
+    }
   }
   return total;
 }
