@@ -20,7 +20,6 @@ export interface Snapshot {
    * pieces); empty parts are left out.
    */
   parts: Buffer[];
-  rows: number;
   stamped: StampResult;
 }
 
@@ -59,15 +58,13 @@ export async function takeSnapshot(
     await recordHandle(tx, { handle, shapeName: definition.name, definitionHash, snapshotPosition: stamped.head });
     await tx.query(`DECLARE shape_snapshot NO SCROLL CURSOR FOR ${sql}`, [headers, ...where.params]);
     const parts: Buffer[] = [];
-    let rows = 0;
     for (;;) {
       const batch = await tx.query<{ message: string }>(`FETCH ${FETCH_ROWS} FROM shape_snapshot`);
       if (batch.rows.length === 0) break;
-      rows += batch.rows.length;
       parts.push(Buffer.from(batch.rows.map((row) => row.message).join(",")));
       if (batch.rows.length < FETCH_ROWS) break;
     }
     await tx.query(`CLOSE shape_snapshot`);
-    return { handle, position: stamped.head, parts, rows, stamped };
+    return { handle, position: stamped.head, parts, stamped };
   });
 }
