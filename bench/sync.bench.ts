@@ -4,7 +4,7 @@ import type { Db } from "../app/db/db.server";
 import { median, percentile, recordBench, type BenchResult } from "./lib";
 import { openLiveClients, type LiveClients, type RequestCounts } from "./support/live-clients";
 import {
-  cookieHeader, createBenchDatabase, launchChromium, log, newBenchContext, processCpuMs, replicaStatus, scaleTo, secs, sessionCookies,
+  type BrowserProfile, cookieHeader, createBenchDatabase, launchChromium, processFaults, log, newBenchContext, processCpuMs, replicaStatus, scaleTo, secs, sessionCookies,
   startPortal, warmEngine, type BenchDatabase, type Portal, type ReplicaStatusSnapshot,
 } from "./support/portal";
 import { countRows, gatewayDownload, postgresExport, shapeSelects } from "./support/sync-baselines";
@@ -68,6 +68,12 @@ const WORKERS = process.env.BENCH_SYNC_WORKERS
       return { label: label.trim(), file: path.resolve(file.trim()) };
     })
   : null;
+// BENCH_SYNC_PROFILES=persistent,incognito: the browser profiles each initial-sync run is repeated in,
+// interleaved (bench/support/portal.ts, BrowserProfile). The headline figures are the persistent
+// profile's (OPFS on disk, as in a contact's normal window); an incognito context keeps OPFS in the
+// browser process's memory, behind one IPC per file write.
+const PROFILES = (process.env.BENCH_SYNC_PROFILES ?? "persistent,incognito").split(",").map((p) => p.trim()) as BrowserProfile[];
+if (PROFILES.length === 0 || PROFILES.some((p) => p !== "persistent" && p !== "incognito")) throw new Error("BENCH_SYNC_PROFILES lists persistent and/or incognito");
 // BENCH_SYNC_RUNS=n overrides the number of initial-sync runs per size (and per worker).
 const RUNS = process.env.BENCH_SYNC_RUNS ? Number(process.env.BENCH_SYNC_RUNS) : null;
 // BENCH_SYNC_BASELINES=0 skips the Postgres export and the Node download (a partial run).
@@ -95,8 +101,8 @@ interface SyncRun {
   searchOk: boolean;
 }
 
-async function initialSync(browser: Browser, baseUrl: string, cookies: Cookie[], probeNumber: string, workerFile?: string): Promise<SyncRun> {
-  const context = await newBenchContext(browser, baseUrl, cookies);
+async function initialSync(browser: Browser, baseUrl: string, cookies: Cookie[], probeNumber: string, workerFile: string | undefined, profile: BrowserProfile): Promise<SyncRun> {
+  const context = await newBenchContext(browser, baseUrl, cookies, profile);
   try {
     if (workerFile) {
       await context.route(/\/replica\/[a-z-]*worker\.js(\?.*)?$/, (route) => {
@@ -168,28 +174,32 @@ export default async function syncBench(): Promise<void> {
       const download = BASELINES ? await gatewayDownload(portal.baseUrl, cookieHeader(kessler), accountId) : { ms: Number.NaN, bytes: 0 };
       log(`  raw Postgres export: median ${Math.round(median(exports))} ms (${(exportBytes / 1e6).toFixed(1)} MB CSV); gateway download ${Math.round(download.ms)} ms (${(download.bytes / 1e6).toFixed(1)} MB JSON)`);
 
-      const syncs: SyncRun[] = [];
+      const syncsBy = new Map<BrowserProfile, SyncRun[]>(PROFILES.map((p) => [p, []]));
       const byWorker = new Map<string, { ready: number[]; cpu: number[]; apply: number[]; index: number[]; indexing: number[] }>();
       const runCount = RUNS ?? runs;
-      for (let i = 0; i < runCount; i += 1) for (const variant of WORKERS ?? [null]) {
+      for (let i = 0; i < runCount; i += 1) for (const profile of PROFILES) for (const variant of WORKERS ?? [null]) {
         const cpu0 = processCpuMs(portal.pid);
-        const run = await initialSync(browser, portal.baseUrl, kessler, probe[0].number, variant?.file);
+        const faults0 = processFaults(portal.pid);
+        const run = await initialSync(browser, portal.baseUrl, kessler, probe[0].number, variant?.file, profile);
         const portalCpu = processCpuMs(portal.pid) - cpu0;
+        const faults1 = processFaults(portal.pid);
+        const syncs = syncsBy.get(profile) ?? [];
         if (!variant) syncs.push(run);
         else {
-          const acc = byWorker.get(variant.label) ?? { ready: [], cpu: [], apply: [], index: [], indexing: [] };
+          const key = PROFILES.length > 1 ? `${variant.label}, ${profile}` : variant.label;
+          const acc = byWorker.get(key) ?? { ready: [], cpu: [], apply: [], index: [], indexing: [] };
           acc.ready.push(run.readyMs);
           acc.cpu.push(portalCpu);
           acc.apply.push(run.status.applyMs);
           acc.index.push(run.status.index?.ms ?? 0);
           acc.indexing.push(run.phases.indexing ?? Number.NaN);
-          byWorker.set(variant.label, acc);
+          byWorker.set(key, acc);
           if (syncs.length === 0) syncs.push(run);
         }
         const p = run.phases;
         const t = (run.status as { timing?: Record<string, number> }).timing;
         log(
-          `  run ${i + 1}/${runCount}${variant ? ` [${variant.label}]` : ""}: portal CPU ${secs(portalCpu)}, ready ${secs(run.readyMs)}, ${run.rows} rows (Postgres: ${expectedRows}), search ${run.searchOk ? "finds" : "DOES NOT find"} ${probe[0].number}; ` +
+          `  run ${i + 1}/${runCount} [${profile}${variant ? `, ${variant.label}` : ""}]: portal CPU ${secs(portalCpu)} (system ${secs(faults1.systemMs - faults0.systemMs)}, ${faults1.minor - faults0.minor} page faults), ready ${secs(run.readyMs)}, ${run.rows} rows (Postgres: ${expectedRows}), search ${run.searchOk ? "finds" : "DOES NOT find"} ${probe[0].number}; ` +
             `syncing from ${secs(p.syncing ?? 0)}, indexing from ${secs(p.indexing ?? 0)}; worker: open ${run.status.openMs} ms, apply ${run.status.applyMs} ms in ${run.status.commits} commits, index build ${Math.round(run.status.index?.ms ?? 0)} ms` +
             (t ? `; worker timing ${Object.entries(t).map(([k, v]) => `${k} ${Math.round(v)}${k.endsWith("MB") ? "" : " ms"}`).join(", ")}` : ""),
         );
@@ -200,10 +210,12 @@ export default async function syncBench(): Promise<void> {
             `index ${secs(median(acc.index))}, portal CPU ${secs(median(acc.cpu))} (ready: ${acc.ready.map(secs).join(", ")})`,
         );
       }
+      const syncs = syncsBy.get(PROFILES[0]) ?? [];
+      const where = PROFILES[0] === "persistent" ? "browser profile on disk" : "incognito context, OPFS in memory";
       const ready = syncs.map((s) => s.readyMs);
       const baseline = `raw Postgres export of the same rows (psql \\copy CSV), same run, n=${exports.length}`;
       results.push(
-        { case: `initial sync to a searchable replica, ${label} (${syncs[0].rows} rows), open portal → ready`, metric: "median", unit: "ms", value: Math.round(median(ready)), baseline, baseline_value: Math.round(median(exports)), samples: ready.length },
+        { case: `initial sync to a searchable replica, ${label} (${syncs[0].rows} rows), ${where}, open portal → ready`, metric: "median", unit: "ms", value: Math.round(median(ready)), baseline, baseline_value: Math.round(median(exports)), samples: ready.length },
         { case: `initial sync, ${label}: max of ${ready.length} runs`, metric: "max", unit: "ms", value: Math.round(Math.max(...ready)), samples: ready.length },
         { case: `initial sync, ${label}: rows synced`, metric: "count", unit: "rows", value: syncs[0].rows, baseline: "rows in Postgres for this contact's shapes", baseline_value: expectedRows },
         { case: `initial sync, ${label}: gateway snapshots downloaded by Node (no browser, 4 at a time)`, metric: "time", unit: "ms", value: Math.round(download.ms), samples: 1 },
@@ -212,6 +224,14 @@ export default async function syncBench(): Promise<void> {
         { case: `initial sync, ${label}: search index build (FTS5)`, metric: "median", unit: "ms", value: Math.round(median(syncs.map((s) => s.status.index?.ms ?? 0))), samples: syncs.length },
         { case: `initial sync, ${label}: portal open → indexing starts (all rows in)`, metric: "median", unit: "ms", value: Math.round(median(syncs.map((s) => s.phases.indexing ?? Number.NaN))), samples: syncs.length },
       );
+      const incognito = PROFILES[0] === "persistent" ? (syncsBy.get("incognito") ?? []) : [];
+      if (incognito.length > 0) {
+        results.push(
+          { case: `initial sync, ${label}, incognito context (OPFS in memory), open portal → ready`, metric: "median", unit: "ms", value: Math.round(median(incognito.map((s) => s.readyMs))), baseline: "browser profile on disk, same run", baseline_value: Math.round(median(ready)), samples: incognito.length },
+          { case: `initial sync, ${label}, incognito context: worker apply (SQLite inserts, sum over commits)`, metric: "median", unit: "ms", value: Math.round(median(incognito.map((s) => s.status.applyMs))), samples: incognito.length },
+          { case: `initial sync, ${label}, incognito context: search index build (FTS5)`, metric: "median", unit: "ms", value: Math.round(median(incognito.map((s) => s.status.index?.ms ?? 0))), samples: incognito.length },
+        );
+      }
     }
 
     // (b) live latency
