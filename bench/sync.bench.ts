@@ -99,6 +99,8 @@ interface SyncRun {
   status: ReplicaStatusSnapshot;
   rows: number;
   searchOk: boolean;
+  /** ms from navigation start to the last shape's first commit (its rows all in the replica). */
+  rowsInMs: number;
 }
 
 async function initialSync(browser: Browser, baseUrl: string, cookies: Cookie[], probeNumber: string, workerFile: string | undefined, profile: BrowserProfile): Promise<SyncRun> {
@@ -130,7 +132,10 @@ async function initialSync(browser: Browser, baseUrl: string, cookies: Cookie[],
       const replica = (window as unknown as { __benchReplica: { search(q: string, o: { limit: number }): Promise<{ number: string | null }[]> } }).__benchReplica;
       return (await replica.search(q, { limit: 20 }))[0]?.number ?? null;
     }, probeNumber);
-    return { readyMs: phases.ready, phases, status, rows: status.shapes.reduce((n, s) => n + s.rows, 0), searchOk: top === probeNumber };
+    // Documents are indexed while the other shapes load, so "indexing" may never show: the shapes' own commit times say when the rows were in.
+    const lastCommit = Math.max(...status.shapes.map((s) => (s.syncedAt ? Date.parse(s.syncedAt) : Number.NaN)));
+    const rowsInMs = lastCommit - (await page.evaluate(() => performance.timeOrigin));
+    return { readyMs: phases.ready, phases, status, rows: status.shapes.reduce((n, s) => n + s.rows, 0), searchOk: top === probeNumber, rowsInMs };
   } finally {
     await context.close();
   }
@@ -192,7 +197,7 @@ export default async function syncBench(): Promise<void> {
           acc.cpu.push(portalCpu);
           acc.apply.push(run.status.applyMs);
           acc.index.push(run.status.index?.ms ?? 0);
-          acc.indexing.push(run.phases.indexing ?? Number.NaN);
+          acc.indexing.push(run.rowsInMs);
           byWorker.set(key, acc);
           if (syncs.length === 0) syncs.push(run);
         }
@@ -200,7 +205,7 @@ export default async function syncBench(): Promise<void> {
         const t = (run.status as { timing?: Record<string, number> }).timing;
         log(
           `  run ${i + 1}/${runCount} [${profile}${variant ? `, ${variant.label}` : ""}]: portal CPU ${secs(portalCpu)} (system ${secs(faults1.systemMs - faults0.systemMs)}, ${faults1.minor - faults0.minor} page faults), ready ${secs(run.readyMs)}, ${run.rows} rows (Postgres: ${expectedRows}), search ${run.searchOk ? "finds" : "DOES NOT find"} ${probe[0].number}; ` +
-            `syncing from ${secs(p.syncing ?? 0)}, indexing from ${secs(p.indexing ?? 0)}; worker: open ${run.status.openMs} ms, apply ${run.status.applyMs} ms in ${run.status.commits} commits, index build ${Math.round(run.status.index?.ms ?? 0)} ms` +
+            `syncing from ${secs(p.syncing ?? 0)}, all rows in at ${secs(run.rowsInMs)}${p.indexing ? `, indexing (only) from ${secs(p.indexing)}` : ""}; worker: open ${run.status.openMs} ms, apply ${run.status.applyMs} ms in ${run.status.commits} commits, index build ${Math.round(run.status.index?.ms ?? 0)} ms` +
             (t ? `; worker timing ${Object.entries(t).map(([k, v]) => `${k} ${Math.round(v)}${k.endsWith("MB") ? "" : " ms"}`).join(", ")}` : ""),
         );
       }
@@ -221,8 +226,8 @@ export default async function syncBench(): Promise<void> {
         { case: `initial sync, ${label}: gateway snapshots downloaded by Node (no browser, 4 at a time)`, metric: "time", unit: "ms", value: Math.round(download.ms), samples: 1 },
         { case: `shape engine after the bulk write up to ${label}: first shape request (sequences the change log)`, metric: "time", unit: "ms", value: Math.round(firstRequestMs), samples: 1 },
         { case: `initial sync, ${label}: worker apply (SQLite inserts, sum over commits)`, metric: "median", unit: "ms", value: Math.round(median(syncs.map((s) => s.status.applyMs))), samples: syncs.length },
-        { case: `initial sync, ${label}: search index build (FTS5)`, metric: "median", unit: "ms", value: Math.round(median(syncs.map((s) => s.status.index?.ms ?? 0))), samples: syncs.length },
-        { case: `initial sync, ${label}: portal open → indexing starts (all rows in)`, metric: "median", unit: "ms", value: Math.round(median(syncs.map((s) => s.phases.indexing ?? Number.NaN))), samples: syncs.length },
+        { case: `initial sync, ${label}: search index build (FTS5; summed over the document sources, mostly while other shapes load)`, metric: "median", unit: "ms", value: Math.round(median(syncs.map((s) => s.status.index?.ms ?? 0))), samples: syncs.length },
+        { case: `initial sync, ${label}: portal open → all rows in (last shape's first commit)`, metric: "median", unit: "ms", value: Math.round(median(syncs.map((s) => s.rowsInMs))), samples: syncs.length },
       );
       const incognito = PROFILES[0] === "persistent" ? (syncsBy.get("incognito") ?? []) : [];
       if (incognito.length > 0) {

@@ -308,7 +308,7 @@ export interface ReplicaStatusSnapshot {
   commits: number;
   applyMs: number;
   index: { documents: number; ms: number } | null;
-  shapes: { name: string; rows: number; error: string | null }[];
+  shapes: { name: string; rows: number; error: string | null; syncedAt: string | null }[];
 }
 
 export async function replicaStatus(page: Page): Promise<ReplicaStatusSnapshot> {

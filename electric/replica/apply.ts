@@ -4,6 +4,7 @@ import type { SqlDriver, SqlParam } from "./driver";
 import { decodeSnapshot, type DecodedSnapshot } from "./snapshot-decode";
 import { clearSyncState, ident, loadSyncState, saveSyncState, type StreamPosition } from "./schema";
 import { collectTouches, rebuildSearchIndex, reindexDocuments, touchesSearch, type DocumentKey } from "./search";
+import type { DocumentSource } from "./search-sources";
 
 /**
  * Materialises one shape's stream into its SQLite table, the way ELECTRIC-PROTOCOL.md §5.3 says:
@@ -14,13 +15,15 @@ import { collectTouches, rebuildSearchIndex, reindexDocuments, touchesSearch, ty
  * empty table during a refetch, and a reload resumes exactly where the rows are.
  */
 
-export type SearchMode = "deferred" | "incremental";
+/**
+ * "deferred": no document is indexed yet, rows land without index work. "incremental": every
+ * source is indexed and commits keep their documents current. A set: the initial load is under way
+ * and only these sources are indexed so far (search.ts, indexSource); commits keep just their
+ * documents current, the others are indexed whole once their tables are loaded.
+ */
+export type SearchMode = "deferred" | "incremental" | ReadonlySet<DocumentSource>;
 
 export interface ApplierOptions {
-  /**
-   * "deferred" during the initial load: rows land without index work and the worker builds the
-   * whole index once every shape is in. "incremental" afterwards.
-   */
   searchMode: () => SearchMode;
   /** Above this many touched documents one full rebuild is cheaper than per-document upkeep. */
   fullRebuildThreshold?: number;
@@ -167,7 +170,9 @@ export class ShapeApplier {
    */
   private commit(position: StreamPosition): CommitResult {
     const started = performance.now();
-    const indexing = this.options.searchMode() === "incremental" && touchesSearch(this.shape.table);
+    const mode = this.options.searchMode();
+    const partial = typeof mode === "string" ? null : mode;
+    const indexing = mode !== "deferred" && touchesSearch(this.shape.table, partial ?? undefined);
     const threshold = this.options.fullRebuildThreshold ?? 2000;
     const result = this.driver.transaction(() => {
       const touched = new Map<string, DocumentKey>();
@@ -188,11 +193,12 @@ export class ShapeApplier {
       if (indexing) {
         if (!rebuild) {
           collectTouches(this.driver, this.shape.table, ids, touched);
+          if (partial) for (const [key, doc] of touched) if (!partial.has(doc.source)) touched.delete(key);
           rebuild = touched.size > threshold;
         }
         if (rebuild) {
           search = "rebuilt";
-          reindexed = rebuildSearchIndex(this.driver).documents;
+          reindexed = rebuildSearchIndex(this.driver, undefined, partial ?? undefined).documents;
         } else {
           reindexed = reindexDocuments(this.driver, touched.values());
         }

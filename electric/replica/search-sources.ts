@@ -66,7 +66,7 @@ const lines = (table: string, parentColumn: string, parentExpr: string) =>
 const location = (alias: string) => `LEFT JOIN locations loc ON loc.id = ${alias}.location_id`;
 const order = (alias: string) => `LEFT JOIN sales_orders so ON so.id = ${alias}.sales_order_id`;
 
-interface SourceSql {
+export interface SourceSql {
   source: DocumentSource;
   alias: string;
   /** SELECT … FROM … JOIN …, columns in SEARCH_DOC_COLUMNS order, no WHERE. */
@@ -225,3 +225,20 @@ export const TOUCHES: Readonly<Record<string, readonly string[]>> = {
   locations: WITH_LOCATION.map((s) => referencing(s, "location_id")),
   cost_centers: [referencing("sales_orders", "cost_center_id"), referencing("invoices", "cost_center_id")],
 };
+
+/**
+ * The shape tables each document source reads: every table whose changes can alter one of its
+ * search rows (derived from TOUCHES, so the two cannot disagree). A source can be indexed once all
+ * of them hold their first snapshot; later changes to them reach its rows through TOUCHES.
+ */
+export const SOURCE_TABLES: Readonly<Record<DocumentSource, readonly string[]>> = sourceTables();
+
+function sourceTables(): Record<DocumentSource, readonly string[]> {
+  const tables = {} as Record<DocumentSource, readonly string[]>;
+  for (const { source } of SOURCES) {
+    tables[source] = Object.entries(TOUCHES)
+      .filter(([, queries]) => queries.some((q) => q.trimStart().startsWith(`SELECT '${source}'`)))
+      .map(([table]) => table);
+  }
+  return tables;
+}

@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SqlDriver } from "./driver";
+import { ShapeApplier } from "./apply";
 import {
-  BUILD_CACHE_KIB, RANKED_MATCHES, getSearchState, planSearch, rebuildSearchIndex, searchDocuments, toFtsQuery, type SearchProgress, type SearchResult,
+  ALL_SOURCES, BUILD_CACHE_KIB, RANKED_MATCHES, getIndexedSources, getSearchState, indexSource, planSearch, rebuildSearchIndex, searchDocuments, toFtsQuery,
+  type SearchProgress, type SearchResult,
 } from "./search";
-import { generateDataset, loadDataset, loadSnapshot, newReplica, type Dataset } from "./test-data";
+import { generateDataset, loadDataset, loadSnapshot, newReplica, shape, update, upToDate, type Dataset } from "./test-data";
 
 describe("document search", () => {
   let driver: SqlDriver;
@@ -219,5 +221,61 @@ describe("ranking budget of the unfiltered search (decision 023)", () => {
     const all = Number(driver.selectValue("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", [toFtsQuery("2024", { prefix: "none" })]));
     expect(all).toBeGreaterThan(RANKED_MATCHES);
     expect(planSearch(driver, " - ")).toBeNull();
+  });
+});
+
+describe("indexing one document source at a time (the first load, decision 008)", () => {
+  const dump = (d: SqlDriver) => JSON.stringify(d.selectObjects("SELECT * FROM search_docs ORDER BY doc_rowid"));
+
+  it("ends with the very index one full build makes, in whatever order the sources come", async () => {
+    const data = generateDataset(120);
+    const full = await newReplica();
+    loadDataset(full, data);
+    rebuildSearchIndex(full);
+    const bySource = await newReplica();
+    loadDataset(bySource, data);
+    const order = [...ALL_SOURCES].sort((a, b) => (a.length * 7) % 5 - (b.length * 7) % 5 || a.localeCompare(b));
+    for (const [i, source] of order.entries()) {
+      expect(getSearchState(bySource)).toBe("pending");
+      const built = indexSource(bySource, source);
+      expect(built.documents).toBeGreaterThan(0);
+      expect([...getIndexedSources(bySource)].sort()).toEqual(order.slice(0, i + 1).sort());
+    }
+    expect(getSearchState(bySource)).toBe("ready");
+    expect(dump(bySource)).toBe(dump(full));
+    bySource.run("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')");
+    for (const q of ["INV-2024-0001", data.orders[3].customer_reference ?? "", "umwalzpumpe", "Berlin"]) {
+      expect(searchDocuments(bySource, q, { limit: 50 })).toEqual(searchDocuments(full, q, { limit: 50 }));
+    }
+  });
+
+  it("keeps indexed sources current while the others wait for their tables, and lists orders first as before", async () => {
+    const data = generateDataset(40);
+    const driver = await newReplica();
+    loadDataset(driver, data);
+    indexSource(driver, "invoices");
+    indexSource(driver, "support_tickets");
+    const partial = getIndexedSources(driver);
+    const applier = (name: string) => {
+      const a = new ShapeApplier(driver, shape(name), { searchMode: () => partial });
+      a.startStream();
+      return a;
+    };
+    // An invoice line changes: its invoice is re-indexed. An order changes: only its invoices are.
+    const line = data.invoice_lines[0];
+    applier("invoice_lines").handleBatch([update("invoice_lines", { ...line, sku: "ZZ-NEWSKU-1" }), upToDate("200")], () => ({ handle: "h-il", offset: "200_0" }));
+    expect(searchDocuments(driver, "ZZ-NEWSKU-1", { limit: 5 }).map((h) => h.id)).toEqual([line.invoice_id]);
+    const order = data.orders.find((o) => data.invoices.some((i) => i.sales_order_id === o.id));
+    if (!order) throw new Error("no invoiced order in the data");
+    applier("orders").handleBatch([update("sales_orders", { ...order, customer_reference: "PO-ZZTOP-77" }), upToDate("201")], () => ({ handle: "h-so", offset: "201_0" }));
+    const found = searchDocuments(driver, "PO-ZZTOP-77", { limit: 50 });
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Set(found.map((h) => h.type))).toEqual(new Set(["invoice", ...found.some((h) => h.type === "credit_note") ? ["credit_note"] : []]));
+    expect(driver.selectValue("SELECT count(*) FROM search_docs WHERE source NOT IN ('invoices', 'support_tickets')")).toBe(0);
+    driver.run("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')");
+    // Orders indexed last still come first among a common query's most recent matches.
+    for (const source of ALL_SOURCES) if (!getIndexedSources(driver).has(source)) indexSource(driver, source);
+    const newestFirst = driver.selectObjects<{ source: string }>("SELECT source FROM search_docs ORDER BY doc_rowid DESC LIMIT 1");
+    expect(newestFirst[0]?.source).toBe("sales_orders");
   });
 });

@@ -1,7 +1,7 @@
 import type { SqlDriver, SqlParam } from "./driver";
 import { getMeta, setMeta } from "./schema";
 import {
-  DOCUMENT_TYPES, FTS_COLUMNS, SEARCH_DOC_COLUMNS, SOURCES, TOUCHES, TOUCH_IDS_CTE, type DocumentSource, type DocumentType,
+  DOCUMENT_TYPES, FTS_COLUMNS, SEARCH_DOC_COLUMNS, SOURCES, SOURCE_TABLES, TOUCHES, TOUCH_IDS_CTE, type DocumentSource, type DocumentType, type SourceSql,
 } from "./search-sources";
 
 export { DOCUMENT_TYPES, type DocumentType } from "./search-sources";
@@ -9,11 +9,14 @@ export { DOCUMENT_TYPES, type DocumentType } from "./search-sources";
 /**
  * Document search over the replica: building the FTS5 index, keeping it current, and querying it.
  *
- * Initial load: rows are inserted without any index maintenance, then `rebuildSearchIndex` fills
- * search_docs with one INSERT…SELECT per document type and builds FTS5 with 'rebuild' (one pass,
- * sorted, an order of magnitude faster than per-row triggers). Afterwards every apply transaction
- * re-indexes only the documents its changes touched (`reindexDocuments`), inside the same
- * transaction, so the index never disagrees with the rows.
+ * Initial load: rows are inserted without any index maintenance. Each document source is indexed
+ * whole by `indexSource` as soon as every table it reads holds its first snapshot (SOURCE_TABLES),
+ * while the other shapes are still loading: one INSERT…SELECT into search_docs and one set-based
+ * insert into FTS5, an order of magnitude faster than per-row triggers (decision 008, addendum
+ * "indexing while loading"). `rebuildSearchIndex` does all sources in one transaction with FTS5's
+ * 'rebuild'. From a source's indexing on, every apply transaction re-indexes the documents of
+ * indexed sources its changes touched (`reindexDocuments`), inside the same transaction, so the
+ * index never disagrees with the rows. Search is "ready" once every source is indexed.
  */
 
 export type SearchState = "pending" | "ready";
@@ -39,6 +42,82 @@ export function getSearchState(driver: SqlDriver): SearchState {
   return getMeta(driver, "search_state") === "ready" ? "ready" : "pending";
 }
 
+export const ALL_SOURCES: readonly DocumentSource[] = SOURCES.map((s) => s.source);
+
+/** The document sources whose documents are in the index (every one once the state is "ready"). */
+export function getIndexedSources(driver: SqlDriver): Set<DocumentSource> {
+  if (getSearchState(driver) === "ready") return new Set(ALL_SOURCES);
+  let saved: unknown = [];
+  try {
+    saved = JSON.parse(getMeta(driver, "search_sources") ?? "[]");
+  } catch {
+    saved = [];
+  }
+  return new Set(ALL_SOURCES.filter((s) => Array.isArray(saved) && saved.includes(s)));
+}
+
+/** Records which sources are indexed, inside the transaction that indexed them; all of them → "ready". */
+function setIndexedSources(driver: SqlDriver, sources: ReadonlySet<DocumentSource>): void {
+  setMeta(driver, "search_sources", JSON.stringify(ALL_SOURCES.filter((s) => sources.has(s))));
+  setMeta(driver, "search_state", ALL_SOURCES.every((s) => sources.has(s)) ? "ready" : "pending");
+}
+
+/**
+ * Each source's documents take doc_rowids in a block of their own, later sources of SOURCES in lower
+ * blocks: whichever order the sources are indexed in, a common query's "most recently indexed
+ * first" (ORDER BY rowid DESC, decision 023) lists orders, then invoices, shipments… before files
+ * and tickets, as one build in reverse source order did. A document re-indexed later takes
+ * max(rowid) + 1, above its block (and, once orders are indexed, above every block).
+ */
+const ROWID_BLOCK = 2 ** 40;
+const rowidBlock = (source: DocumentSource) => (ALL_SOURCES.length - ALL_SOURCES.indexOf(source)) * ROWID_BLOCK;
+
+function insertSourceDocs(driver: SqlDriver, sql: SourceSql): number {
+  return driver.run(
+    `INSERT INTO search_docs (doc_rowid, ${SEARCH_DOC_COLUMNS.join(", ")}) SELECT ${rowidBlock(sql.source)} + row_number() OVER (), * FROM (${sql.select})`,
+  );
+}
+
+function withBuildCache<T>(driver: SqlDriver, fn: () => T): T {
+  const cacheSize = Number(driver.selectValue("PRAGMA cache_size"));
+  const raised = cacheSize < 0 ? -cacheSize < BUILD_CACHE_KIB : true;
+  if (raised) driver.exec(`PRAGMA cache_size = -${BUILD_CACHE_KIB}`);
+  try {
+    return fn();
+  } finally {
+    if (raised) driver.exec(`PRAGMA cache_size = ${cacheSize}`);
+  }
+}
+
+/**
+ * Indexes every document of one source (all of its tables loaded), in one transaction that also
+ * records it as indexed. Whatever the source had in the index before is replaced.
+ */
+export function indexSource(driver: SqlDriver, source: DocumentSource): { documents: number; ms: number } {
+  const started = performance.now();
+  const sql = SOURCES.find((s) => s.source === source);
+  if (!sql) throw new Error(`Unknown document source ${source}`);
+  const documents = withBuildCache(driver, () =>
+    driver.transaction(() => {
+      removeSourceDocs(driver, source);
+      const inserted = insertSourceDocs(driver, sql);
+      const block = rowidBlock(source);
+      driver.run(`INSERT INTO search_fts (rowid, ${FTS_LIST}) SELECT doc_rowid, ${FTS_LIST} FROM search_docs WHERE doc_rowid > ? AND doc_rowid <= ?`, [
+        block, block + inserted,
+      ]);
+      setIndexedSources(driver, new Set([...getIndexedSources(driver), source]));
+      return inserted;
+    }),
+  );
+  return { documents, ms: performance.now() - started };
+}
+
+function removeSourceDocs(driver: SqlDriver, source: DocumentSource): void {
+  // External-content FTS5 must be told the old values of a row it forgets.
+  driver.run(`INSERT INTO search_fts (search_fts, rowid, ${FTS_LIST}) SELECT 'delete', doc_rowid, ${FTS_LIST} FROM search_docs WHERE source = ?`, [source]);
+  driver.run("DELETE FROM search_docs WHERE source = ?", [source]);
+}
+
 const INSERT_DOCS = `INSERT INTO search_docs (${SEARCH_DOC_COLUMNS.join(", ")}) `;
 const FTS_LIST = FTS_COLUMNS.join(", ");
 
@@ -51,33 +130,37 @@ const FTS_LIST = FTS_COLUMNS.join(", ");
  */
 export const BUILD_CACHE_KIB = 262_144;
 
-/** Rebuilds search_docs and the FTS index from the shape tables, in one transaction. */
-export function rebuildSearchIndex(driver: SqlDriver, onProgress?: ProgressCallback): { documents: number; ms: number } {
+/**
+ * Rebuilds search_docs and the FTS index from the shape tables, in one transaction: every source, or
+ * with `only` just those (the indexed ones while the first load is still under way).
+ */
+export function rebuildSearchIndex(
+  driver: SqlDriver,
+  onProgress?: ProgressCallback,
+  only?: ReadonlySet<DocumentSource>,
+): { documents: number; ms: number } {
   const started = performance.now();
-  const cacheSize = Number(driver.selectValue("PRAGMA cache_size"));
-  const raised = cacheSize < 0 ? -cacheSize < BUILD_CACHE_KIB : true;
-  if (raised) driver.exec(`PRAGMA cache_size = -${BUILD_CACHE_KIB}`);
-  try {
-    return buildInTransaction(driver, started, onProgress);
-  } finally {
-    if (raised) driver.exec(`PRAGMA cache_size = ${cacheSize}`);
-  }
+  return withBuildCache(driver, () => buildInTransaction(driver, started, onProgress, only));
 }
 
-function buildInTransaction(driver: SqlDriver, started: number, onProgress?: ProgressCallback): { documents: number; ms: number } {
-  const total = SOURCES.length + 1;
+function buildInTransaction(
+  driver: SqlDriver,
+  started: number,
+  onProgress: ProgressCallback | undefined,
+  only: ReadonlySet<DocumentSource> | undefined,
+): { documents: number; ms: number } {
+  const sources = SOURCES.filter((s) => !only || only.has(s.source));
+  const total = sources.length + 1;
   let documents = 0;
   driver.transaction(() => {
     driver.run("DELETE FROM search_docs");
-    // In reverse: a common query lists the most recently indexed matches first (decision 023), so
-    // after a full build orders, then invoices, shipments… come before files and tickets.
-    [...SOURCES].reverse().forEach((source, index) => {
-      documents += driver.run(INSERT_DOCS + source.select);
+    sources.forEach((source, index) => {
+      documents += insertSourceDocs(driver, source);
       onProgress?.({ phase: "documents", done: index + 1, total, documents, ms: performance.now() - started });
     });
     // 'rebuild' discards the old index and reads every row of the content table in one pass.
     driver.run("INSERT INTO search_fts (search_fts) VALUES ('rebuild')");
-    setMeta(driver, "search_state", "ready");
+    setIndexedSources(driver, new Set(sources.map((s) => s.source)));
   });
   const ms = performance.now() - started;
   onProgress?.({ phase: "done", done: total, total, documents, ms });
@@ -95,8 +178,10 @@ export function collectTouches(driver: SqlDriver, table: string, ids: readonly s
   }
 }
 
-export function touchesSearch(table: string): boolean {
-  return table in TOUCHES;
+/** Whether changes to `table` can alter search rows (of the given sources only, if given). */
+export function touchesSearch(table: string, sources?: ReadonlySet<DocumentSource>): boolean {
+  if (!(table in TOUCHES)) return false;
+  return !sources || [...sources].some((source) => SOURCE_TABLES[source].includes(table));
 }
 
 /** Re-derives the search rows of the given documents (deleted documents just leave the index). */

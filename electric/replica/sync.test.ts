@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ShapeApplier } from "./apply";
 import { openMemoryDriver, type SqlDriver } from "./driver";
 import { loadSyncState } from "./schema";
-import { searchDocuments } from "./search";
+import { getIndexedSources, getSearchState, searchDocuments, type SearchProgress } from "./search";
 import { serveSnapshotDecoder, SNAPSHOT_DECODER_PROTOCOL, SnapshotDecoderClient, type DecoderEndpoint } from "./snapshot-decoder";
 import { SyncController, type SyncStatus } from "./sync";
 import { newReplica, shape, type TextRow } from "./test-data";
@@ -28,11 +28,23 @@ class ShapeServer {
   private handles = 0;
   private readonly shapes = new Map<string, FakeShape>();
   private readonly waiters = new Set<() => void>();
+  /** Shapes whose initial snapshot is held back until the promise resolves. */
+  private readonly held = new Map<string, Promise<void>>();
   private server!: Server;
   url = "";
 
   seed(name: string, rows: TextRow[]): void {
     this.shapes.set(name, { handle: this.nextHandle(name), rows: new Map(rows.map((r) => [String(r.id), r])), log: [] });
+  }
+
+  /** Holds the shape's initial snapshot (offset -1) back until the returned function is called. */
+  hold(name: string): () => void {
+    let release = () => {};
+    this.held.set(name, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.held.delete(name);
+      release();
+    };
   }
 
   /** Invalidates a shape (as TRUNCATE or a schema change would): new handle, fresh rows. */
@@ -79,6 +91,7 @@ class ShapeServer {
     const base = { "electric-handle": s.handle, "electric-schema": JSON.stringify({ id: { type: "text", pk_index: 0 }, is_default_ship_to: { type: "bool" } }) };
     const upToDate = { headers: { control: "up-to-date", global_last_seen_lsn: String(this.position) } };
     if (offset === "-1") {
+      await this.held.get(name);
       const snapshot = [...s.rows.values()].map((value) => ({ key: `"public"."${name}"/"${String(value.id)}"`, value, headers: { operation: "insert", relation: ["public", name] } }));
       const at = s.log.at(-1)?.pos ?? 0;
       return this.reply(res, 200, { ...base, "electric-offset": `${at}_0` }, snapshot);
@@ -251,6 +264,40 @@ describe("SyncController with @electric-sql/client", () => {
     }
   });
 
+});
+
+describe("SyncController indexes each document source once its tables are in", () => {
+  const server = new ShapeServer();
+  afterAll(() => server.stop());
+
+  it("indexes the sources that do not wait for a held shape, and the rest once it arrives", async () => {
+    await server.start();
+    server.seed("accounts", [{ id: "acc-0001", number: "10001", name: "Kessler Anlagenbau GmbH", payment_terms_days: "30" }]);
+    server.seed("locations", [location("loc-1", "Werk Stuttgart", "true")]);
+    server.seed("invoices", [invoice("i1", "INV-1")]);
+    server.seed("invoice_lines", [line("l1", "i1", "PMP-100")]);
+    server.seed("support_tickets", [{ id: "t1", account_id: "acc-0001", location_id: "loc-1", number: "T-1", subject: "Pumpe defekt", category: "product", priority: "normal", status: "open", created_at: "2024-06-01 09:00:00+00" }]);
+    const release = server.hold("invoice_lines");
+    const driver = await newReplica();
+    const statuses: SyncStatus[] = [];
+    const progress: SearchProgress[] = [];
+    const sync = new SyncController({
+      driver, baseUrl: server.url, accountId: "acc-0001", shapes: [...SHAPES, shape("support_tickets")], mode: "interval", intervalMs: 3_600_000,
+      onStatus: (s) => statuses.push(s), onSearchProgress: (p) => progress.push(p),
+    });
+    const started = sync.start();
+    await vi.waitFor(() => expect(getIndexedSources(driver).has("support_tickets")).toBe(true), { timeout: 5_000 });
+    expect(getIndexedSources(driver).has("invoices")).toBe(false);
+    expect(sync.status()).toMatchObject({ phase: "syncing", searchReady: false });
+    expect(searchDocuments(driver, "Pumpe").map((h) => h.id)).toEqual(["t1"]);
+    release();
+    await started;
+    sync.stop();
+    expect(getSearchState(driver)).toBe("ready");
+    expect(searchDocuments(driver, "PMP-100").map((h) => h.id)).toEqual(["i1"]);
+    expect(statuses.find((s) => s.phase === "ready")).toMatchObject({ searchReady: true, progress: 100 });
+    expect(progress.at(-1)).toMatchObject({ phase: "done", done: 9, total: 9 });
+  });
 });
 
 describe("SyncController with the snapshot worker's side (snapshot-decoder.ts) over a MessageChannel", () => {

@@ -4,7 +4,8 @@ import { ShapeApplier, type CommitResult, type SearchMode } from "./apply";
 import type { SqlDriver } from "./driver";
 import { ident } from "./schema";
 import { DecoderUnavailableError, type SnapshotDecoderClient } from "./snapshot-decoder";
-import { getSearchState, rebuildSearchIndex, type ProgressCallback } from "./search";
+import { ALL_SOURCES, getIndexedSources, indexSource, rebuildSearchIndex, type ProgressCallback } from "./search";
+import { SOURCE_TABLES, type DocumentSource } from "./search-sources";
 
 /**
  * Runs one ShapeStream per registry shape against the gateway and feeds each into its applier.
@@ -104,8 +105,12 @@ export class SyncController {
   private readonly states: ShapeState[];
   private readonly options: SyncControllerOptions;
   private mode: "live" | "interval" | null = null;
-  private searchMode: SearchMode;
+  /** The document sources in the search index; all of them: search is ready. */
+  private readonly indexed: Set<DocumentSource>;
   private indexing = false;
+  /** Time spent indexing sources while the first load was under way, and their documents. */
+  private indexMs = 0;
+  private indexDocuments = 0;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private commits = 0;
@@ -117,9 +122,9 @@ export class SyncController {
   constructor(options: SyncControllerOptions) {
     this.options = options;
     const driver = options.driver;
-    this.searchMode = getSearchState(driver) === "ready" ? "incremental" : "deferred";
+    this.indexed = getIndexedSources(driver);
     this.states = (options.shapes ?? SHAPES).map((shape) => {
-      const applier = new ShapeApplier(driver, shape, { searchMode: () => this.searchMode });
+      const applier = new ShapeApplier(driver, shape, { searchMode: () => this.searchMode() });
       const saved = driver.selectValue("SELECT synced_at FROM sync_state WHERE shape = ?", [shape.name]);
       return {
         shape, applier, running: null, abort: null, refused: false,
@@ -171,7 +176,7 @@ export class SyncController {
   status(): SyncStatus {
     const shapes = this.states.map((s) => ({ ...s.status }));
     const caughtUp = shapes.filter((s) => s.upToDate).length;
-    const searchReady = this.searchMode === "incremental";
+    const searchReady = this.searchReady();
     const phase = this.stopped ? "stopped" : this.indexing ? "indexing" : caughtUp === shapes.length && searchReady ? "ready" : "syncing";
     const progress = Math.round((100 * (caughtUp + (searchReady ? 1 : 0))) / (shapes.length + 1));
     return { phase, mode: this.mode, progress, searchReady, shapes, commits: this.commits, applyMs: Math.round(this.applyMs) };
@@ -339,30 +344,56 @@ export class SyncController {
       state.status.rows = this.countRows(state.shape);
       state.status.syncedAt = new Date().toISOString();
       this.options.onCommit?.(commit);
-      // A rebuild inside the commit (after a refetch) also refreshed the index of other shapes.
-      if (commit.search === "rebuilt") this.searchMode = "incremental";
     }
     this.maybeBuildSearchIndex();
     this.emit();
   }
 
-  /** The initial index build waits until every shape has data (or was refused by the gateway). */
-  private maybeBuildSearchIndex(): void {
-    if (this.stopped || this.searchMode !== "deferred" || !this.states.every((s) => s.status.hasData || s.refused)) return;
-    try {
-      this.buildSearchIndex();
-    } catch (error) {
-      // Stays deferred: the next commit tries again. Searches answer "unavailable" meanwhile.
-      console.error("Replica search index build failed:", error);
-    }
+  private searchReady(): boolean {
+    return this.indexed.size === ALL_SOURCES.length;
   }
 
-  private buildSearchIndex(): void {
-    this.indexing = true;
-    this.emit();
+  private searchMode(): SearchMode {
+    return this.searchReady() ? "incremental" : this.indexed.size === 0 ? "deferred" : this.indexed;
+  }
+
+  /**
+   * Indexes each document source as soon as every table it reads has its first snapshot (or was
+   * refused by the gateway), while the other shapes still load: the replica's thread waits for
+   * the network and the snapshot worker for much of the first load, and indexing then costs nothing
+   * on the way to "ready" (decision 008, addendum "indexing while loading"). When every shape
+   * arrived before any source could be indexed, one full build does them all.
+   */
+  private maybeBuildSearchIndex(): void {
+    if (this.stopped || this.searchReady()) return;
+    const loaded = (table: string) => this.states.every((s) => s.shape.table !== table || s.status.hasData || s.refused);
+    const due = ALL_SOURCES.filter((source) => !this.indexed.has(source) && SOURCE_TABLES[source].every(loaded));
+    if (due.length === 0) return;
+    const allLoaded = this.states.every((s) => s.status.hasData || s.refused);
+    this.indexing = allLoaded;
+    if (allLoaded) this.emit();
     try {
-      rebuildSearchIndex(this.options.driver, this.options.onSearchProgress);
-      this.searchMode = "incremental";
+      if (this.indexed.size === 0 && due.length === ALL_SOURCES.length) {
+        const build = rebuildSearchIndex(this.options.driver, this.options.onSearchProgress);
+        for (const source of ALL_SOURCES) this.indexed.add(source);
+        this.indexMs += build.ms;
+        this.indexDocuments += build.documents;
+        return;
+      }
+      for (const source of due) {
+        if (this.stopped) return;
+        const built = indexSource(this.options.driver, source);
+        this.indexed.add(source);
+        this.indexMs += built.ms;
+        this.indexDocuments += built.documents;
+        this.options.onSearchProgress?.({
+          phase: this.searchReady() ? "done" : "index", done: this.indexed.size, total: ALL_SOURCES.length,
+          documents: this.indexDocuments, ms: this.indexMs,
+        });
+      }
+    } catch (error) {
+      // The source stays unindexed: the next commit tries again. Searches answer "unavailable" meanwhile.
+      console.error("Replica search index build failed:", error);
     } finally {
       this.indexing = false;
     }
