@@ -209,6 +209,14 @@ export default async function syncBench(): Promise<void> {
             (t ? `; worker timing ${Object.entries(t).map(([k, v]) => `${k} ${Math.round(v)}${k.endsWith("MB") ? "" : " ms"}`).join(", ")}` : ""),
         );
       }
+      const last = syncsBy.get(PROFILES[0])?.at(-1) ?? null;
+      if (last) {
+        // When each shape's rows were in, the last run of the headline profile: what the index waited for.
+        const t0 = Date.parse(last.status.shapes.reduce((a, b) => ((a.syncedAt ?? "") < (b.syncedAt ?? "") ? a : b)).syncedAt ?? "");
+        log(`  shapes by commit time (last run, ms after the first shape's commit): ${[...last.status.shapes]
+          .sort((a, b) => (a.syncedAt ?? "").localeCompare(b.syncedAt ?? ""))
+          .map((s) => `${s.name} ${s.rows} rows +${Date.parse(s.syncedAt ?? "") - t0}`).join(", ")}`);
+      }
       for (const [label, acc] of byWorker) {
         log(
           `  [${label}] median (nearest rank) of ${acc.ready.length}: ready ${secs(median(acc.ready))} (mean ${secs(acc.ready.reduce((a, b) => a + b, 0) / acc.ready.length)}), all rows in ${secs(median(acc.indexing))}, apply ${secs(median(acc.apply))}, ` +
