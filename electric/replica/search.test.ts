@@ -243,6 +243,8 @@ describe("indexing one document source at a time (the first load, decision 008)"
     }
     expect(getSearchState(bySource)).toBe("ready");
     expect(dump(bySource)).toBe(dump(full));
+    // The sources' segments are merged into one, as the full build writes it.
+    expect(bySource.selectValue("SELECT count(DISTINCT segid) FROM search_fts_idx")).toBe(1);
     bySource.run("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')");
     for (const q of ["INV-2024-0001", data.orders[3].customer_reference ?? "", "umwalzpumpe", "Berlin"]) {
       expect(searchDocuments(bySource, q, { limit: 50 })).toEqual(searchDocuments(full, q, { limit: 50 }));
