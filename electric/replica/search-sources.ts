@@ -26,6 +26,19 @@ export const SEARCH_DOC_COLUMNS = [
 export const FTS_COLUMNS = ["f_numbers", "f_refs", "f_lines", "f_other"] as const;
 
 /**
+ * search_docs' own indexes, which only searches read. While the first load indexes one source after
+ * another they are left out and built once at the end (search.ts, indexSource): each source's rows
+ * land all over them, and every page an insert touches is written again (and journaled) by every
+ * source's transaction.
+ */
+export const SEARCH_DOC_INDEXES_SQL = `
+  CREATE INDEX IF NOT EXISTS search_docs_date_idx ON search_docs (doc_date DESC);
+  -- Document numbers by prefix, case-insensitively ("so-2024-15" → SO-2024-15000…): the palette puts
+  -- the documents whose own number starts with the query first (search.ts, decision 023).
+  CREATE INDEX IF NOT EXISTS search_docs_number_idx ON search_docs (upper(number));`;
+export const SEARCH_DOC_INDEXES = ["search_docs_date_idx", "search_docs_number_idx"];
+
+/**
  * External-content FTS5 over search_docs: the text lives once (in search_docs), the index is built
  * from it with 'rebuild', and incremental changes issue 'delete' with the row's old values.
  * unicode61 splits "INV-2024-00017" into inv / 2024 / 00017, so a quoted query phrase with a
@@ -41,10 +54,7 @@ export const SEARCH_SCHEMA_SQL = `
     ${SEARCH_DOC_COLUMNS.map((c) => `${c} TEXT`).join(",\n    ")},
     UNIQUE (source, doc_id)
   );
-  CREATE INDEX search_docs_date_idx ON search_docs (doc_date DESC);
-  -- Document numbers by prefix, case-insensitively ("so-2024-15" → SO-2024-15000…): the palette puts
-  -- the documents whose own number starts with the query first (search.ts, decision 023).
-  CREATE INDEX search_docs_number_idx ON search_docs (upper(number));
+  ${SEARCH_DOC_INDEXES_SQL}
   CREATE VIRTUAL TABLE search_fts USING fts5(
     ${FTS_COLUMNS.join(", ")},
     content = 'search_docs', content_rowid = 'doc_rowid',

@@ -243,8 +243,10 @@ describe("indexing one document source at a time (the first load, decision 008)"
     }
     expect(getSearchState(bySource)).toBe("ready");
     expect(dump(bySource)).toBe(dump(full));
-    // The sources' segments are merged into one, as the full build writes it.
+    // The sources' segments are merged into one, as the full build writes it, and search_docs has its indexes again.
     expect(bySource.selectValue("SELECT count(DISTINCT segid) FROM search_fts_idx")).toBe(1);
+    const indexes = (d: SqlDriver) => d.selectObjects("SELECT name, sql FROM sqlite_schema WHERE tbl_name LIKE 'search%' ORDER BY name");
+    expect(indexes(bySource)).toEqual(indexes(full));
     bySource.run("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')");
     for (const q of ["INV-2024-0001", data.orders[3].customer_reference ?? "", "umwalzpumpe", "Berlin"]) {
       expect(searchDocuments(bySource, q, { limit: 50 })).toEqual(searchDocuments(full, q, { limit: 50 }));

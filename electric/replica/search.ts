@@ -1,7 +1,7 @@
 import type { SqlDriver, SqlParam } from "./driver";
 import { getMeta, setMeta } from "./schema";
 import {
-  DOCUMENT_TYPES, FTS_COLUMNS, SEARCH_DOC_COLUMNS, SOURCES, SOURCE_TABLES, TOUCHES, TOUCH_IDS_CTE, type DocumentSource, type DocumentType, type SourceSql,
+  DOCUMENT_TYPES, FTS_COLUMNS, SEARCH_DOC_COLUMNS, SEARCH_DOC_INDEXES, SEARCH_DOC_INDEXES_SQL, SOURCES, SOURCE_TABLES, TOUCHES, TOUCH_IDS_CTE, type DocumentSource, type DocumentType, type SourceSql,
 } from "./search-sources";
 
 export { DOCUMENT_TYPES, type DocumentType } from "./search-sources";
@@ -99,22 +99,38 @@ export function indexSource(driver: SqlDriver, source: DocumentSource): { docume
   if (!sql) throw new Error(`Unknown document source ${source}`);
   const documents = withBuildCache(driver, () =>
     driver.transaction(() => {
+      const indexed = new Set([...getIndexedSources(driver), source]);
+      const last = indexed.size === ALL_SOURCES.length;
+      if (!last) {
+        // Until the last source: no search_docs indexes (SEARCH_DOC_INDEXES_SQL), and no FTS5
+        // automerge, which would rewrite the sources' segments at every source.
+        for (const index of SEARCH_DOC_INDEXES) driver.exec(`DROP INDEX IF EXISTS ${index}`);
+        driver.run("INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 0)");
+      }
       removeSourceDocs(driver, source);
       const inserted = insertSourceDocs(driver, sql);
       const block = rowidBlock(source);
       driver.run(`INSERT INTO search_fts (rowid, ${FTS_LIST}) SELECT doc_rowid, ${FTS_LIST} FROM search_docs WHERE doc_rowid > ? AND doc_rowid <= ?`, [
         block, block + inserted,
       ]);
-      const indexed = new Set([...getIndexedSources(driver), source]);
       setIndexedSources(driver, indexed);
-      // Each source's transaction left a segment of its own (7–9 in all), and a query merges the
-      // doclists of every segment: one merge now makes the index what one full build makes (Node,
-      // 100k documents: 0.23 s; search p95 11.5 → 5.9 ms).
-      if (indexed.size === ALL_SOURCES.length) driver.run("INSERT INTO search_fts (search_fts) VALUES ('optimize')");
+      if (last) completeIndex(driver);
       return inserted;
     }),
   );
   return { documents, ms: performance.now() - started };
+}
+
+/**
+ * The end of indexing source by source: search_docs' indexes, and one FTS5 segment. Each source's
+ * transaction left a segment of its own (7–9 in all), and a query merges the doclists of every
+ * segment; 'optimize' makes the index what one full build makes (Node, 100k documents: 0.23 s;
+ * search p95 11.5 → 5.9 ms).
+ */
+function completeIndex(driver: SqlDriver): void {
+  driver.exec(SEARCH_DOC_INDEXES_SQL);
+  driver.run("INSERT INTO search_fts (search_fts) VALUES ('optimize')");
+  driver.run("INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 4)");
 }
 
 function removeSourceDocs(driver: SqlDriver, source: DocumentSource): void {
@@ -166,6 +182,10 @@ function buildInTransaction(
     // 'rebuild' discards the old index and reads every row of the content table in one pass.
     driver.run("INSERT INTO search_fts (search_fts) VALUES ('rebuild')");
     setIndexedSources(driver, new Set(sources.map((s) => s.source)));
+    if (sources.length === ALL_SOURCES.length) {
+      driver.exec(SEARCH_DOC_INDEXES_SQL);
+      driver.run("INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 4)");
+    }
   });
   const ms = performance.now() - started;
   onProgress?.({ phase: "done", done: total, total, documents, ms });
