@@ -235,9 +235,12 @@ describe("indexing one document source at a time (the first load, decision 008)"
     const bySource = await newReplica();
     loadDataset(bySource, data);
     const order = [...ALL_SOURCES].sort((a, b) => (a.length * 7) % 5 - (b.length * 7) % 5 || a.localeCompare(b));
+    bySource.exec("PRAGMA cache_size = -4096");
     for (const [i, source] of order.entries()) {
       expect(getSearchState(bySource)).toBe("pending");
       const built = indexSource(bySource, source);
+      // The build's cache stays until the last source, then the connection gets its own size back.
+      expect(Number(bySource.selectValue("PRAGMA cache_size"))).toBe(i < order.length - 1 ? -BUILD_CACHE_KIB : -4096);
       expect(built.documents).toBeGreaterThan(0);
       expect([...getIndexedSources(bySource)].sort()).toEqual(order.slice(0, i + 1).sort());
     }

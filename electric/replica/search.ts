@@ -97,29 +97,39 @@ export function indexSource(driver: SqlDriver, source: DocumentSource): { docume
   const started = performance.now();
   const sql = SOURCES.find((s) => s.source === source);
   if (!sql) throw new Error(`Unknown document source ${source}`);
-  const documents = withBuildCache(driver, () =>
-    driver.transaction(() => {
-      const indexed = new Set([...getIndexedSources(driver), source]);
-      const last = indexed.size === ALL_SOURCES.length;
-      if (!last) {
-        // Until the last source: no search_docs indexes (SEARCH_DOC_INDEXES_SQL), and no FTS5
-        // automerge, which would rewrite the sources' segments at every source.
-        for (const index of SEARCH_DOC_INDEXES) driver.exec(`DROP INDEX IF EXISTS ${index}`);
-        driver.run("INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 0)");
-      }
-      removeSourceDocs(driver, source);
-      const inserted = insertSourceDocs(driver, sql);
-      const block = rowidBlock(source);
-      driver.run(`INSERT INTO search_fts (rowid, ${FTS_LIST}) SELECT doc_rowid, ${FTS_LIST} FROM search_docs WHERE doc_rowid > ? AND doc_rowid <= ?`, [
-        block, block + inserted,
-      ]);
-      setIndexedSources(driver, indexed);
-      if (last) completeIndex(driver);
-      return inserted;
-    }),
-  );
+  // The build's page cache stays until the last source: the sources read the same tables (orders,
+  // locations), and shrinking the cache after each one threw those pages away.
+  if (!sourceBuildCache.has(driver)) sourceBuildCache.set(driver, Number(driver.selectValue("PRAGMA cache_size")));
+  driver.exec(`PRAGMA cache_size = -${Math.max(BUILD_CACHE_KIB, -(sourceBuildCache.get(driver) ?? 0))}`);
+  let last = false;
+  const documents = driver.transaction(() => {
+    const indexed = new Set([...getIndexedSources(driver), source]);
+    last = indexed.size === ALL_SOURCES.length;
+    if (!last) {
+      // Until the last source: no search_docs indexes (SEARCH_DOC_INDEXES_SQL), and no FTS5
+      // automerge, which would rewrite the sources' segments at every source.
+      for (const index of SEARCH_DOC_INDEXES) driver.exec(`DROP INDEX IF EXISTS ${index}`);
+      driver.run("INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 0)");
+    }
+    removeSourceDocs(driver, source);
+    const inserted = insertSourceDocs(driver, sql);
+    const block = rowidBlock(source);
+    driver.run(`INSERT INTO search_fts (rowid, ${FTS_LIST}) SELECT doc_rowid, ${FTS_LIST} FROM search_docs WHERE doc_rowid > ? AND doc_rowid <= ?`, [
+      block, block + inserted,
+    ]);
+    setIndexedSources(driver, indexed);
+    if (last) completeIndex(driver);
+    return inserted;
+  });
+  if (last) {
+    driver.exec(`PRAGMA cache_size = ${sourceBuildCache.get(driver)}`);
+    sourceBuildCache.delete(driver);
+  }
   return { documents, ms: performance.now() - started };
 }
+
+/** The connection's own cache size while indexSource keeps the build's (until the last source). */
+const sourceBuildCache = new WeakMap<SqlDriver, number>();
 
 /**
  * The end of indexing source by source: search_docs' indexes, and one FTS5 segment. Each source's
