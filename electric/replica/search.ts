@@ -90,20 +90,23 @@ function withBuildCache<T>(driver: SqlDriver, fn: () => T): T {
 }
 
 /**
- * Indexes every document of one source (all of its tables loaded), in one transaction that also
- * records it as indexed. Whatever the source had in the index before is replaced.
+ * Indexes every document of the given sources (all of their tables loaded), in one transaction that
+ * also records them as indexed. Whatever they had in the index before is replaced.
  */
-export function indexSource(driver: SqlDriver, source: DocumentSource): { documents: number; ms: number } {
+export function indexSources(driver: SqlDriver, sources: readonly DocumentSource[]): { documents: number; ms: number } {
   const started = performance.now();
-  const sql = SOURCES.find((s) => s.source === source);
-  if (!sql) throw new Error(`Unknown document source ${source}`);
+  const sqls = sources.map((source) => {
+    const sql = SOURCES.find((s) => s.source === source);
+    if (!sql) throw new Error(`Unknown document source ${source}`);
+    return sql;
+  });
   // The build's page cache stays until the last source: the sources read the same tables (orders,
   // locations), and shrinking the cache after each one threw those pages away.
   if (!sourceBuildCache.has(driver)) sourceBuildCache.set(driver, Number(driver.selectValue("PRAGMA cache_size")));
   driver.exec(`PRAGMA cache_size = -${Math.max(BUILD_CACHE_KIB, -(sourceBuildCache.get(driver) ?? 0))}`);
   let last = false;
   const documents = driver.transaction(() => {
-    const indexed = new Set([...getIndexedSources(driver), source]);
+    const indexed = new Set([...getIndexedSources(driver), ...sources]);
     last = indexed.size === ALL_SOURCES.length;
     if (!last) {
       // Until the last source: no search_docs indexes (SEARCH_DOC_INDEXES_SQL), and no FTS5
@@ -111,12 +114,16 @@ export function indexSource(driver: SqlDriver, source: DocumentSource): { docume
       for (const index of SEARCH_DOC_INDEXES) driver.exec(`DROP INDEX IF EXISTS ${index}`);
       driver.run("INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 0)");
     }
-    removeSourceDocs(driver, source);
-    const inserted = insertSourceDocs(driver, sql);
-    const block = rowidBlock(source);
-    driver.run(`INSERT INTO search_fts (rowid, ${FTS_LIST}) SELECT doc_rowid, ${FTS_LIST} FROM search_docs WHERE doc_rowid > ? AND doc_rowid <= ?`, [
-      block, block + inserted,
-    ]);
+    let inserted = 0;
+    for (const sql of sqls) {
+      removeSourceDocs(driver, sql.source);
+      const count = insertSourceDocs(driver, sql);
+      const block = rowidBlock(sql.source);
+      driver.run(`INSERT INTO search_fts (rowid, ${FTS_LIST}) SELECT doc_rowid, ${FTS_LIST} FROM search_docs WHERE doc_rowid > ? AND doc_rowid <= ?`, [
+        block, block + count,
+      ]);
+      inserted += count;
+    }
     setIndexedSources(driver, indexed);
     if (last) completeIndex(driver);
     return inserted;
@@ -127,6 +134,8 @@ export function indexSource(driver: SqlDriver, source: DocumentSource): { docume
   }
   return { documents, ms: performance.now() - started };
 }
+
+export const indexSource = (driver: SqlDriver, source: DocumentSource) => indexSources(driver, [source]);
 
 /** The connection's own cache size while indexSource keeps the build's (until the last source). */
 const sourceBuildCache = new WeakMap<SqlDriver, number>();

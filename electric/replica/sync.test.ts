@@ -268,22 +268,24 @@ describe("SyncController with @electric-sql/client", () => {
 
 describe("SyncController indexes each document source once its tables are in", () => {
   const server = new ShapeServer();
-  afterAll(() => server.stop());
-
-  it("indexes the sources that do not wait for a held shape, and the rest once it arrives", async () => {
+  beforeAll(async () => {
     await server.start();
     server.seed("accounts", [{ id: "acc-0001", number: "10001", name: "Kessler Anlagenbau GmbH", payment_terms_days: "30" }]);
     server.seed("locations", [location("loc-1", "Werk Stuttgart", "true")]);
     server.seed("invoices", [invoice("i1", "INV-1")]);
     server.seed("invoice_lines", [line("l1", "i1", "PMP-100")]);
     server.seed("support_tickets", [{ id: "t1", account_id: "acc-0001", location_id: "loc-1", number: "T-1", subject: "Pumpe defekt", category: "product", priority: "normal", status: "open", created_at: "2024-06-01 09:00:00+00" }]);
+  });
+  afterAll(() => server.stop());
+
+  it("indexes the sources that do not wait for a held shape, and the rest once it arrives", async () => {
     const release = server.hold("invoice_lines");
     const driver = await newReplica();
     const statuses: SyncStatus[] = [];
     const progress: SearchProgress[] = [];
     const sync = new SyncController({
       driver, baseUrl: server.url, accountId: "acc-0001", shapes: [...SHAPES, shape("support_tickets")], mode: "interval", intervalMs: 3_600_000,
-      onStatus: (s) => statuses.push(s), onSearchProgress: (p) => progress.push(p),
+      onStatus: (s) => statuses.push(s), onSearchProgress: (p) => progress.push(p), earlyIndexMinDocuments: 1,
     });
     const started = sync.start();
     await vi.waitFor(() => expect(getIndexedSources(driver).has("support_tickets")).toBe(true), { timeout: 5_000 });
@@ -297,6 +299,20 @@ describe("SyncController indexes each document source once its tables are in", (
     expect(searchDocuments(driver, "PMP-100").map((h) => h.id)).toEqual(["i1"]);
     expect(statuses.find((s) => s.phase === "ready")).toMatchObject({ searchReady: true, progress: 100 });
     expect(progress.at(-1)).toMatchObject({ phase: "done", done: 9, total: 9 });
+  });
+
+  it("leaves small sources to one build at the end (the default minimum of documents)", async () => {
+    const driver = await newReplica();
+    const release = server.hold("invoice_lines");
+    const sync = new SyncController({ driver, baseUrl: server.url, accountId: "acc-0001", shapes: [...SHAPES, shape("support_tickets")], mode: "interval", intervalMs: 3_600_000 });
+    const started = sync.start();
+    await vi.waitFor(() => expect(sync.status().shapes.filter((s) => s.upToDate).map((s) => s.name).sort()).toEqual(["accounts", "invoices", "locations", "support_tickets"]));
+    expect(getIndexedSources(driver).size).toBe(0);
+    release();
+    await started;
+    sync.stop();
+    expect(getSearchState(driver)).toBe("ready");
+    expect(driver.selectValue("SELECT count(DISTINCT segid) FROM search_fts_idx")).toBe(1);
   });
 });
 
