@@ -16,16 +16,24 @@ import {
 } from "../../bench/support/portal";
 import { shapeSelects, gatewayDownload } from "../../bench/support/sync-baselines";
 
-function postgresCpuMs(): number {
-  let total = 0;
+/** CPU ms of every Postgres process by pid (a sum would drop when a backend exits in between). */
+function postgresCpu(): Map<number, number> {
+  const cpu = new Map<number, number>();
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
       if (!readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) continue;
-      total += processCpuMs(Number(pid));
+      cpu.set(Number(pid), processCpuMs(Number(pid)));
     } catch {
       // the process ended between readdir and read
     }
   }
+  return cpu;
+}
+
+/** CPU of the Postgres processes alive at the end, since `before` (0 for one started in between). */
+function postgresCpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of postgresCpu()) if (Number.isFinite(ms)) total += ms - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -62,10 +70,10 @@ try {
       const inspect = round === 0 ? (name: string, response: Response, body: ArrayBuffer) => seen.set(name, fingerprint(response, body)) : undefined;
       const cpu0 = processCpuMs(portal.pid);
       const faults0 = processFaults(portal.pid);
-      const pg0 = postgresCpuMs();
+      const pg0 = postgresCpu();
       const { ms, bytes } = await gatewayDownload(portal.baseUrl, cookieHeader(cookies), accountId, 4, inspect);
       const faults1 = processFaults(portal.pid);
-      const r = { wall: ms, cpu: processCpuMs(portal.pid) - cpu0, sys: faults1.systemMs - faults0.systemMs, faults: faults1.minor - faults0.minor, pg: postgresCpuMs() - pg0 };
+      const r = { wall: ms, cpu: processCpuMs(portal.pid) - cpu0, sys: faults1.systemMs - faults0.systemMs, faults: faults1.minor - faults0.minor, pg: postgresCpuSince(pg0) };
       log(`round ${round + 1} ${label}: ${Math.round(r.wall)} ms wall, portal CPU ${r.cpu} ms (system ${r.sys} ms), ${r.faults} minor faults, Postgres CPU ${r.pg} ms, ${(bytes / 1e6).toFixed(0)} MB`);
       results.set(label, [...(results.get(label) ?? []), r]);
       if (inspect) fingerprints.set(label, seen);
