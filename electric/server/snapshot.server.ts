@@ -25,19 +25,29 @@ const FETCH_ROWS = 2000;
 
 /** Rows are written into slabs of this size (a larger message gets a slab of its own). */
 const SLAB_BYTES = 1 << 20;
+/** Free slabs kept for the next snapshots: at most this many (64 MiB), dropped after a quiet spell. */
+const POOL_SLABS = 64;
+const POOL_IDLE_MS = 30_000;
+
+const freeSlabs: Buffer[] = [];
+let dropPool: NodeJS.Timeout | null = null;
 
 /**
  * The rows' messages written one after the other into slabs: UTF-8 straight from each row's string,
- * no joined string per batch, no Buffer copy of it, no body-sized Buffer at the end. On this VM
- * every first touch of a fresh memory page costs ~10–20 µs of system time (freed memory goes back
- * to the host), and those three copies of every body cost a 100k-document sync ~1 GB of fresh
- * memory, ~250,000 page faults (docs/decisions/005, last addendum).
+ * no joined string per batch, no Buffer copy of it, no body-sized Buffer at the end. Once the answer
+ * is written, `release()` hands the slabs to the next snapshots. Why: on this VM every first touch
+ * of a fresh memory page costs ~10–20 µs of system time (freed memory goes back to the host, so
+ * memory freed and allocated again is fresh again), and building every body three times in new
+ * memory cost a 100k-document sync (318 MB) ~1.1 GB of fresh memory, ~265,000 page faults, ~2.8 s
+ * of the portal's ~7.8 s of CPU (docs/decisions/005, last addendum).
  */
 export class SnapshotBody {
   readonly parts: Buffer[] = [];
   byteLength = 0;
+  readonly #slabs: Buffer[] = [];
   #slab: Buffer | null = null;
   #used = 0;
+  #released = false;
 
   /** Appends `message` and a comma. */
   add(message: string): void {
@@ -59,9 +69,22 @@ export class SnapshotBody {
     return this;
   }
 
+  /**
+   * The parts are not needed any more (written to the socket, or the connection is gone): their
+   * slabs go to the pool. Only the first call counts; a body never released is left to the GC.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    for (const slab of this.#slabs) if (slab.length === SLAB_BYTES && freeSlabs.length < POOL_SLABS) freeSlabs.push(slab);
+    if (dropPool) clearTimeout(dropPool);
+    dropPool = setTimeout(() => (freeSlabs.length = 0), POOL_IDLE_MS).unref();
+  }
+
   #next(atLeast: number): void {
     if (this.#slab !== null && this.#used > 0) this.#seal();
-    this.#slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, atLeast));
+    this.#slab = (atLeast <= SLAB_BYTES && freeSlabs.pop()) || Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, atLeast));
+    this.#slabs.push(this.#slab);
     this.#used = 0;
   }
 
