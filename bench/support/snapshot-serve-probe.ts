@@ -40,7 +40,7 @@ function postgresCpuSince(before: Map<number, number>): number {
 /** What must be the same between two portals: status, headers but the handle, the body. */
 function fingerprint(response: Response, body: ArrayBuffer): string {
   const headers = [...response.headers.entries()].filter(([name]) => !["electric-handle", "date"].includes(name));
-  return `${response.status} ${JSON.stringify(headers)} ${createHash("sha256").update(new Uint8Array(body)).digest("hex")}`;
+  return `${response.status} ${JSON.stringify(headers)} ${body.byteLength} ${createHash("sha256").update(new Uint8Array(body)).digest("hex")}`;
 }
 
 const median = (values: number[]) => {
@@ -80,6 +80,8 @@ try {
     }
   }
   const [first, ...others] = [...fingerprints.entries()];
+  const sizes = [...first[1]].map(([name, print]) => [name, Number(print.split(" ").at(-2))] as const).sort((a, b) => b[1] - a[1]);
+  log(`answers: ${sizes.map(([name, bytes]) => `${name} ${(bytes / 1e6).toFixed(1)} MB`).join(", ")}`);
   for (const [label, seen] of others) {
     const differing = [...seen].filter(([name, print]) => first[1].get(name) !== print).map(([name]) => name);
     log(differing.length ? `DIFFERENT answers ${first[0]} vs ${label}: ${differing.join(", ")}` : `same bytes from ${first[0]} and ${label} (${seen.size} shapes)`);
