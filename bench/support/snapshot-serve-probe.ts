@@ -6,10 +6,11 @@
  * SNAPSHOT_PROBE_BASELINE=<built checkout>: a second portal from that checkout, runs interleaved;
  * the first round also checks that both portals served the same bytes (bodies and headers, but the
  * handle) for every shape.
- * SNAPSHOT_PROBE_ROUNDS (3), SNAPSHOT_PROBE_DOCS (100,000).
+ * SNAPSHOT_PROBE_ROUNDS (3), SNAPSHOT_PROBE_DOCS (100,000). SNAPSHOT_PROBE_OUTPUT=<file prefix>: each
+ * portal's output (e.g. with BENCH_PORTAL_NODE_ARGS=--trace-gc) to <prefix>-<label>.log.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { chromium } from "@playwright/test";
 import {
   cookieHeader, createBenchDatabase, log, processCpuMs, processFaults, scaleTo, sessionCookies, startPortal, warmEngine, type Portal,
@@ -91,6 +92,9 @@ try {
     log(`median ${label} (${runs.length} rounds): ${m("wall")} ms wall, portal CPU ${m("cpu")} ms (system ${m("sys")} ms), ${m("faults")} minor faults, Postgres CPU ${m("pg")} ms`);
   }
 } finally {
-  for (const { portal } of portals) await portal.stop();
+  for (const { label, portal } of portals) {
+    await portal.stop();
+    if (process.env.SNAPSHOT_PROBE_OUTPUT) writeFileSync(`${process.env.SNAPSHOT_PROBE_OUTPUT}-${label}.log`, portal.output());
+  }
   await database.drop();
 }
