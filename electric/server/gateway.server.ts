@@ -233,10 +233,7 @@ export async function serveShapeHttp(req: IncomingMessage, res: ServerResponse, 
 function writeReply(res: ServerResponse, reply: ShapeReply): void {
   const { body } = reply;
   // An SSE answer not pumped yet holds its session grant: pumping a gone client's ends at once.
-  if (res.destroyed && !isEventStream(body)) {
-    if (isParts(body)) body.release();
-    return;
-  }
+  if (res.destroyed && !isEventStream(body)) return;
   // A flat [name, value, name, value, …] list: no merged header object per answer.
   const headers: string[] = [];
   for (const name in reply.headers) headers.push(name, reply.headers[name]);
@@ -245,10 +242,8 @@ function writeReply(res: ServerResponse, reply: ShapeReply): void {
     return;
   }
   if (isParts(body)) {
-    // A snapshot's pieces, each written as is: no body-sized Buffer (see snapshotResponse). Their
-    // memory is reused only after "close": every write is then done (on the socket, or cancelled).
+    // A snapshot's pieces, each written as is: no body-sized Buffer (see snapshotResponse).
     headers.push("content-length", String(body.byteLength));
-    res.once("close", body.release);
     res.writeHead(reply.status, headers);
     for (const part of body.parts) res.write(part);
     res.end();

@@ -154,8 +154,6 @@ export interface PartsBody {
   kind: "parts";
   parts: readonly Uint8Array[];
   byteLength: number;
-  /** Called once when the parts are no longer needed (their memory is reused): written, or the client is gone. */
-  release: () => void;
 }
 
 export function isParts(body: ShapeReply["body"]): body is PartsBody {
@@ -179,14 +177,8 @@ export function isEventStream(body: ShapeReply["body"]): body is EventStreamBody
 
 export function toResponse(reply: ShapeReply): Response {
   // fetch Responses are for the tests and the Remix route (not the portal's GETs): one Buffer is fine.
-  const body = isEventStream(reply.body) ? eventStreamToWeb(reply.body) : isParts(reply.body) ? concatAndRelease(reply.body) : reply.body;
+  const body = isEventStream(reply.body) ? eventStreamToWeb(reply.body) : isParts(reply.body) ? Buffer.concat(reply.body.parts) : reply.body;
   return new Response(body as BodyInit, { status: reply.status, headers: reply.headers });
-}
-
-function concatAndRelease(body: PartsBody): Buffer {
-  const joined = Buffer.concat(body.parts, body.byteLength);
-  body.release();
-  return joined;
 }
 
 /** For the Remix route and the tests (fetch Responses): cancelling the web stream ends the pump. */
@@ -243,16 +235,10 @@ export function shapeResponse(parts: ShapeResponseParts): ShapeReply {
  * snapshot.server.ts).
  */
 export function snapshotResponse(
-  parts: Omit<ShapeResponseParts, "messages" | "upToDateAt" | "cursor"> & { upToDateAt: number; messages: { parts: readonly Uint8Array[]; byteLength: number; release(): void } },
+  parts: Omit<ShapeResponseParts, "messages" | "upToDateAt" | "cursor"> & { upToDateAt: number; messages: { parts: readonly Uint8Array[]; byteLength: number } },
 ): ShapeReply {
-  const { messages } = parts;
   const end = Buffer.from(`${upToDateMessage(parts.upToDateAt)}]`);
-  const body: PartsBody = {
-    kind: "parts",
-    parts: [OPEN, ...messages.parts, end],
-    byteLength: OPEN.length + messages.byteLength + end.length,
-    release: () => messages.release(),
-  };
+  const body: PartsBody = { kind: "parts", parts: [OPEN, ...parts.messages.parts, end], byteLength: OPEN.length + parts.messages.byteLength + end.length };
   return shapeReply({ handle: parts.handle, offsetPosition: parts.offsetPosition, upToDateAt: parts.upToDateAt, schema: parts.schema, cursor: null, body });
 }
 const OPEN = Buffer.from("[");

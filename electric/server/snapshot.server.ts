@@ -22,37 +22,30 @@ export interface Snapshot {
 
 /**
  * Rows per FETCH: the portal holds one batch of rows as strings and objects until the FETCH is
- * answered. 250 (~170 KB of messages) dies young; 2,000 (~1.3 MB) was often still alive at a
- * second scavenge and promoted, and that copying into fresh old-space pages was ~85 % of a sync's
- * remaining page faults (perf record -e page-faults: ~50,000 → ~200 per sync once warm).
+ * answered. With 2,000 (~1.3 MB of messages) a batch was often still alive at a second scavenge
+ * and promoted: `perf record -e page-faults` put ~75 % of a sync's page faults in the scavenger
+ * copying into fresh pages. 250 (~170 KB) mostly dies young.
  */
 const FETCH_ROWS = 250;
 
 /** Rows are written into slabs of this size (a larger message gets a slab of its own). */
 const SLAB_BYTES = 1 << 20;
-/** Free slabs kept for the next snapshots: at most this many (64 MiB), dropped after a quiet spell. */
-const POOL_SLABS = 64;
-const POOL_IDLE_MS = 30_000;
-
-const freeSlabs: Buffer[] = [];
-let dropPool: NodeJS.Timeout | null = null;
 
 /**
  * The rows' messages written one after the other into slabs: UTF-8 straight from each row's string,
- * no joined string per batch, no Buffer copy of it, no body-sized Buffer at the end. Once the answer
- * is written, `release()` hands the slabs to the next snapshots. Why: on this VM every first touch
- * of a fresh memory page costs ~10–20 µs of system time (freed memory goes back to the host, so
- * memory freed and allocated again is fresh again), and building every body three times in new
- * memory cost a 100k-document sync (318 MB) ~1.1 GB of fresh memory, ~265,000 page faults, ~2.8 s
- * of the portal's ~7.8 s of CPU (docs/decisions/005, last addendum).
+ * no joined string per batch, no Buffer copy of it, no body-sized Buffer at the end. Why: on this
+ * VM every first touch of a fresh memory page costs ~10–20 µs of system time (freed memory goes
+ * back to the host, so memory freed and allocated again is fresh again), and building every body
+ * three times cost a 100k-document sync (318 MB) ~1 GB of fresh memory, ~265,000 page faults and
+ * ~2.8 s of system time (docs/decisions/005, last addendum). A pool of written slabs for the next
+ * snapshots was tried and not kept: it made no steady gain (freed slabs are reused through malloc
+ * anyway) and without their external-memory pressure V8 collected the old generation less often.
  */
 export class SnapshotBody {
   readonly parts: Buffer[] = [];
   byteLength = 0;
-  readonly #slabs: Buffer[] = [];
   #slab: Buffer | null = null;
   #used = 0;
-  #released = false;
 
   /** Appends `message` and a comma. */
   add(message: string): void {
@@ -74,22 +67,9 @@ export class SnapshotBody {
     return this;
   }
 
-  /**
-   * The parts are not needed any more (written to the socket, or the connection is gone): their
-   * slabs go to the pool. Only the first call counts; a body never released is left to the GC.
-   */
-  release(): void {
-    if (this.#released) return;
-    this.#released = true;
-    for (const slab of this.#slabs) if (slab.length === SLAB_BYTES && freeSlabs.length < POOL_SLABS) freeSlabs.push(slab);
-    if (dropPool) clearTimeout(dropPool);
-    dropPool = setTimeout(() => (freeSlabs.length = 0), POOL_IDLE_MS).unref();
-  }
-
   #next(atLeast: number): void {
     if (this.#slab !== null && this.#used > 0) this.#seal();
-    this.#slab = (atLeast <= SLAB_BYTES && freeSlabs.pop()) || Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, atLeast));
-    this.#slabs.push(this.#slab);
+    this.#slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, atLeast));
     this.#used = 0;
   }
 
