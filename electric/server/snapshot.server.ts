@@ -24,7 +24,9 @@ export interface Snapshot {
  * Rows per FETCH: the portal holds one batch of rows as strings and objects until the FETCH is
  * answered. With 2,000 (~1.3 MB of messages) a batch was often still alive at a second scavenge
  * and promoted: `perf record -e page-faults` put ~75 % of a sync's page faults in the scavenger
- * copying into fresh pages. 250 (~170 KB) mostly dies young.
+ * copying into fresh pages. 250 (~170 KB) mostly dies young, though some portal processes still
+ * fall into promoting most rows (~55,000–72,000 faults per 100k-document sync instead of
+ * ~5,000–25,000; not understood yet).
  */
 const FETCH_ROWS = 250;
 
@@ -38,8 +40,8 @@ const SLAB_BYTES = 1 << 20;
  * back to the host, so memory freed and allocated again is fresh again), and building every body
  * three times cost a 100k-document sync (318 MB) ~1 GB of fresh memory, ~265,000 page faults and
  * ~2.8 s of system time (docs/decisions/005, last addendum). A pool of written slabs for the next
- * snapshots was tried and not kept: it made no steady gain (freed slabs are reused through malloc
- * anyway) and without their external-memory pressure V8 collected the old generation less often.
+ * snapshots was tried and not kept: freed slabs are mostly reused through malloc anyway, and what
+ * is left of the faults comes from V8's scavenger, not from the slabs (see FETCH_ROWS).
  */
 export class SnapshotBody {
   readonly parts: Buffer[] = [];
