@@ -68,6 +68,8 @@ export async function gatewayDownload(
   cookie: string,
   accountId: string,
   concurrency = 4,
+  /** Sees every answer and its body (the probe compares old and new portals' bytes). */
+  inspect?: (name: string, response: Response, body: ArrayBuffer) => void,
 ): Promise<{ ms: number; bytes: number }> {
   const queue = SHAPES.map((s) => s.name);
   let bytes = 0;
@@ -79,8 +81,9 @@ export async function gatewayDownload(
           headers: { cookie, "accept-encoding": "gzip, deflate, br" },
         });
         if (!response.ok) throw new Error(`gateway ${name}: ${response.status} ${await response.text()}`);
-        const size = (await response.arrayBuffer()).byteLength; // not `bytes += await …`: that would lose concurrent updates
-        bytes += size;
+        const body = await response.arrayBuffer();
+        inspect?.(name, response, body);
+        bytes += body.byteLength; // not `bytes += (await …).byteLength`: that would lose concurrent updates
       }
     }),
   );

@@ -118,7 +118,7 @@ export class ShapeEngine {
       return snapshotResponse({
         handle: snapshot.handle,
         offsetPosition: snapshot.position,
-        parts: snapshot.parts,
+        messages: snapshot.body,
         upToDateAt: snapshot.position,
         schema: electricSchema(schema, definition.columns),
       });

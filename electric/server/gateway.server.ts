@@ -5,7 +5,7 @@ import { syncAccessCache } from "~/modules/access/sync-access.server";
 import { findShape, shapeConditions, type ShapeCondition, type ShapeDefinition } from "../shapes/registry";
 import { proxyToElectric } from "./electric-proxy.server";
 import { getShapeEngine } from "./instance.server";
-import { BASE_HEADERS, isEventStream, toResponse, type EventStreamBody, type ShapeReply } from "./protocol.server";
+import { BASE_HEADERS, isEventStream, isParts, toResponse, type EventStreamBody, type ShapeReply } from "./protocol.server";
 import { requestDefinition, type ShapeRequestDefinition } from "./shape-definition.server";
 
 export { activeScope } from "~/modules/access/sync-access.server";
@@ -239,6 +239,14 @@ function writeReply(res: ServerResponse, reply: ShapeReply): void {
   for (const name in reply.headers) headers.push(name, reply.headers[name]);
   if (isEventStream(body)) {
     writeEventStream(res, reply.status, headers, body);
+    return;
+  }
+  if (isParts(body)) {
+    // A snapshot's pieces, each written as is: no body-sized Buffer (see snapshotResponse).
+    headers.push("content-length", String(body.byteLength));
+    res.writeHead(reply.status, headers);
+    for (const part of body.parts) res.write(part);
+    res.end();
     return;
   }
   // A live body is one Buffer shared by every waiter of its (definition, offset): written as is.

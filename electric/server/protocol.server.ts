@@ -143,7 +143,21 @@ export class LiveBatch {
 export interface ShapeReply {
   status: number;
   headers: Record<string, string>;
-  body: string | Uint8Array | EventStreamBody;
+  body: string | Uint8Array | EventStreamBody | PartsBody;
+}
+
+/**
+ * A body in pieces, sent in order (a snapshot's, see snapshotResponse): written part by part, never
+ * joined into one body-sized Buffer.
+ */
+export interface PartsBody {
+  kind: "parts";
+  parts: readonly Uint8Array[];
+  byteLength: number;
+}
+
+export function isParts(body: ShapeReply["body"]): body is PartsBody {
+  return typeof body === "object" && "kind" in body && body.kind === "parts";
 }
 
 /**
@@ -162,7 +176,8 @@ export function isEventStream(body: ShapeReply["body"]): body is EventStreamBody
 }
 
 export function toResponse(reply: ShapeReply): Response {
-  const body = isEventStream(reply.body) ? eventStreamToWeb(reply.body) : reply.body;
+  // fetch Responses are for the tests and the Remix route (not the portal's GETs): one Buffer is fine.
+  const body = isEventStream(reply.body) ? eventStreamToWeb(reply.body) : isParts(reply.body) ? Buffer.concat(reply.body.parts) : reply.body;
   return new Response(body as BodyInit, { status: reply.status, headers: reply.headers });
 }
 
@@ -214,19 +229,22 @@ export function shapeResponse(parts: ShapeResponseParts): ShapeReply {
 }
 
 /**
- * A snapshot's answer: its message parts (see snapshot.server.ts) and the up-to-date message, as
- * one JSON array in one Buffer, written without a detour through a string.
+ * A snapshot's answer: its messages (see snapshot.server.ts: UTF-8, each followed by a comma) and
+ * the up-to-date message as one JSON array, in pieces: `[`, the message parts as they are,
+ * up-to-date and `]`. No body-sized Buffer is built (fresh memory is expensive here, see
+ * snapshot.server.ts).
  */
-export function snapshotResponse(parts: Omit<ShapeResponseParts, "messages" | "upToDateAt" | "cursor"> & { upToDateAt: number; parts: readonly Buffer[] }): ShapeReply {
-  const pieces: Buffer[] = [Buffer.from("[")];
-  for (const part of parts.parts) pieces.push(part, COMMA);
-  pieces.push(Buffer.from(`${upToDateMessage(parts.upToDateAt)}]`));
-  return shapeReply({ handle: parts.handle, offsetPosition: parts.offsetPosition, upToDateAt: parts.upToDateAt, schema: parts.schema, cursor: null, body: Buffer.concat(pieces) });
+export function snapshotResponse(
+  parts: Omit<ShapeResponseParts, "messages" | "upToDateAt" | "cursor"> & { upToDateAt: number; messages: { parts: readonly Uint8Array[]; byteLength: number } },
+): ShapeReply {
+  const end = Buffer.from(`${upToDateMessage(parts.upToDateAt)}]`);
+  const body: PartsBody = { kind: "parts", parts: [OPEN, ...parts.messages.parts, end], byteLength: OPEN.length + parts.messages.byteLength + end.length };
+  return shapeReply({ handle: parts.handle, offsetPosition: parts.offsetPosition, upToDateAt: parts.upToDateAt, schema: parts.schema, cursor: null, body });
 }
-const COMMA = Buffer.from(",");
+const OPEN = Buffer.from("[");
 
 /** The envelope around a body built elsewhere (a live body shared by many requests). */
-export function shapeReply(parts: Omit<ShapeResponseParts, "messages"> & { body: string | Uint8Array }): ShapeReply {
+export function shapeReply(parts: Omit<ShapeResponseParts, "messages"> & { body: string | Uint8Array | PartsBody }): ShapeReply {
   const headers: Record<string, string> = {
     ...BASE_HEADERS,
     "electric-handle": parts.handle,

@@ -15,16 +15,71 @@ export interface Snapshot {
   handle: string;
   /** The log position the rows are consistent with: changes after it follow through the log. */
   position: number;
-  /**
-   * The rows' insert messages as UTF-8, comma-separated within a part (a JSON array's inside, in
-   * pieces); empty parts are left out.
-   */
-  parts: Buffer[];
+  /** The rows' insert messages as UTF-8, each followed by a comma (a JSON array's inside, in pieces). */
+  body: SnapshotBody;
   stamped: StampResult;
 }
 
-/** Rows per FETCH: one JavaScript string per batch instead of one per row. */
-const FETCH_ROWS = 2000;
+/**
+ * Rows per FETCH: the portal holds one batch of rows as strings and objects until the FETCH is
+ * answered. With 2,000 (~1.3 MB of messages) a batch was often still alive at a second scavenge
+ * and promoted: `perf record -e page-faults` put ~75 % of a sync's page faults in the scavenger
+ * copying into fresh pages. 250 (~170 KB) mostly dies young, though some portal processes still
+ * fall into promoting most rows (~55,000–72,000 faults per 100k-document sync instead of
+ * ~5,000–25,000; not understood yet).
+ */
+const FETCH_ROWS = 250;
+
+/** Rows are written into slabs of this size (a larger message gets a slab of its own). */
+const SLAB_BYTES = 1 << 20;
+
+/**
+ * The rows' messages written one after the other into slabs: UTF-8 straight from each row's string,
+ * no joined string per batch, no Buffer copy of it, no body-sized Buffer at the end. Why: on this
+ * VM every first touch of a fresh memory page costs ~10–20 µs of system time (freed memory goes
+ * back to the host, so memory freed and allocated again is fresh again), and building every body
+ * three times cost a 100k-document sync (318 MB) ~1 GB of fresh memory, ~265,000 page faults and
+ * ~2.8 s of system time (docs/decisions/005, last addendum). A pool of written slabs for the next
+ * snapshots was tried and not kept: freed slabs are mostly reused through malloc anyway, and what
+ * is left of the faults comes from V8's scavenger, not from the slabs (see FETCH_ROWS).
+ */
+export class SnapshotBody {
+  readonly parts: Buffer[] = [];
+  byteLength = 0;
+  #slab: Buffer | null = null;
+  #used = 0;
+
+  /** Appends `message` and a comma. */
+  add(message: string): void {
+    // At most 3 bytes per UTF-16 unit; only a message that may not fit is measured exactly.
+    const most = message.length * 3 + 1;
+    if (this.#slab === null || this.#used + most > this.#slab.length) {
+      const bytes = Buffer.byteLength(message) + 1;
+      if (this.#slab === null || this.#used + bytes > this.#slab.length) this.#next(bytes);
+    }
+    const slab = this.#slab!;
+    this.#used += slab.write(message, this.#used);
+    slab[this.#used++] = 0x2c; // ","
+  }
+
+  /** Seals the last slab; `parts` is complete after this. */
+  finish(): this {
+    if (this.#slab !== null && this.#used > 0) this.#seal();
+    this.#slab = null;
+    return this;
+  }
+
+  #next(atLeast: number): void {
+    if (this.#slab !== null && this.#used > 0) this.#seal();
+    this.#slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, atLeast));
+    this.#used = 0;
+  }
+
+  #seal(): void {
+    this.parts.push(this.#slab!.subarray(0, this.#used));
+    this.byteLength += this.#used;
+  }
+}
 
 /**
  * Reads a shape's rows exactly as of a log position. In one REPEATABLE READ transaction that holds
@@ -39,10 +94,10 @@ export async function takeSnapshot(
   definitionHash: string,
 ): Promise<Snapshot> {
   const where = conditionsSql("t", schema, definition.conditions, 2);
-  // Postgres writes each whole message, so the portal handles one string per FETCH, turns it into
-  // a Buffer at once and never holds the rows as strings: with one string per row, a 100k-document
-  // sync cost the portal ~3.7 s of CPU, half of it garbage collection of promoted strings
-  // (docs/decisions/005, addendum). The cursor makes the same SQL work on PGlite.
+  // Postgres writes each whole message, and the portal writes each batch's into the body at once and
+  // never holds all rows as strings: with every row's string alive until the answer, a
+  // 100k-document sync cost the portal ~3.7 s of CPU, half of it garbage collection of promoted
+  // strings (docs/decisions/005, addendum). The cursor makes the same SQL work on PGlite.
   const sql = `SELECT '{"key":' || to_json(${rowKeySql("t", schema, definition.primaryKey)})::text
                       || ',"value":' || ${rowJsonSql("t", schema, definition.columns)}
                       || ',"headers":' || $1::text || '}' AS message
@@ -57,14 +112,13 @@ export async function takeSnapshot(
     const handle = mintHandle(definitionHash);
     await recordHandle(tx, { handle, shapeName: definition.name, definitionHash, snapshotPosition: stamped.head });
     await tx.query(`DECLARE shape_snapshot NO SCROLL CURSOR FOR ${sql}`, [headers, ...where.params]);
-    const parts: Buffer[] = [];
+    const body = new SnapshotBody();
     for (;;) {
       const batch = await tx.query<{ message: string }>(`FETCH ${FETCH_ROWS} FROM shape_snapshot`);
-      if (batch.rows.length === 0) break;
-      parts.push(Buffer.from(batch.rows.map((row) => row.message).join(",")));
+      for (const row of batch.rows) body.add(row.message);
       if (batch.rows.length < FETCH_ROWS) break;
     }
     await tx.query(`CLOSE shape_snapshot`);
-    return { handle, position: stamped.head, parts, stamped };
+    return { handle, position: stamped.head, body: body.finish(), stamped };
   });
 }
