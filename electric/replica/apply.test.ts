@@ -58,10 +58,13 @@ describe("ShapeApplier", () => {
     const schema = JSON.stringify({ id: { type: "text" }, status: { type: "text" }, number: { type: "text" } });
     const snapshot = [invoice("i1", "INV-1"), invoice("i2", "INV-2", { customer_reference: null }), invoice("i3", "INV-3", { unknown_column: "x" })];
     const body = JSON.stringify([...snapshot.map((v) => insert("invoices", v)), upToDate("7")]);
+    expect(applier.hasPendingSnapshot()).toBe(false);
     expect(applier.takeRawSnapshot(body, schema)).toBe(JSON.stringify([upToDate("7")]));
     expect(applier.bufferedMessages).toBe(3);
+    expect(applier.hasPendingSnapshot()).toBe(true);
     const commit = applier.handleBatch([update("invoices", { id: "i2", status: "paid" }), upToDate()], at("H1", "1_0")).commit;
     expect(commit).toMatchObject({ inserts: 3, updates: 1 });
+    expect(applier.hasPendingSnapshot()).toBe(false);
     const raw = rows(driver);
 
     const other = new ShapeApplier(driver, invoices, { searchMode: () => "deferred" });

@@ -145,6 +145,11 @@ export class ShapeApplier {
     this.buffer.push({ raw: true, jsonb: decoded.jsonb, rows: decoded.rows, columns, bools: new Set(decoded.bools.filter((c) => columns.includes(c))) });
   }
 
+  /** A snapshot body taken (converted, waiting for its up-to-date) and not yet committed. */
+  hasPendingSnapshot(): boolean {
+    return this.buffer.some(isRaw);
+  }
+
   /** Feed one batch as ShapeStream delivers it; `position` is read only when the batch commits. */
   handleBatch(messages: readonly Message<Row>[], position: () => StreamPosition): BatchOutcome {
     for (const message of messages) {

@@ -375,6 +375,11 @@ export class SyncController {
     if (this.stopped || this.searchReady()) return;
     const loaded = (table: string) => this.states.every((s) => s.shape.table !== table || s.status.hasData || s.refused);
     const allLoaded = this.states.every((s) => s.status.hasData || s.refused);
+    // Early only while no other snapshot waits for this thread. Where every page written is dear (an
+    // incognito window keeps OPFS in memory, behind an IPC per write) this thread is the bottleneck,
+    // and indexing early delayed every later shape: 100k documents took 45–51 s against 32–37 s
+    // with one build at the end (decision 008, session-7 addendum).
+    if (!allLoaded && this.states.some((s) => s.applier.hasPendingSnapshot())) return;
     const due = ALL_SOURCES.filter(
       (source) => !this.indexed.has(source) && SOURCE_TABLES[source].every(loaded) && (allLoaded || this.documentsOf(source) >= (this.options.earlyIndexMinDocuments ?? EARLY_INDEX_MIN_DOCUMENTS)),
     );
