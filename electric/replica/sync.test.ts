@@ -285,7 +285,7 @@ describe("SyncController indexes each document source once its tables are in", (
     const progress: SearchProgress[] = [];
     const sync = new SyncController({
       driver, baseUrl: server.url, accountId: "acc-0001", shapes: [...SHAPES, shape("support_tickets")], mode: "interval", intervalMs: 3_600_000,
-      onStatus: (s) => statuses.push(s), onSearchProgress: (p) => progress.push(p), earlyIndexMinDocuments: 1,
+      onStatus: (s) => statuses.push(s), onSearchProgress: (p) => progress.push(p), earlyIndexMinDocuments: 1, earlyIndexMinWaitMs: 0,
     });
     const started = sync.start();
     await vi.waitFor(() => expect(getIndexedSources(driver).has("support_tickets")).toBe(true), { timeout: 5_000 });

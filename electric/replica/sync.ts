@@ -80,6 +80,8 @@ export interface SyncControllerOptions {
   onSearchProgress?: ProgressCallback;
   /** Before every shape is in, a document source is indexed only from this many documents on (default EARLY_INDEX_MIN_DOCUMENTS). */
   earlyIndexMinDocuments?: number;
+  /** ...and only after this thread waited this long for the snapshot it just committed (default EARLY_INDEX_MIN_WAIT_MS). */
+  earlyIndexMinWaitMs?: number;
   /** The gateway answered 401 (any shape) or 403/404 for the account's own shape: wipe the replica. */
   onAccessDenied?: (httpStatus: number) => void;
   /** Which HTTP version the sync requests used ("h2", "http/1.1"), for mode "auto". */
@@ -112,6 +114,9 @@ export class SyncController {
   private indexing = false;
   /** Time spent indexing sources while the first load was under way, and their documents. */
   private indexMs = 0;
+  /** How long this thread waited for data before the latest commit (ms), and when it was last busy. */
+  private waitedMs = 0;
+  private busyUntil: number | null = null;
   private indexDocuments = 0;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -343,6 +348,9 @@ export class SyncController {
     if (commit) {
       this.commits += 1;
       this.applyMs += commit.ms;
+      const started = performance.now() - commit.ms;
+      this.waitedMs = this.busyUntil === null ? 0 : started - this.busyUntil;
+      this.busyUntil = performance.now();
       state.status.rows = this.countRows(state.shape);
       state.status.syncedAt = new Date().toISOString();
       this.options.onCommit?.(commit);
@@ -379,7 +387,11 @@ export class SyncController {
     // incognito window keeps OPFS in memory, behind an IPC per write) this thread is the bottleneck,
     // and indexing early delayed every later shape: 100k documents took 45–51 s against 32–37 s
     // with one build at the end (decision 008, session-7 addendum).
-    if (!allLoaded && this.states.some((s) => s.applier.hasPendingSnapshot())) return;
+    // And only when this thread had to wait for the latest snapshot: then it outpaces the network
+    // and the index work fills the waits. On this machine's localhost, once the portal served
+    // snapshots without fresh memory, the commits came back to back, and indexing early no longer
+    // gained anything (16.5 / 21.6 s one build, 16.7 / 19.9 s early, same run).
+    if (!allLoaded && (this.waitedMs < (this.options.earlyIndexMinWaitMs ?? EARLY_INDEX_MIN_WAIT_MS) || this.states.some((s) => s.applier.hasPendingSnapshot()))) return;
     const due = ALL_SOURCES.filter(
       (source) => !this.indexed.has(source) && SOURCE_TABLES[source].every(loaded) && (allLoaded || this.documentsOf(source) >= (this.options.earlyIndexMinDocuments ?? EARLY_INDEX_MIN_DOCUMENTS)),
     );
@@ -402,6 +414,7 @@ export class SyncController {
         phase: this.searchReady() ? "done" : "index", done: this.indexed.size, total: ALL_SOURCES.length,
         documents: this.indexDocuments, ms: this.indexMs,
       });
+      this.busyUntil = performance.now();
     } catch (error) {
       // The source stays unindexed: the next commit tries again. Searches answer "unavailable" meanwhile.
       console.error("Replica search index build failed:", error);
@@ -434,6 +447,8 @@ const RAW_SNAPSHOT_MIN_CHARS = 256 * 1024;
  * source by source against 0.35 s in one build). Decision 008, session-7 addendum.
  */
 const EARLY_INDEX_MIN_DOCUMENTS = 5_000;
+/** ...and only after this thread waited at least this long for the snapshot it just committed. */
+const EARLY_INDEX_MIN_WAIT_MS = 250;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
