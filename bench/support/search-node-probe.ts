@@ -6,7 +6,8 @@
  * browser's numbers come from bench/search.bench.ts.
  */
 import { generateDataset, loadDataset, newReplica } from "../../electric/replica/test-data";
-import { rebuildSearchIndex, searchDocuments } from "../../electric/replica/search";
+import { searchDocuments } from "../../electric/replica/search";
+import { rebuildSearchIndex } from "../../electric/replica/search-index";
 const N = Number(process.env.DOCS ?? 100000);
 const t0 = performance.now();
 const driver = await newReplica();

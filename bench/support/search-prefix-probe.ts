@@ -9,7 +9,8 @@
  */
 import { generateDataset, loadDataset, newReplica } from "../../electric/replica/test-data";
 import { SEARCH_SCHEMA_SQL } from "../../electric/replica/search-sources";
-import { rebuildSearchIndex, searchDocuments } from "../../electric/replica/search";
+import { searchDocuments } from "../../electric/replica/search";
+import { rebuildSearchIndex } from "../../electric/replica/search-index";
 
 const N = Number(process.env.DOCS ?? 100000);
 const variants = (process.env.VARIANTS ?? "2 3|3|").split("|");

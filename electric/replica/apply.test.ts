@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ShapeApplier } from "./apply";
 import type { SqlDriver } from "./driver";
 import { loadSyncState } from "./schema";
-import { rebuildSearchIndex, searchDocuments } from "./search";
+import { searchDocuments } from "./search";
+import { rebuildSearchIndex } from "./search-index";
 import { generateDataset, insert, loadDataset, mustRefetch, newReplica, remove, shape, update, upToDate } from "./test-data";
 
 const invoices = shape("invoices");

@@ -3,7 +3,7 @@ import type { ShapeDefinition } from "../shapes/registry";
 import type { SqlDriver, SqlParam } from "./driver";
 import { decodeSnapshot, type DecodedSnapshot } from "./snapshot-decode";
 import { clearSyncState, ident, loadSyncState, saveSyncState, type StreamPosition } from "./schema";
-import { collectTouches, rebuildSearchIndex, reindexDocuments, touchesSearch, type DocumentKey } from "./search";
+import { collectTouches, rebuildSearchIndex, reindexDocuments, touchesSearch, type DocumentKey } from "./search-index";
 import type { DocumentSource } from "./search-sources";
 
 /**
@@ -18,7 +18,7 @@ import type { DocumentSource } from "./search-sources";
 /**
  * "deferred": no document is indexed yet, rows land without index work. "incremental": every
  * source is indexed and commits keep their documents current. A set: the initial load is under way
- * and only these sources are indexed so far (search.ts, indexSource); commits keep just their
+ * and only these sources are indexed so far (search-index.ts, indexSources); commits keep just their
  * documents current, the others are indexed whole once their tables are loaded.
  */
 export type SearchMode = "deferred" | "incremental" | ReadonlySet<DocumentSource>;

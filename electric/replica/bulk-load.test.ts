@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ShapeApplier } from "./apply";
-import { rebuildSearchIndex, reindexDocuments, searchDocuments, type DocumentKey, type SearchOptions } from "./search";
+import { searchDocuments, type SearchOptions } from "./search";
+import { rebuildSearchIndex, reindexDocuments, type DocumentKey } from "./search-index";
 import { generateDataset, loadDataset, newReplica, shape, update, upToDate } from "./test-data";
 
 const DOCUMENTS = Number(process.env.REPLICA_BULK_DOCUMENTS ?? 20_000);

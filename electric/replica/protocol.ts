@@ -1,5 +1,6 @@
 import type { ReadQueryMap, ReadQueryName } from "./queries";
-import type { SearchOptions, SearchProgress, SearchResult } from "./search";
+import type { SearchOptions, SearchResult } from "./search";
+import type { SearchProgress } from "./search-index";
 import type { SyncMode, SyncStatus } from "./sync";
 
 /**

@@ -3,7 +3,7 @@ import { SHAPES } from "../shapes/registry";
 import { openMemoryDriver } from "./driver";
 import { ReplicaQueryError, runReadQuery } from "./queries";
 import { getMeta, loadSyncState, migrateReplica, registryFingerprint, saveSyncState } from "./schema";
-import { getSearchState, rebuildSearchIndex } from "./search";
+import { getSearchState, rebuildSearchIndex } from "./search-index";
 import { generateDataset, loadDataset, newReplica } from "./test-data";
 
 describe("replica schema", () => {

@@ -27,7 +27,7 @@ export const FTS_COLUMNS = ["f_numbers", "f_refs", "f_lines", "f_other"] as cons
 
 /**
  * search_docs' own indexes, which only searches read. While the first load indexes one source after
- * another they are left out and built once at the end (search.ts, indexSource): each source's rows
+ * another they are left out and built once at the end (search-index.ts, indexSources): each source's rows
  * land all over them, and every page an insert touches is written again (and journaled) by every
  * source's transaction.
  */

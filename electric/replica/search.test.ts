@@ -1,10 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SqlDriver } from "./driver";
 import { ShapeApplier } from "./apply";
-import {
-  ALL_SOURCES, BUILD_CACHE_KIB, RANKED_MATCHES, getIndexedSources, getSearchState, indexSource, planSearch, rebuildSearchIndex, searchDocuments, toFtsQuery,
-  type SearchProgress, type SearchResult,
-} from "./search";
+import { RANKED_MATCHES, planSearch, searchDocuments, toFtsQuery, type SearchResult } from "./search";
+import { ALL_SOURCES, BUILD_CACHE_KIB, getIndexedSources, getSearchState, indexSource, rebuildSearchIndex, type SearchProgress } from "./search-index";
 import { generateDataset, loadDataset, loadSnapshot, newReplica, shape, update, upToDate, type Dataset } from "./test-data";
 
 describe("document search", () => {

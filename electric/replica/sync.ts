@@ -4,7 +4,7 @@ import { ShapeApplier, type CommitResult, type SearchMode } from "./apply";
 import type { SqlDriver } from "./driver";
 import { ident } from "./schema";
 import { DecoderUnavailableError, type SnapshotDecoderClient } from "./snapshot-decoder";
-import { ALL_SOURCES, getIndexedSources, indexSources, rebuildSearchIndex, type ProgressCallback } from "./search";
+import { ALL_SOURCES, getIndexedSources, indexSources, rebuildSearchIndex, type ProgressCallback } from "./search-index";
 import { SOURCE_TABLES, type DocumentSource } from "./search-sources";
 
 /**
