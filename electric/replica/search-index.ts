@@ -6,13 +6,13 @@ import {
 } from "./search-sources";
 
 /**
- * Document search over the replica: building the FTS5 index, keeping it current, and querying it.
+ * The replica's search index: building it and keeping it current (search.ts queries it).
  *
- * Initial load: rows are inserted without any index maintenance. Each document source is indexed
- * whole by `indexSource` as soon as every table it reads holds its first snapshot (SOURCE_TABLES),
- * while the other shapes are still loading: one INSERT…SELECT into search_docs and one set-based
- * insert into FTS5, an order of magnitude faster than per-row triggers (decision 008, addendum
- * "indexing while loading"). `rebuildSearchIndex` does all sources in one transaction with FTS5's
+ * Initial load: rows are inserted without any index maintenance. `indexSources` indexes whole
+ * document sources once every table they read holds its first snapshot (SOURCE_TABLES; sync.ts
+ * decides when, possibly while other shapes still load): one INSERT…SELECT into search_docs and one
+ * set-based insert into FTS5, an order of magnitude faster than per-row triggers (decision 008,
+ * session-7 addendum). `rebuildSearchIndex` does all sources in one transaction with FTS5's
  * 'rebuild'. From a source's indexing on, every apply transaction re-indexes the documents of
  * indexed sources its changes touched (`reindexDocuments`), inside the same transaction, so the
  * index never disagrees with the rows. Search is "ready" once every source is indexed.

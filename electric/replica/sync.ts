@@ -373,24 +373,20 @@ export class SyncController {
   }
 
   /**
-   * Indexes each document source as soon as every table it reads has its first snapshot (or was
-   * refused by the gateway), while the other shapes still load: the replica's thread waits for
-   * the network and the snapshot worker for much of the first load, and indexing then costs nothing
-   * on the way to "ready" (decision 008, addendum "indexing while loading"). When every shape
-   * arrived before any source could be indexed, one full build does them all.
+   * Builds the search index of the first load. A document source may be indexed before every shape
+   * is in, once all the tables it reads have their first snapshot (or were refused), but only when
+   * that is free: the source has EARLY_INDEX_MIN_DOCUMENTS or more, no converted snapshot waits for
+   * this thread, and the thread had to wait for the snapshot it just committed (the network or the
+   * server is slower than the apply). Otherwise everything is indexed once every shape is in: one
+   * full build when no source was indexed early (decision 008, session-7 addendum).
    */
   private maybeBuildSearchIndex(): void {
     if (this.stopped || this.searchReady()) return;
     const loaded = (table: string) => this.states.every((s) => s.shape.table !== table || s.status.hasData || s.refused);
     const allLoaded = this.states.every((s) => s.status.hasData || s.refused);
-    // Early only while no other snapshot waits for this thread. Where every page written is dear (an
-    // incognito window keeps OPFS in memory, behind an IPC per write) this thread is the bottleneck,
-    // and indexing early delayed every later shape: 100k documents took 45–51 s against 32–37 s
-    // with one build at the end (decision 008, session-7 addendum).
-    // And only when this thread had to wait for the latest snapshot: then it outpaces the network
-    // and the index work fills the waits. On this machine's localhost, once the portal served
-    // snapshots without fresh memory, the commits came back to back, and indexing early no longer
-    // gained anything (16.5 / 21.6 s one build, 16.7 / 19.9 s early, same run).
+    // Measured on localhost (decision 008, session-7 addendum): where this thread is the bottleneck
+    // (an incognito window's in-memory OPFS, or a fast portal) indexing early delayed every later
+    // shape (100k documents: 45–51 s against 32–37 s in incognito).
     if (!allLoaded && (this.waitedMs < (this.options.earlyIndexMinWaitMs ?? EARLY_INDEX_MIN_WAIT_MS) || this.states.some((s) => s.applier.hasPendingSnapshot()))) return;
     const due = ALL_SOURCES.filter(
       (source) => !this.indexed.has(source) && SOURCE_TABLES[source].every(loaded) && (allLoaded || this.documentsOf(source) >= (this.options.earlyIndexMinDocuments ?? EARLY_INDEX_MIN_DOCUMENTS)),
