@@ -2,6 +2,8 @@ import { expect, test } from "@playwright/test";
 import { screenshots, signIn, sql } from "./support/fixtures";
 
 test("a contact sees exactly their own account's orders and invoices", async ({ page }) => {
+  // Four pages and their screenshots; as the first spec of a CI run on a slow machine it took over 30 s.
+  test.setTimeout(90_000);
   await signIn(page, "buyer@kessler.example");
   await expect(page).toHaveURL(/\/overview$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Übersicht|Overview/);
