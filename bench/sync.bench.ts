@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Browser, Cookie } from "@playwright/test";
 import type { Db } from "../app/db/db.server";
 import { median, percentile, recordBench, type BenchResult } from "./lib";
+import { networkComparison } from "./support/sync-network";
 import { openLiveClients, type LiveClients, type RequestCounts } from "./support/live-clients";
 import {
   type BrowserProfile, cookieHeader, createBenchDatabase, launchChromium, processFaults, log, newBenchContext, processCpuMs, replicaStatus, scaleTo, secs, sessionCookies,
@@ -46,7 +47,10 @@ const SYNC_SIZES = QUICK
       { documents: 100_000, runs: 2 },
     ];
 // BENCH_SYNC_PARTS=initial or =live runs one half (for working on it); only a full run records results.
-const PARTS = new Set((process.env.BENCH_SYNC_PARTS ?? "initial,live").split(",").map((p) => p.trim()));
+const PARTS = new Set((process.env.BENCH_SYNC_PARTS ?? "initial,network,live").split(",").map((p) => p.trim()));
+// The "network" part (support/sync-network.ts): compressed vs uncompressed snapshots, loopback and a
+// simulated line of BENCH_SYNC_MBIT (100) Mbit/s with BENCH_SYNC_LATENCY_MS (10) ms each way.
+const NETWORK = { documents: QUICK ? 2_000 : 100_000, runs: QUICK ? 1 : 2, mbit: Number(process.env.BENCH_SYNC_MBIT ?? 100), latencyMs: Number(process.env.BENCH_SYNC_LATENCY_MS ?? 10) };
 const LIVE_CLIENTS = process.env.BENCH_LIVE_CLIENTS ? process.env.BENCH_LIVE_CLIENTS.split(",").map(Number) : null;
 const LIVE_ROUNDS = process.env.BENCH_LIVE_ROUNDS ? Number(process.env.BENCH_LIVE_ROUNDS) : null;
 const COMPARE_DIR = process.env.BENCH_LIVE_COMPARE || null;
@@ -54,7 +58,7 @@ const LIVE_MODE = process.env.BENCH_LIVE_MODE ?? "both";
 if (!["long-poll", "sse", "both"].includes(LIVE_MODE)) throw new Error(`BENCH_LIVE_MODE must be long-poll, sse or both, not ${LIVE_MODE}`);
 const LIVE_MODES: ("long-poll" | "sse")[] = LIVE_MODE === "both" ? ["long-poll", "sse"] : [LIVE_MODE as "long-poll" | "sse"];
 const PARTIAL =
-  !(PARTS.has("initial") && PARTS.has("live")) || LIVE_CLIENTS !== null || LIVE_ROUNDS !== null || COMPARE_DIR !== null || LIVE_MODE !== "both";
+  !(PARTS.has("initial") && PARTS.has("network") && PARTS.has("live")) || LIVE_CLIENTS !== null || LIVE_ROUNDS !== null || COMPARE_DIR !== null || LIVE_MODE !== "both";
 // BENCH_SYNC_DOCS=100000 limits the initial sync to the given sizes (also a partial run).
 const ONLY_DOCS = process.env.BENCH_SYNC_DOCS ? process.env.BENCH_SYNC_DOCS.split(",").map(Number) : null;
 // BENCH_SYNC_WORKERS=old=/path/to/worker.js,new=public/replica/worker.js: each initial-sync run is
@@ -245,6 +249,24 @@ export default async function syncBench(): Promise<void> {
           { case: `initial sync, ${label}, incognito context: search index build (FTS5)`, metric: "median", unit: "ms", value: Math.round(median(incognito.map((s) => s.status.index?.ms ?? 0))), samples: incognito.length },
         );
       }
+    }
+
+    // (a2) compressed vs uncompressed snapshots, over loopback and over a slower line
+    if (PARTS.has("network")) {
+      await scaleTo(db, ACCOUNT, NETWORK.documents);
+      await warmEngine(portal.baseUrl, kessler, db);
+      const { rows: probe } = await db.query<{ number: string }>(
+        `SELECT number FROM invoices WHERE account_id = $1 AND kind = 'invoice' ORDER BY md5(id::text) LIMIT 1`,
+        [accountId],
+      );
+      log(`initial sync over the network, ${NETWORK.documents / 1000}k docs: compressed vs uncompressed snapshots, loopback and ${NETWORK.mbit} Mbit/s`);
+      results.push(
+        ...(await networkComparison({
+          browser, db, databaseUrl: database.url, portal, cookies: kessler, label: `${NETWORK.documents / 1000}k docs`,
+          runs: RUNS ?? NETWORK.runs, mbit: NETWORK.mbit, latencyMs: NETWORK.latencyMs,
+          initialSync: (b, url, cookies, profile) => initialSync(b, url, cookies, probe[0].number, undefined, profile),
+        })),
+      );
     }
 
     // (b) live latency
