@@ -1,14 +1,14 @@
 import path from "node:path";
-import type { Browser, Cookie } from "@playwright/test";
+import type { Browser } from "@playwright/test";
 import type { Db } from "../app/db/db.server";
 import { median, percentile, recordBench, type BenchResult } from "./lib";
-import { networkComparison } from "./support/sync-network";
 import { openLiveClients, type LiveClients, type RequestCounts } from "./support/live-clients";
 import {
-  type BrowserProfile, cookieHeader, createBenchDatabase, launchChromium, processFaults, log, newBenchContext, processCpuMs, replicaStatus, scaleTo, secs, sessionCookies,
-  startPortal, warmEngine, type BenchDatabase, type Portal, type ReplicaStatusSnapshot,
+  type BrowserProfile, cookieHeader, createBenchDatabase, launchChromium, processFaults, log, processCpuMs, scaleTo, secs, sessionCookies,
+  startPortal, warmEngine, type BenchDatabase, type Portal,
 } from "./support/portal";
 import { countRows, gatewayDownload, postgresExport, shapeSelects } from "./support/sync-baselines";
+import { initialSync, type SyncRun } from "./support/initial-sync";
 
 /**
  * (a) Initial sync: a fresh browser profile (no OPFS data) with a signed-in session opens the
@@ -47,10 +47,7 @@ const SYNC_SIZES = QUICK
       { documents: 100_000, runs: 2 },
     ];
 // BENCH_SYNC_PARTS=initial or =live runs one half (for working on it); only a full run records results.
-const PARTS = new Set((process.env.BENCH_SYNC_PARTS ?? "initial,network,live").split(",").map((p) => p.trim()));
-// The "network" part (support/sync-network.ts): compressed vs uncompressed snapshots, loopback and a
-// simulated line of BENCH_SYNC_MBIT (100) Mbit/s with BENCH_SYNC_LATENCY_MS (10) ms each way.
-const NETWORK = { documents: QUICK ? 2_000 : 100_000, runs: QUICK ? 1 : 2, mbit: Number(process.env.BENCH_SYNC_MBIT ?? 100), latencyMs: Number(process.env.BENCH_SYNC_LATENCY_MS ?? 10) };
+const PARTS = new Set((process.env.BENCH_SYNC_PARTS ?? "initial,live").split(",").map((p) => p.trim()));
 const LIVE_CLIENTS = process.env.BENCH_LIVE_CLIENTS ? process.env.BENCH_LIVE_CLIENTS.split(",").map(Number) : null;
 const LIVE_ROUNDS = process.env.BENCH_LIVE_ROUNDS ? Number(process.env.BENCH_LIVE_ROUNDS) : null;
 const COMPARE_DIR = process.env.BENCH_LIVE_COMPARE || null;
@@ -58,7 +55,7 @@ const LIVE_MODE = process.env.BENCH_LIVE_MODE ?? "both";
 if (!["long-poll", "sse", "both"].includes(LIVE_MODE)) throw new Error(`BENCH_LIVE_MODE must be long-poll, sse or both, not ${LIVE_MODE}`);
 const LIVE_MODES: ("long-poll" | "sse")[] = LIVE_MODE === "both" ? ["long-poll", "sse"] : [LIVE_MODE as "long-poll" | "sse"];
 const PARTIAL =
-  !(PARTS.has("initial") && PARTS.has("network") && PARTS.has("live")) || LIVE_CLIENTS !== null || LIVE_ROUNDS !== null || COMPARE_DIR !== null || LIVE_MODE !== "both";
+  !(PARTS.has("initial") && PARTS.has("live")) || LIVE_CLIENTS !== null || LIVE_ROUNDS !== null || COMPARE_DIR !== null || LIVE_MODE !== "both";
 // BENCH_SYNC_DOCS=100000 limits the initial sync to the given sizes (also a partial run).
 const ONLY_DOCS = process.env.BENCH_SYNC_DOCS ? process.env.BENCH_SYNC_DOCS.split(",").map(Number) : null;
 // BENCH_SYNC_WORKERS=old=/path/to/worker.js,new=public/replica/worker.js: each initial-sync run is
@@ -96,54 +93,6 @@ const LIVE_DEFAULT = QUICK
 const LIVE = (LIVE_CLIENTS ? LIVE_CLIENTS.map((clients) => ({ clients, rounds: LIVE_DEFAULT.find((l) => l.clients === clients)?.rounds ?? 10 })) : LIVE_DEFAULT).map(
   (l) => ({ ...l, rounds: LIVE_ROUNDS ?? l.rounds }),
 );
-
-interface SyncRun {
-  readyMs: number;
-  phases: Record<string, number>;
-  status: ReplicaStatusSnapshot;
-  rows: number;
-  searchOk: boolean;
-  /** ms from navigation start to the last shape's first commit (its rows all in the replica). */
-  rowsInMs: number;
-}
-
-async function initialSync(browser: Browser, baseUrl: string, cookies: Cookie[], probeNumber: string, workerFile: string | undefined, profile: BrowserProfile): Promise<SyncRun> {
-  const context = await newBenchContext(browser, baseUrl, cookies, profile);
-  try {
-    if (workerFile) {
-      await context.route(/\/replica\/[a-z-]*worker\.js(\?.*)?$/, (route) => {
-        const url = new URL(route.request().url());
-        return route.fulfill({ path: path.join(path.dirname(workerFile), path.basename(url.pathname)), contentType: "text/javascript" });
-      });
-    }
-    const page = await context.newPage();
-    await page.goto("/overview");
-    const progress = setInterval(() => {
-      void replicaStatus(page).then(
-        (s) => log(`    ${s.phase}: ${s.shapes.reduce((n, x) => n + x.rows, 0)} rows, ${s.commits} commits`),
-        () => undefined,
-      );
-    }, 15_000);
-    try {
-      await page.waitForSelector("[data-testid=sync-status][data-phase=ready]", { timeout: 15 * 60_000, state: "attached" });
-    } finally {
-      clearInterval(progress);
-    }
-    const phases = await page.evaluate(() => (window as unknown as { __benchPhases: Record<string, number> }).__benchPhases);
-    const status = await replicaStatus(page);
-    // Fully searchable: an exact invoice number comes back first.
-    const top = await page.evaluate(async (q) => {
-      const replica = (window as unknown as { __benchReplica: { search(q: string, o: { limit: number }): Promise<{ number: string | null }[]> } }).__benchReplica;
-      return (await replica.search(q, { limit: 20 }))[0]?.number ?? null;
-    }, probeNumber);
-    // Documents are indexed while the other shapes load, so "indexing" may never show: the shapes' own commit times say when the rows were in.
-    const lastCommit = Math.max(...status.shapes.map((s) => (s.syncedAt ? Date.parse(s.syncedAt) : Number.NaN)));
-    const rowsInMs = lastCommit - (await page.evaluate(() => performance.timeOrigin));
-    return { readyMs: phases.ready, phases, status, rows: status.shapes.reduce((n, s) => n + s.rows, 0), searchOk: top === probeNumber, rowsInMs };
-  } finally {
-    await context.close();
-  }
-}
 
 export default async function syncBench(): Promise<void> {
   let database: BenchDatabase | null = null;
@@ -249,24 +198,6 @@ export default async function syncBench(): Promise<void> {
           { case: `initial sync, ${label}, incognito context: search index build (FTS5)`, metric: "median", unit: "ms", value: Math.round(median(incognito.map((s) => s.status.index?.ms ?? 0))), samples: incognito.length },
         );
       }
-    }
-
-    // (a2) compressed vs uncompressed snapshots, over loopback and over a slower line
-    if (PARTS.has("network")) {
-      await scaleTo(db, ACCOUNT, NETWORK.documents);
-      await warmEngine(portal.baseUrl, kessler, db);
-      const { rows: probe } = await db.query<{ number: string }>(
-        `SELECT number FROM invoices WHERE account_id = $1 AND kind = 'invoice' ORDER BY md5(id::text) LIMIT 1`,
-        [accountId],
-      );
-      log(`initial sync over the network, ${NETWORK.documents / 1000}k docs: compressed vs uncompressed snapshots, loopback and ${NETWORK.mbit} Mbit/s`);
-      results.push(
-        ...(await networkComparison({
-          browser, db, databaseUrl: database.url, portal, cookies: kessler, label: `${NETWORK.documents / 1000}k docs`,
-          runs: RUNS ?? NETWORK.runs, mbit: NETWORK.mbit, latencyMs: NETWORK.latencyMs,
-          initialSync: (b, url, cookies, profile) => initialSync(b, url, cookies, probe[0].number, undefined, profile),
-        })),
-      );
     }
 
     // (b) live latency
