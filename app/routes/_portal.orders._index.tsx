@@ -10,6 +10,7 @@ import { listOrderFilterOptions, listOrders } from "~/modules/orders/orders.serv
 import { OrderPreview } from "~/modules/orders/components/OrderPreview";
 import { routeAccess } from "~/modules/access/route-access";
 import { once, readPortal } from "~/replica/portal-reads.client";
+import { LIST_LIMIT } from "~/modules/lists";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -114,6 +115,7 @@ export default function OrdersPage() {
         rowKey={(o) => o.id}
         rowHref={(o) => `/orders/${o.id}`}
         preference={preference}
+        limit={LIST_LIMIT}
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}

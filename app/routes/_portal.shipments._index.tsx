@@ -8,6 +8,7 @@ import { requireContact } from "~/modules/access/guards.server";
 import { listShipments } from "~/modules/shipments/shipments.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
+import { LIST_LIMIT } from "~/modules/lists";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -73,6 +74,7 @@ export default function ShipmentsPage() {
         rowKey={(s) => s.id}
         rowHref={(s) => `/shipments/${s.id}`}
         preference={preference}
+        limit={LIST_LIMIT}
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}
