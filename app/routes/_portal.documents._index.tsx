@@ -138,7 +138,7 @@ export default function DocumentsPage() {
     {
       id: "order",
       label: translate(lang, "orders.number"),
-      width: 130,
+      width: 150,
       sortValue: (d) => d.orderNumber ?? "",
       text: (d) => d.orderNumber ?? "",
       render: (d) =>

@@ -88,7 +88,7 @@ export default function InvoicesPage() {
     {
       id: "order",
       label: translate(lang, "orders.number"),
-      width: 130,
+      width: 150,
       sortValue: (i) => i.orderNumber ?? "",
       text: (i) => i.orderNumber ?? "",
       // Plain text when the order is outside the contact's view (no order id): a link would 404.

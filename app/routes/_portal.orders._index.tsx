@@ -85,7 +85,7 @@ export default function OrdersPage() {
   const [params] = useSearchParams();
   const de = lang === "de";
   const columns: Column<OrderRow>[] = [
-    { id: "number", label: translate(lang, "orders.number"), width: 130, sortValue: (o) => o.number, text: (o) => o.number, render: (o) => <Link to={`/orders/${o.id}`}>{o.number}</Link> },
+    { id: "number", label: translate(lang, "orders.number"), width: 150, sortValue: (o) => o.number, text: (o) => o.number, render: (o) => <Link to={`/orders/${o.id}`}>{o.number}</Link> },
     { id: "date", label: translate(lang, "orders.date"), width: 112, sortValue: (o) => String(o.orderDate), text: (o) => formatDate(lang, o.orderDate), render: (o) => <DateText value={o.orderDate} /> },
     { id: "status", label: translate(lang, "orders.status"), width: 130, sortValue: (o) => o.status, text: (o) => codeLabel(lang, "status", o.status), render: (o) => <StatusBadge status={o.status} /> },
     { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (o) => Number(o.grossAmount), text: (o) => `${o.grossAmount} ${o.currency}`, render: (o) => <Money amount={o.grossAmount} currency={o.currency} /> },
