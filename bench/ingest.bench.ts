@@ -327,7 +327,11 @@ export default async function ingestBench(): Promise<void> {
         { case: `CSV import, ${CSV_ROWS.toLocaleString("en")} rows`, metric: "peak RSS", unit: "MB", value: csv.peakRssMb, baseline: "csv-parse/sync of the whole file, no import", baseline_value: wholeFile, samples: 1 },
       );
     }
-    recordBench("ingest", results);
+    // A run with fewer batches, rounds or CSV rows (a profile, a quick look) prints its table but
+    // leaves bench/results/ingest.json to the full runs the README quotes.
+    const partial = ["INGEST_BENCH_BATCHES", "INGEST_BENCH_ROUNDS", "INGEST_BENCH_CSV_ROWS", "INGEST_BENCH_CPU_PROF"].some((name) => process.env[name] !== undefined);
+    if (partial) console.table(results);
+    else recordBench("ingest", results);
   } finally {
     await portal?.stop();
     await oldPortal?.stop();
