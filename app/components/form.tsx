@@ -44,3 +44,96 @@ export function FormError({ message }: { message?: string | null }) {
     </div>
   );
 }
+
+interface ChoiceFieldProps {
+  name: string;
+  label: string;
+  options: readonly { value: string; label: string }[];
+  defaultValue?: string;
+  error?: string;
+  hint?: string;
+  /** A first, empty choice ("Choose a reason…"): the contact must pick one. */
+  placeholder?: string;
+  required?: boolean;
+}
+
+/** A labelled select whose error names the field and the reason, like `Field`. */
+export function SelectField({ name, label, options, defaultValue, error, hint, placeholder, required }: ChoiceFieldProps) {
+  const lang = useLang();
+  const id = `field-${name}`;
+  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue ?? ""} required={required} aria-invalid={error ? true : undefined} aria-describedby={describedBy || undefined}>
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {hint ? (
+        <span className="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="error" id={`${id}-error`} role="alert">
+          {label} {localizeReason(lang, error)}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+interface TextAreaFieldProps {
+  name: string;
+  label: string;
+  defaultValue?: string;
+  error?: string;
+  hint?: string;
+  rows?: number;
+  maxLength?: number;
+  required?: boolean;
+  autoFocus?: boolean;
+}
+
+/** A labelled textarea; Ctrl/Cmd+Enter submits its form (as in mail and chat clients). */
+export function TextAreaField({ name, label, defaultValue, error, hint, rows = 4, maxLength, required, autoFocus }: TextAreaFieldProps) {
+  const lang = useLang();
+  const id = `field-${name}`;
+  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        maxLength={maxLength}
+        required={required}
+        autoFocus={autoFocus}
+        defaultValue={defaultValue ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        onKeyDown={(event) => {
+          if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+            event.preventDefault();
+            event.currentTarget.form?.requestSubmit();
+          }
+        }}
+      />
+      {hint ? (
+        <span className="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="error" id={`${id}-error`} role="alert">
+          {label} {localizeReason(lang, error)}
+        </span>
+      ) : null}
+    </div>
+  );
+}

@@ -3,7 +3,8 @@ import type { z } from "zod";
 export type FieldErrors = Record<string, string>;
 
 export type FormResult<T> =
-  | { ok: true; data: T }
+  /** `values`: what was submitted, to show the form again when the server refuses the valid input. */
+  | { ok: true; data: T; values: Record<string, string> }
   | { ok: false; fieldErrors: FieldErrors; values: Record<string, string> };
 
 /**
@@ -22,7 +23,7 @@ export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): F
     raw[key] = all.length > 1 ? all : all[0];
   }
   const parsed = schema.safeParse(raw);
-  if (parsed.success) return { ok: true, data: parsed.data };
+  if (parsed.success) return { ok: true, data: parsed.data, values };
   const fieldErrors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path.join(".") || "form";

@@ -1,5 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { ShortcutLink } from "~/components/ShortcutLink";
+import { contactCan, type ContactRole } from "~/modules/access/permissions";
 import { StatusBadge, useLang } from "~/components/format";
 import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
@@ -22,8 +24,10 @@ export default function SupportPage() {
   const { tickets } = useLoaderData<typeof loader>();
   const lang = useLang();
   const preference = useViewPreference("tickets");
+  const role = useRouteLoaderData<{ role?: ContactRole }>("routes/_portal")?.role;
+  const canCreate = role ? contactCan(role, "tickets.create") : false;
   const columns: Column<TicketRow>[] = [
-    { id: "number", label: "#", width: 90, sortValue: (t) => t.number, text: (t) => t.number, render: (t) => t.number },
+    { id: "number", label: "#", width: 90, sortValue: (t) => t.number, text: (t) => t.number, render: (t) => <Link to={`/support/${t.id}`}>{t.number}</Link> },
     { id: "subject", label: translate(lang, "support.subject"), width: 420, sortValue: (t) => t.subject, text: (t) => t.subject, render: (t) => t.subject },
     { id: "category", label: translate(lang, "support.category"), width: 130, sortValue: (t) => t.category, text: (t) => codeLabel(lang, "support.category", t.category), render: (t) => codeLabel(lang, "support.category", t.category) },
     { id: "status", label: translate(lang, "orders.status"), width: 150, sortValue: (t) => t.status, text: (t) => codeLabel(lang, "status", t.status), render: (t) => <StatusBadge status={t.status} /> },
@@ -31,13 +35,21 @@ export default function SupportPage() {
   ];
   return (
     <>
-      <h1>{translate(lang, "support.title")}</h1>
+      <div className="page-head">
+        <h1>{translate(lang, "support.title")}</h1>
+        {canCreate ? (
+          <ShortcutLink to="/support/new" hotkey="n" className="button primary">
+            {translate(lang, "support.new")}
+          </ShortcutLink>
+        ) : null}
+      </div>
       <DataTable
         id="tickets"
         label={translate(lang, "support.title")}
         rows={tickets}
         columns={columns}
         rowKey={(t) => t.id}
+        rowHref={(t) => `/support/${t.id}`}
         preference={preference}
         emptyText={translate(lang, "common.none")}
         autoFocus

@@ -1,0 +1,90 @@
+import { z } from "zod";
+
+/** The reasons the schema's CHECK allows (db/migrations/001-schema.sql return_requests.reason). */
+export const RETURN_REASONS = ["damaged", "defective", "wrong_item", "wrong_quantity", "not_needed", "other"] as const;
+export type ReturnReason = (typeof RETURN_REASONS)[number];
+
+/** Form field of one order line's quantity: `quantity.<sales order line id>`. */
+export const QUANTITY_FIELD = "quantity.";
+export const quantityField = (orderLineId: string) => `${QUANTITY_FIELD}${orderLineId}`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A quantity as typed: digits with up to 3 decimals, a comma or a point (German or English). */
+const QUANTITY = /^\d{1,11}([.,]\d{1,3})?$/;
+
+/** A typed quantity in thousandths (numeric(14,3) without floating point); null when it is no quantity. */
+export function quantityThousandths(text: string): number | null {
+  const trimmed = text.trim();
+  if (!QUANTITY.test(trimmed)) return null;
+  const [whole, fraction = ""] = trimmed.replace(",", ".").split(".");
+  return Number(whole) * 1000 + Number(fraction.padEnd(3, "0"));
+}
+
+/** Thousandths back to the decimal text Postgres takes ("2.5", "3"). */
+export function thousandthsText(value: number): string {
+  const whole = Math.floor(value / 1000);
+  const fraction = String(value % 1000).padStart(3, "0").replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : String(whole);
+}
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .optional()
+    .transform((value) => value || null);
+
+/**
+ * A contact's return request as the return form submits it: the order, one `quantity.<line id>`
+ * field per order line (empty: not returned), a reason and a comment. Limits that need the database
+ * (at most what was delivered minus what is already requested) are checked by requestReturn.
+ */
+export const ReturnRequestSchema = z
+  .object({
+    orderId: z.uuid({ error: "is not an order" }),
+    clientMutationId: z.uuid({ error: "is missing; reload the page and try again" }),
+    reason: z.enum(RETURN_REASONS, { error: "must be one of the listed reasons" }),
+    comment: optionalText(1000),
+  })
+  .catchall(z.unknown())
+  .superRefine((form, ctx) => {
+    let picked = 0;
+    for (const [key, value] of Object.entries(form)) {
+      if (!key.startsWith(QUANTITY_FIELD)) continue;
+      if (!UUID.test(key.slice(QUANTITY_FIELD.length))) {
+        ctx.addIssue({ code: "custom", path: [key], message: "is not a line of this order" });
+        continue;
+      }
+      const text = typeof value === "string" ? value.trim() : "";
+      if (text === "") continue;
+      const thousandths = quantityThousandths(text);
+      if (thousandths === null) ctx.addIssue({ code: "custom", path: [key], message: "must be a number with at most 3 decimals" });
+      else if (thousandths === 0) ctx.addIssue({ code: "custom", path: [key], message: "must be greater than 0 (leave it empty to keep the line)" });
+      else picked += 1;
+    }
+    if (picked === 0) ctx.addIssue({ code: "custom", path: ["lines"], message: "need a quantity on at least one line" });
+  })
+  .transform((form) => ({
+    orderId: form.orderId,
+    clientMutationId: form.clientMutationId,
+    reason: form.reason,
+    comment: form.comment,
+    lines: Object.entries(form)
+      .filter(([key, value]) => key.startsWith(QUANTITY_FIELD) && typeof value === "string" && value.trim() !== "")
+      .map(([key, value]) => ({ orderLineId: key.slice(QUANTITY_FIELD.length), thousandths: quantityThousandths(value as string) as number })),
+  }));
+
+export type ReturnRequestInput = z.infer<typeof ReturnRequestSchema>;
+
+/** Staff's decision on a submitted return request. */
+export const ReturnDecisionSchema = z.object({
+  returnId: z.uuid({ error: "is not a return request" }),
+  intent: z.enum(["approve", "reject"], { error: "must be approve or reject" }),
+  note: optionalText(1000),
+});
+
+export type ReturnDecisionInput = z.infer<typeof ReturnDecisionSchema>;
+
+/** Orders whose delivered lines may be returned. */
+export const RETURNABLE_ORDER_STATUSES = ["partially_shipped", "shipped", "completed"] as const;
