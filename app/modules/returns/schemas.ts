@@ -35,45 +35,47 @@ const optionalText = (max: number) =>
     .optional()
     .transform((value) => value || null);
 
+const quantityText = z
+  .string()
+  .trim()
+  .refine((text) => text === "" || quantityThousandths(text) !== null, "must be a number with at most 3 decimals")
+  .refine((text) => quantityThousandths(text) !== 0, "must be greater than 0 (leave it empty to keep the line)");
+
 /**
  * A contact's return request as the return form submits it: the order, one `quantity.<line id>`
- * field per order line (empty: not returned), a reason and a comment. Limits that need the database
- * (at most what was delivered minus what is already requested) are checked by requestReturn.
+ * field per order line (empty: not returned), a reason and a comment. The flat quantity fields are
+ * gathered into `quantity: { <line id>: text }` first, so an error's path ("quantity.<line id>") is
+ * the field's name and every wrong field is reported at once. Limits that need the database (at
+ * most what was delivered minus what is already requested) are checked by requestReturn.
  */
-export const ReturnRequestSchema = z
-  .object({
-    orderId: z.uuid({ error: "is not an order" }),
-    clientMutationId: z.uuid({ error: "is missing; reload the page and try again" }),
-    reason: z.enum(RETURN_REASONS, { error: "must be one of the listed reasons" }),
-    comment: optionalText(1000),
-  })
-  .catchall(z.unknown())
-  .superRefine((form, ctx) => {
-    let picked = 0;
-    for (const [key, value] of Object.entries(form)) {
-      if (!key.startsWith(QUANTITY_FIELD)) continue;
-      if (!UUID.test(key.slice(QUANTITY_FIELD.length))) {
-        ctx.addIssue({ code: "custom", path: [key], message: "is not a line of this order" });
-        continue;
-      }
-      const text = typeof value === "string" ? value.trim() : "";
-      if (text === "") continue;
-      const thousandths = quantityThousandths(text);
-      if (thousandths === null) ctx.addIssue({ code: "custom", path: [key], message: "must be a number with at most 3 decimals" });
-      else if (thousandths === 0) ctx.addIssue({ code: "custom", path: [key], message: "must be greater than 0 (leave it empty to keep the line)" });
-      else picked += 1;
+export const ReturnRequestSchema = z.preprocess(
+  (raw) => {
+    if (typeof raw !== "object" || raw === null) return raw;
+    const quantity: Record<string, unknown> = {};
+    const rest: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw)) {
+      if (key.startsWith(QUANTITY_FIELD)) quantity[key.slice(QUANTITY_FIELD.length)] = value;
+      else rest[key] = value;
     }
-    if (picked === 0) ctx.addIssue({ code: "custom", path: ["lines"], message: "need a quantity on at least one line" });
-  })
-  .transform((form) => ({
-    orderId: form.orderId,
-    clientMutationId: form.clientMutationId,
-    reason: form.reason,
-    comment: form.comment,
-    lines: Object.entries(form)
-      .filter(([key, value]) => key.startsWith(QUANTITY_FIELD) && typeof value === "string" && value.trim() !== "")
-      .map(([key, value]) => ({ orderLineId: key.slice(QUANTITY_FIELD.length), thousandths: quantityThousandths(value as string) as number })),
-  }));
+    return { ...rest, quantity };
+  },
+  z
+    .object({
+      orderId: z.uuid({ error: "is not an order" }),
+      clientMutationId: z.uuid({ error: "is missing; reload the page and try again" }),
+      reason: z.enum(RETURN_REASONS, { error: "must be one of the listed reasons" }),
+      comment: optionalText(1000),
+      quantity: z
+        .record(z.string().regex(UUID, "is not a line of this order"), quantityText)
+        .refine((lines) => Object.values(lines).some((text) => text !== ""), "need a quantity on at least one line"),
+    })
+    .transform(({ quantity, ...form }) => ({
+      ...form,
+      lines: Object.entries(quantity)
+        .filter(([, text]) => text !== "")
+        .map(([orderLineId, text]) => ({ orderLineId, thousandths: quantityThousandths(text) as number })),
+    })),
+);
 
 export type ReturnRequestInput = z.infer<typeof ReturnRequestSchema>;
 

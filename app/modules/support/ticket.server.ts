@@ -42,18 +42,18 @@ export type RelatedRecord = { type: "sales_order" | "invoice"; id: string; numbe
 export async function findRelatedRecord(scope: Scope, reference: string): Promise<RelatedRecord | null> {
   const db = await getDb();
   const isId = /^[0-9a-f-]{36}$/i.test(reference);
-  const column = isId ? "id::text" : "upper(number)";
+  const match = (alias: string) => (isId ? `${alias}.id::text = $1` : `upper(${alias}.number) = $1`);
   const value = isId ? reference.toLowerCase() : reference.toUpperCase();
   const orders = scopeFilter(scope, "o", 2);
   const order = await db.query<RelatedRecord>(
-    `SELECT 'sales_order' AS type, o.id, o.number, o.location_id AS "locationId" FROM sales_orders o WHERE o.${column} = $1 AND ${orders.sql} LIMIT 1`,
+    `SELECT 'sales_order' AS type, o.id, o.number, o.location_id AS "locationId" FROM sales_orders o WHERE ${match("o")} AND ${orders.sql} LIMIT 1`,
     [value, ...orders.params],
   );
   if (order.rows[0]) return order.rows[0];
   if (!contactCan(scope.role, "invoices.read")) return null;
   const invoices = scopeFilter(scope, "i", 2);
   const invoice = await db.query<RelatedRecord>(
-    `SELECT 'invoice' AS type, i.id, i.number, i.location_id AS "locationId" FROM invoices i WHERE i.${column} = $1 AND ${invoices.sql} LIMIT 1`,
+    `SELECT 'invoice' AS type, i.id, i.number, i.location_id AS "locationId" FROM invoices i WHERE ${match("i")} AND ${invoices.sql} LIMIT 1`,
     [value, ...invoices.params],
   );
   return invoice.rows[0] ?? null;

@@ -9,7 +9,7 @@ import { quantityField, RETURN_REASONS } from "../schemas";
 export type ReturnFormResult = { ok: false; fieldErrors: Record<string, string>; values: Record<string, string> };
 
 /** Errors of fields that have no input of their own (the form, the order, "no line picked"), with their names. */
-const FORM_FIELDS = { lines: "returns.field.lines", form: "returns.field.lines", orderId: "returns.field.orderId", clientMutationId: "returns.field.clientMutationId" } as const;
+const FORM_FIELDS = { quantity: "returns.field.lines", form: "returns.field.lines", orderId: "returns.field.orderId", clientMutationId: "returns.field.clientMutationId" } as const;
 
 /**
  * The return form of one order: every line with what was delivered and already requested, a
