@@ -192,7 +192,7 @@ export const de: Record<MessageKey, string> = {
   "returns.chooseReason": "Grund wählen…",
   "returns.comment": "Kommentar",
   "returns.commentHint": "Was ist passiert, was brauchen Sie (Ersatz, Gutschrift)? Bis zu 1000 Zeichen.",
-  "returns.submit": "Retoure anmelden",
+  "returns.submit": "Retoure absenden",
   "returns.submitted": "Retoure {number} angemeldet. Wir prüfen sie und antworten hier.",
   "returns.notShipped": "Auftrag {number} ist noch nicht geliefert; es gibt nichts zurückzusenden.",
   "returns.nothingLeft": "Alles, was zu diesem Auftrag geliefert wurde, ist bereits zur Rücksendung angemeldet.",

@@ -1,6 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { StatusBadge } from "~/components/format";
 import { FormError, SelectField, TextAreaField } from "~/components/form";
 import { codeLabel, formatDateTime } from "~/i18n/i18n";
 import { notFound, requireStaff } from "~/modules/access/guards.server";
@@ -9,7 +8,7 @@ import { routeAccess } from "~/modules/access/route-access";
 import { requestOrigin } from "~/modules/audit/audit.server";
 import { parseForm } from "~/modules/forms";
 import { TicketThread } from "~/modules/support/components/TicketThread";
-import { StaffTicketSchema, TICKET_STATUSES } from "~/modules/support/schemas";
+import { StaffTicketSchema, staffStatusLabel, TICKET_STATUSES } from "~/modules/support/schemas";
 import { answerTicket, getTicketForStaff } from "~/modules/support/staff.server";
 
 export const handle = routeAccess({ area: "admin", permission: "accounts.read", actionPermission: "tickets.answer" });
@@ -31,7 +30,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.ok) return data<Result>({ ok: false, fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
   const result = await answerTicket({ userId: user.id }, params.ticketId ?? "", parsed.data, requestOrigin(request, context.clientIp));
   if (!result.ok) notFound();
-  return data<Result>({ ok: true, message: `Saved. ${result.number} is now ${codeLabel("en", "status", result.status).toLowerCase()}.` });
+  return data<Result>({ ok: true, message: `Saved. ${result.number} is now ${staffStatusLabel(result.status).toLowerCase()}.` });
 }
 
 export default function AdminTicket() {
@@ -46,7 +45,7 @@ export default function AdminTicket() {
         <Link to="/admin/tickets">← Support tickets</Link>
       </p>
       <h1>
-        {ticket.number} · {ticket.subject} <StatusBadge status={ticket.status} />
+        {ticket.number} · {ticket.subject} <span className="badge">{staffStatusLabel(ticket.status)}</span>
       </h1>
       {result?.ok ? (
         <p className="notice" role="status">
@@ -93,7 +92,7 @@ export default function AdminTicket() {
           <h2>Answer</h2>
           <Form method="post" className="ticket-form" key={ticket.messages.length + ticket.status}>
             <FormError message={result && !result.ok && !errors.body ? "The answer was not saved." : null} />
-            <TextAreaField name="body" label="Message" hint="The customer reads it, unless it is an internal note." defaultValue={result?.values?.body} error={errors.body} rows={5} />
+            <TextAreaField name="body" label="Answer or note" hint="The customer reads it, unless it is an internal note." defaultValue={result?.values?.body} error={errors.body} rows={5} />
             <div className="field">
               <label>
                 <input type="checkbox" name="internal" defaultChecked={result?.values?.internal === "on"} /> Internal note (never shown to the customer)
@@ -103,7 +102,7 @@ export default function AdminTicket() {
               name="status"
               label="Status"
               hint="A public reply to an open ticket sets “waiting on customer” unless you choose another status."
-              options={TICKET_STATUSES.map((s) => ({ value: s, label: codeLabel("en", "status", s) }))}
+              options={TICKET_STATUSES.map((s) => ({ value: s, label: staffStatusLabel(s) }))}
               defaultValue={result?.values?.status ?? ticket.status}
               error={errors.status}
             />

@@ -1,10 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { StatusBadge } from "~/components/format";
 import { codeLabel, formatDateTime } from "~/i18n/i18n";
 import { requireStaff } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
-import { TICKET_STATUSES } from "~/modules/support/schemas";
+import { staffStatusLabel, TICKET_STATUSES } from "~/modules/support/schemas";
 import { listTicketsForStaff } from "~/modules/support/staff.server";
 
 export const handle = routeAccess({ area: "admin", permission: "accounts.read" });
@@ -31,7 +30,7 @@ export default function AdminTickets() {
           <option value="all">All</option>
           {TICKET_STATUSES.map((s) => (
             <option key={s} value={s}>
-              {codeLabel("en", "status", s)}
+              {staffStatusLabel(s)}
             </option>
           ))}
         </select>
@@ -68,7 +67,7 @@ export default function AdminTickets() {
                 <td>{codeLabel("en", "support.category", t.category)}</td>
                 <td>{t.priority === "high" || t.priority === "urgent" ? <span className="badge warn">{codeLabel("en", "support.priority", t.priority)}</span> : codeLabel("en", "support.priority", t.priority)}</td>
                 <td>
-                  <StatusBadge status={t.status} />
+                  <span className="badge">{staffStatusLabel(t.status)}</span>
                 </td>
                 <td>{formatDateTime("en", t.updatedAt)}</td>
               </tr>

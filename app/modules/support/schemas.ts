@@ -57,3 +57,9 @@ export const StaffTicketSchema = z
   .refine((value) => value.body !== null || value.status !== undefined, { path: ["body"], message: "is required (or choose a new status)" });
 
 export type StaffTicketInput = z.infer<typeof StaffTicketSchema>;
+
+/** A ticket status as staff say it (the customer's words are "waiting for you / for us"). */
+export function staffStatusLabel(status: string): string {
+  const text = status.replace(/_/g, " ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
