@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
@@ -22,6 +23,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function ReturnRequestDetailPage() {
   const { request: r } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
+  // "Submitted" once: a reload of the page (or a bookmark) does not say it again.
+  useEffect(() => {
+    if (params.get("submitted")) window.history.replaceState(window.history.state, "", window.location.pathname);
+  }, [params]);
   const lang = useLang();
   return (
     <>

@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, type ClientActionFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
@@ -58,6 +59,10 @@ export default function TicketPage() {
   const { ticket, canWrite, clientMutationId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
+  // "Ticket sent" once: a reload of the page (or a bookmark) does not say it again.
+  useEffect(() => {
+    if (params.get("created")) window.history.replaceState(window.history.state, "", window.location.pathname);
+  }, [params]);
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formMethod?.toLowerCase() === "post";
   const lang = useLang();
@@ -120,7 +125,7 @@ export default function TicketPage() {
       </section>
       {canWrite ? (
         <section className="panel">
-          <h2>{translate(lang, "support.reply")}</h2>
+          <h2>{translate(lang, "support.writeReply")}</h2>
           {closed ? (
             <p className="muted panel-empty">{translate(lang, "support.closedHint")}</p>
           ) : (

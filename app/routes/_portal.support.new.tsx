@@ -79,15 +79,15 @@ export default function NewTicketPage() {
               defaultValue={values.priority ?? "normal"}
               error={errors.priority}
             />
-            <Field
-              name="related"
-              label={translate(lang, "support.related")}
-              hint={translate(lang, "support.relatedHint")}
-              defaultValue={values.related ?? related?.number ?? ""}
-              error={errors.related}
-              autoComplete="off"
-            />
           </div>
+          <Field
+            name="related"
+            label={translate(lang, "support.related")}
+            hint={translate(lang, "support.relatedHint")}
+            defaultValue={values.related ?? related?.number ?? ""}
+            error={errors.related}
+            autoComplete="off"
+          />
           <TextAreaField name="message" label={translate(lang, "support.message")} defaultValue={values.message} error={errors.message} rows={8} maxLength={10000} />
           <p className="form-actions">
             <button type="submit" className="primary" disabled={busy}>

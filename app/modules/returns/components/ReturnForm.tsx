@@ -37,10 +37,10 @@ export function ReturnForm({ data, clientMutationId, result, lang }: { data: Ret
         <thead>
           <tr>
             <th>#</th>
-            <th>{translate(lang, "common.sku")}</th>
+            <th className="hide-phone">{translate(lang, "common.sku")}</th>
             <th>{translate(lang, "common.description")}</th>
             <th className="num">{translate(lang, "returns.delivered")}</th>
-            <th className="num">{translate(lang, "returns.alreadyRequested")}</th>
+            <th className="num hide-phone">{translate(lang, "returns.alreadyRequested")}</th>
             <th className="num">{translate(lang, "returns.toReturn")}</th>
           </tr>
         </thead>
@@ -53,12 +53,12 @@ export function ReturnForm({ data, clientMutationId, result, lang }: { data: Ret
             return (
               <tr key={line.id} className={none ? "muted" : undefined}>
                 <td>{line.lineNo}</td>
-                <td>{line.sku}</td>
+                <td className="hide-phone">{line.sku}</td>
                 <td className="wrap">{line.description}</td>
                 <td className="num">
                   {formatQuantity(lang, line.delivered, line.unit)}
                 </td>
-                <td className="num">{Number(line.requested) > 0 ? formatNumber(lang, line.requested) : "–"}</td>
+                <td className="num hide-phone">{Number(line.requested) > 0 ? formatNumber(lang, line.requested) : "–"}</td>
                 <td className="num qty-cell">
                   <input
                     type="text"
