@@ -131,6 +131,7 @@ test("a buyer raises a ticket, sees it, replies; staff answer and the buyer read
   await expect(thread).toContainText("wir senden ihn zusätzlich per Mail");
   await expect(thread).not.toContainText("Lager fragt nach");
   await expect(page.locator("main h1")).toContainText("Wartet auf Sie");
+  await expect(page.locator("main").getByRole("status")).toHaveCount(0); // "sent" is said once, not on a reload
   await expectNoSeriousA11yViolations(page);
   await screenshots(page, "ticket-detail");
 

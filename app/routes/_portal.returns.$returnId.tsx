@@ -1,6 +1,6 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useLocation, useNavigate, useSearchParams } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { formatQuantity } from "~/i18n/units";
@@ -23,10 +23,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function ReturnRequestDetailPage() {
   const { request: r } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  // "Submitted" once: a reload of the page (or a bookmark) does not say it again.
+  // Said once: the address loses "?submitted=1" (a reload or a bookmark does not say it again), the notice stays.
+  const [submittedId] = useState(() => (params.get("submitted") !== null ? r.id : null));
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
   useEffect(() => {
-    if (params.get("submitted")) window.history.replaceState(window.history.state, "", window.location.pathname);
-  }, [params]);
+    if (params.get("submitted")) navigate(pathname, { replace: true, preventScrollReset: true });
+  }, [params, pathname, navigate]);
   const lang = useLang();
   return (
     <>
@@ -36,7 +39,7 @@ export default function ReturnRequestDetailPage() {
       <h1>
         {translate(lang, "returns.detailTitle", { number: r.number })} <StatusBadge status={r.status} />
       </h1>
-      {params.get("submitted") ? (
+      {submittedId === r.id ? (
         <p className="notice" role="status">
           {translate(lang, "returns.submitted", { number: r.number })}
         </p>

@@ -1,6 +1,6 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, type ClientActionFunctionArgs } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useLocation, useNavigate, useSearchParams, type ClientActionFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
 import { FormError, TextAreaField } from "~/components/form";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
@@ -59,10 +59,13 @@ export default function TicketPage() {
   const { ticket, canWrite, clientMutationId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
-  // "Ticket sent" once: a reload of the page (or a bookmark) does not say it again.
+  // Said once: the address loses "?created=1" (a reload or a bookmark does not say it again), the notice stays.
+  const [createdId] = useState(() => (params.get("created") !== null ? ticket.id : null));
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
   useEffect(() => {
-    if (params.get("created")) window.history.replaceState(window.history.state, "", window.location.pathname);
-  }, [params]);
+    if (params.get("created")) navigate(pathname, { replace: true, preventScrollReset: true });
+  }, [params, pathname, navigate]);
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formMethod?.toLowerCase() === "post";
   const lang = useLang();
@@ -86,7 +89,7 @@ export default function TicketPage() {
           </Form>
         ) : null}
       </div>
-      {params.get("created") && !result ? (
+      {createdId === ticket.id && !result ? (
         <p className="notice" role="status">
           {translate(lang, "support.created", { number: ticket.number })}
         </p>
