@@ -15,7 +15,7 @@ async function expectFitsPhone(page: Page, what: string) {
   await page.setViewportSize({ width: 1366, height: 860 });
 }
 
-test("a buyer requests a return for an order line and sees it in Returns", async ({ page }) => {
+test("a buyer requests a return for an order line and sees it in Returns; staff approve it", async ({ page, browser }) => {
   test.setTimeout(90_000);
   const [line] = await sql<{ orderId: string; orderNumber: string; shipped: string }>(
     `SELECT o.id AS "orderId", o.number AS "orderNumber", l.quantity_shipped::int::text AS shipped
@@ -67,6 +67,21 @@ test("a buyer requests a return for an order line and sees it in Returns", async
   await expect(row).toContainText("Eingereicht");
   await expect(page.getByRole("link", { name: /Retoure anmelden/ })).toBeVisible();
   await screenshots(page, "returns-list");
+
+  // Staff approve it with a note; the buyer reads both.
+  const staff = await browser.newPage();
+  await signIn(staff, "sales@brandt-soehne.example");
+  await staff.goto("/admin/returns");
+  await staff.getByTestId("admin-returns").getByRole("link", { name: number }).click();
+  await staff.getByLabel("Note to the customer").fill("Abholung durch DHL am Montag.");
+  await staff.getByRole("button", { name: "Approve" }).click();
+  await expect(staff.locator("main").getByRole("status")).toContainText(`${number} approved`);
+  await expect(staff.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  await screenshots(staff, "admin-return");
+  await staff.close();
+  await row.getByRole("link", { name: number }).click();
+  await expect(page.locator("main h1")).toContainText("Genehmigt");
+  await expect(page.locator("main")).toContainText("Abholung durch DHL am Montag.");
 });
 
 test("a buyer raises a ticket, sees it, replies; staff answer and the buyer reads the answer, never the internal note", async ({ page, browser }) => {

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 export type FieldErrors = Record<string, string>;
 
@@ -30,4 +30,14 @@ export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): F
     fieldErrors[field] ??= issue.message;
   }
   return { ok: false, fieldErrors, values };
+}
+
+/** An optional text field: trimmed, at most `max` characters, empty → null. */
+export function optionalText(max: number) {
+  return z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .optional()
+    .transform((value) => value || null);
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useLocation, useNavigate, useSearchParams, type ClientActionFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
-import { FormError, TextAreaField } from "~/components/form";
+import { FormError, SubmitRow, TextAreaField } from "~/components/form";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { contactCan } from "~/modules/access/permissions";
@@ -137,14 +137,7 @@ export default function TicketPage() {
               <input type="hidden" name="intent" value="reply" />
               <input type="hidden" name="clientMutationId" value={result?.values?.clientMutationId ?? clientMutationId} />
               <TextAreaField name="body" label={translate(lang, "support.field.body")} defaultValue={result?.values?.body} error={errors.body} rows={5} maxLength={10000} />
-              <p className="form-actions">
-                <button type="submit" className="primary" disabled={busy}>
-                  {translate(lang, "support.sendReply")}
-                </button>
-                <span className="muted" aria-live="polite">
-                  {busy ? translate(lang, "common.saving") : "Ctrl+Enter"}
-                </span>
-              </p>
+              <SubmitRow label={translate(lang, "support.sendReply")} busy={busy} busyText={translate(lang, "common.saving")} />
             </Form>
           )}
         </section>

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, type ClientActionFunctionArgs } from "@remix-run/react";
 import { useLang } from "~/components/format";
-import { Field, FormError, SelectField, TextAreaField } from "~/components/form";
+import { Field, FormError, SelectField, SubmitRow, TextAreaField } from "~/components/form";
 import { codeLabel, translate } from "~/i18n/i18n";
 import { notFound, requireContactPermission } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -89,14 +89,7 @@ export default function NewTicketPage() {
             autoComplete="off"
           />
           <TextAreaField name="message" label={translate(lang, "support.message")} defaultValue={values.message} error={errors.message} rows={8} maxLength={10000} />
-          <p className="form-actions">
-            <button type="submit" className="primary" disabled={busy}>
-              {translate(lang, "support.create")}
-            </button>
-            <span className="muted" aria-live="polite">
-              {busy ? translate(lang, "common.saving") : "Ctrl+Enter"}
-            </span>
-          </p>
+          <SubmitRow label={translate(lang, "support.create")} busy={busy} busyText={translate(lang, "common.saving")} />
         </Form>
       </section>
     </>

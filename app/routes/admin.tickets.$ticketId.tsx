@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, SelectField, TextAreaField } from "~/components/form";
+import { FormError, SelectField, SubmitRow, TextAreaField } from "~/components/form";
 import { codeLabel, formatDateTime } from "~/i18n/i18n";
 import { notFound, requireStaff } from "~/modules/access/guards.server";
 import { staffCan } from "~/modules/access/permissions";
@@ -106,14 +106,7 @@ export default function AdminTicket() {
               defaultValue={result?.values?.status ?? ticket.status}
               error={errors.status}
             />
-            <p className="form-actions">
-              <button type="submit" className="primary" disabled={busy}>
-                Save
-              </button>
-              <span className="muted" aria-live="polite">
-                {busy ? "Saving…" : "Ctrl+Enter"}
-              </span>
-            </p>
+            <SubmitRow label="Save" busy={busy} busyText="Saving…" />
           </Form>
         </section>
       ) : (

@@ -1,4 +1,5 @@
 import { getDb } from "~/db/connection.server";
+import { isUuid } from "~/modules/ids";
 import type { Queryable } from "~/db/db.server";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { contactCan } from "~/modules/access/permissions";
@@ -62,7 +63,7 @@ async function loadLines(db: Queryable, orderId: string): Promise<ReturnableLine
 
 /** The order's lines with what may still be returned; null for an order outside the scope (404). */
 export async function getReturnableOrder(scope: Scope, orderId: string): Promise<ReturnableOrder | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(orderId)) return null;
+  if (!isUuid(orderId)) return null;
   const db = await getDb();
   const where = scopeFilter(scope, "o", 2);
   const { rows } = await db.query<ReturnableOrder["order"]>(

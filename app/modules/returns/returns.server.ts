@@ -1,4 +1,6 @@
 import { getDb } from "~/db/connection.server";
+import type { Queryable } from "~/db/db.server";
+import { isUuid } from "~/modules/ids";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 
 export interface ReturnRequestRow {
@@ -34,7 +36,7 @@ export interface ReturnRequestDetail extends ReturnRequestRow {
 
 /** One return request with its lines; null when it is not in the scope (404). */
 export async function getReturnRequest(scope: Scope, returnId: string): Promise<ReturnRequestDetail | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(returnId)) return null;
+  if (!isUuid(returnId)) return null;
   const db = await getDb();
   const where = scopeFilter(scope, "r", 2);
   const { rows } = await db.query<Omit<ReturnRequestDetail, "lines">>(
@@ -47,9 +49,14 @@ export async function getReturnRequest(scope: Scope, returnId: string): Promise<
   );
   const request = rows[0];
   if (!request) return null;
-  const lines = await db.query<ReturnRequestDetail["lines"][number]>(
+  return { ...request, lines: await loadReturnLines(db, request.id) };
+}
+
+/** A return request's lines (the request itself was already found in the caller's scope). */
+export async function loadReturnLines(db: Queryable, returnId: string): Promise<ReturnRequestDetail["lines"]> {
+  const { rows } = await db.query<ReturnRequestDetail["lines"][number]>(
     `SELECT line_no AS "lineNo", sku, description, quantity::text AS quantity, unit FROM return_request_lines WHERE return_request_id = $1 ORDER BY line_no`,
-    [request.id],
+    [returnId],
   );
-  return { ...request, lines: lines.rows };
+  return rows;
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isUuid } from "~/modules/ids";
+import { optionalText } from "~/modules/forms";
 
 /** The reasons the schema's CHECK allows (db/migrations/001-schema.sql return_requests.reason). */
 export const RETURN_REASONS = ["damaged", "defective", "wrong_item", "wrong_quantity", "not_needed", "other"] as const;
@@ -8,7 +10,6 @@ export type ReturnReason = (typeof RETURN_REASONS)[number];
 export const QUANTITY_FIELD = "quantity.";
 export const quantityField = (orderLineId: string) => `${QUANTITY_FIELD}${orderLineId}`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A quantity as typed: digits with up to 3 decimals, a comma or a point (German or English). */
 const QUANTITY = /^\d{1,11}([.,]\d{1,3})?$/;
 
@@ -26,14 +27,6 @@ export function thousandthsText(value: number): string {
   const fraction = String(value % 1000).padStart(3, "0").replace(/0+$/, "");
   return fraction ? `${whole}.${fraction}` : String(whole);
 }
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .optional()
-    .transform((value) => value || null);
 
 const quantityText = z
   .string()
@@ -66,7 +59,7 @@ export const ReturnRequestSchema = z.preprocess(
       reason: z.enum(RETURN_REASONS, { error: "must be one of the listed reasons" }),
       comment: optionalText(1000),
       quantity: z
-        .record(z.string().regex(UUID, "is not a line of this order"), quantityText)
+        .record(z.string().refine(isUuid, "is not a line of this order"), quantityText)
         .refine((lines) => Object.values(lines).some((text) => text !== ""), "need a quantity on at least one line"),
     })
     .transform(({ quantity, ...form }) => ({

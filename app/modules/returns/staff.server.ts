@@ -1,7 +1,8 @@
 import { getDb } from "~/db/connection.server";
+import { isUuid } from "~/modules/ids";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
 import type { ReturnDecisionInput } from "./schemas";
-import type { ReturnRequestDetail } from "./returns.server";
+import { loadReturnLines, type ReturnRequestDetail } from "./returns.server";
 
 /**
  * Staff's side of return requests (admin routes only; no customer scope): the queue across accounts
@@ -38,7 +39,7 @@ export async function listReturnRequestsForStaff(filters: { status?: string }, l
 export type StaffReturnDetail = ReturnRequestDetail & { accountId: string; accountNumber: string; accountName: string; decidedBy: string | null };
 
 export async function getReturnRequestForStaff(returnId: string): Promise<StaffReturnDetail | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(returnId)) return null;
+  if (!isUuid(returnId)) return null;
   const db = await getDb();
   const { rows } = await db.query<Omit<StaffReturnDetail, "lines">>(
     `SELECT r.id, r.number, r.reason, r.status, r.created_at AS "createdAt", o.id AS "orderId", o.number AS "orderNumber",
@@ -52,11 +53,7 @@ export async function getReturnRequestForStaff(returnId: string): Promise<StaffR
   );
   const request = rows[0];
   if (!request) return null;
-  const lines = await db.query<StaffReturnDetail["lines"][number]>(
-    `SELECT line_no AS "lineNo", sku, description, quantity::text AS quantity, unit FROM return_request_lines WHERE return_request_id = $1 ORDER BY line_no`,
-    [request.id],
-  );
-  return { ...request, lines: lines.rows };
+  return { ...request, lines: await loadReturnLines(db, request.id) };
 }
 
 export type ReturnDecisionResult =

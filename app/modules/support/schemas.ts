@@ -1,17 +1,10 @@
 import { z } from "zod";
+import { optionalText } from "~/modules/forms";
 
 /** The values the schema's CHECKs allow (db/migrations/001-schema.sql support_tickets). */
 export const TICKET_CATEGORIES = ["general", "order", "delivery", "invoice", "product", "portal"] as const;
 export const TICKET_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 export const TICKET_STATUSES = ["open", "waiting_on_customer", "waiting_on_supplier", "resolved", "closed"] as const;
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .optional()
-    .transform((value) => value || null);
 
 const body = z
   .string({ error: "is required" })

@@ -1,4 +1,5 @@
 import { getDb } from "~/db/connection.server";
+import { isUuid } from "~/modules/ids";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
 import type { StaffTicketInput } from "./schemas";
 import { loadRelated, loadTicketMessages, type TicketDetail } from "./ticket.server";
@@ -39,7 +40,7 @@ export async function listTicketsForStaff(filters: { status?: string }, limit = 
 export type StaffTicketDetail = TicketDetail & { accountId: string; accountNumber: string; accountName: string };
 
 export async function getTicketForStaff(ticketId: string): Promise<StaffTicketDetail | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(ticketId)) return null;
+  if (!isUuid(ticketId)) return null;
   const db = await getDb();
   const { rows } = await db.query<Omit<StaffTicketDetail, "related" | "messages"> & { relatedType: string | null; relatedId: string | null }>(
     `SELECT t.id, t.number, t.subject, t.category, t.priority, t.status, t.created_at AS "createdAt", t.updated_at AS "updatedAt",
@@ -69,7 +70,7 @@ export async function answerTicket(
   input: StaffTicketInput,
   origin: { ip?: string | null; userAgent?: string | null } = {},
 ): Promise<StaffTicketResult> {
-  if (!/^[0-9a-f-]{36}$/i.test(ticketId)) return { ok: false, reason: "not_found" };
+  if (!isUuid(ticketId)) return { ok: false, reason: "not_found" };
   const db = await getDb();
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string; locationId: string | null }>(

@@ -1,4 +1,5 @@
 import { getDb } from "~/db/connection.server";
+import { isUuid } from "~/modules/ids";
 import type { Queryable } from "~/db/db.server";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { contactCan } from "~/modules/access/permissions";
@@ -41,9 +42,9 @@ export type RelatedRecord = { type: "sales_order" | "invoice"; id: string; numbe
  */
 export async function findRelatedRecord(scope: Scope, reference: string): Promise<RelatedRecord | null> {
   const db = await getDb();
-  const isId = /^[0-9a-f-]{36}$/i.test(reference);
-  const match = (alias: string) => (isId ? `${alias}.id::text = $1` : `upper(${alias}.number) = $1`);
-  const value = isId ? reference.toLowerCase() : reference.toUpperCase();
+  const value = reference.trim();
+  const isId = isUuid(value);
+  const match = (alias: string) => (isId ? `${alias}.id::text = lower($1)` : `upper(${alias}.number) = upper($1)`);
   const orders = scopeFilter(scope, "o", 2);
   const order = await db.query<RelatedRecord>(
     `SELECT 'sales_order' AS type, o.id, o.number, o.location_id AS "locationId" FROM sales_orders o WHERE ${match("o")} AND ${orders.sql} LIMIT 1`,
@@ -136,7 +137,7 @@ export async function loadRelated(db: Queryable, type: string | null, id: string
 
 /** A ticket of the scope with its thread as contacts see it (never internal notes); null → 404. */
 export async function getTicket(scope: Scope, ticketId: string): Promise<TicketDetail | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(ticketId)) return null;
+  if (!isUuid(ticketId)) return null;
   const db = await getDb();
   const where = scopeFilter(scope, "t", 2);
   const { rows } = await db.query<Omit<TicketDetail, "related" | "messages"> & { relatedType: string | null; relatedId: string | null }>(
@@ -164,7 +165,7 @@ export type TicketActionResult =
  */
 export async function actOnTicket(scope: Scope, ticketId: string, input: TicketActionInput, origin: Origin = {}): Promise<TicketActionResult> {
   if (!contactCan(scope.role, "tickets.create")) return { ok: false, reason: "not_found" };
-  if (!/^[0-9a-f-]{36}$/i.test(ticketId)) return { ok: false, reason: "not_found" };
+  if (!isUuid(ticketId)) return { ok: false, reason: "not_found" };
   const db = await getDb();
   return db.transaction(async (tx) => {
     const where = scopeFilter(scope, "t", 2);

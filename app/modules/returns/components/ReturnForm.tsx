@@ -1,5 +1,5 @@
 import { Form, useNavigation } from "@remix-run/react";
-import { FormError, SelectField, TextAreaField } from "~/components/form";
+import { FormError, SelectField, SubmitRow, TextAreaField } from "~/components/form";
 import { codeLabel, formatNumber, translate, type Language } from "~/i18n/i18n";
 import { localizeReason } from "~/i18n/reasons";
 import { formatQuantity } from "~/i18n/units";
@@ -96,14 +96,7 @@ export function ReturnForm({ data, clientMutationId, result, lang }: { data: Ret
         />
         <TextAreaField name="comment" label={translate(lang, "returns.comment")} hint={translate(lang, "returns.commentHint")} defaultValue={values.comment} error={errors.comment} maxLength={1000} rows={3} />
       </div>
-      <p className="form-actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {translate(lang, "returns.submit")}
-        </button>
-        <span className="muted" aria-live="polite">
-          {busy ? translate(lang, "common.saving") : "Ctrl+Enter"}
-        </span>
-      </p>
+      <SubmitRow label={translate(lang, "returns.submit")} busy={busy} busyText={translate(lang, "common.saving")} />
     </Form>
   );
 }
