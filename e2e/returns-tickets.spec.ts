@@ -46,6 +46,8 @@ test("a buyer requests a return for an order line and sees it in Returns; staff 
   await screenshots(page, "return-form-error");
   await expectFitsPhone(page, "the return form");
 
+  // Once synced, the Returns list reads the replica: the new request must be in it at once.
+  await expect(page.getByTestId("sync-status")).toHaveAttribute("data-phase", "ready", { timeout: 45_000 });
   await quantity.fill("1");
   await page.getByLabel("Kommentar").press("Control+Enter");
   await expect(page).toHaveURL(/\/returns\/[0-9a-f-]{36}$/);
@@ -63,7 +65,7 @@ test("a buyer requests a return for an order line and sees it in Returns; staff 
   await page.getByRole("link", { name: "Retouren" }).first().click();
   await expect(page).toHaveURL(/\/returns$/);
   const row = page.getByTestId("returns-table").getByRole("row", { name: new RegExp(number) });
-  await expect(row).toContainText("Beschädigt");
+  await expect(row).toContainText("Beschädigt", { timeout: 1_000 }); // not after the replica's next 15 s round
   await expect(row).toContainText("Eingereicht");
   await expect(page.getByRole("link", { name: /Retoure anmelden/ })).toBeVisible();
   await screenshots(page, "returns-list");
@@ -108,6 +110,7 @@ test("a buyer raises a ticket, sees it, replies; staff answer and the buyer read
   await screenshots(page, "ticket-new-error");
   await expectFitsPhone(page, "the new ticket form");
   await page.getByLabel("Betroffene Auftrags- oder Rechnungsnummer").fill("");
+  await expect(page.getByTestId("sync-status")).toHaveAttribute("data-phase", "ready", { timeout: 45_000 });
   await page.getByRole("button", { name: "Ticket senden" }).click();
 
   // The page drops "?created=1" from the address once shown (a reload does not say "sent" again).
@@ -151,6 +154,6 @@ test("a buyer raises a ticket, sees it, replies; staff answer and the buyer read
   await screenshots(page, "ticket-detail");
 
   await page.getByRole("link", { name: "Support" }).first().click();
-  await expect(page.getByTestId("tickets-table").getByRole("row", { name: /Lieferschein fehlt/ })).toBeVisible();
+  await expect(page.getByTestId("tickets-table").getByRole("row", { name: /Lieferschein fehlt/ })).toBeVisible({ timeout: 1_000 });
   await screenshots(page, "support-list");
 });

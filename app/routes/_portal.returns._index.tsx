@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useRouteLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
 import { ShortcutLink } from "~/components/ShortcutLink";
 import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
@@ -7,6 +7,7 @@ import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listReturnRequests } from "~/modules/returns/returns.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { readPortal } from "~/replica/portal-reads.client";
 import { contactCan, type ContactRole } from "~/modules/access/permissions";
 
 export const handle = routeAccess({ area: "portal" });
@@ -16,6 +17,11 @@ export const meta: MetaFunction = () => [{ title: "Returns · Ledgerlight" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const { scope } = await requireContact(request);
   return { returns: await listReturnRequests(scope) };
+}
+
+/** From the replica once synced (the writing pages refresh its shape before they answer); the server until then. */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  return readPortal("portal.returns", () => ({}), (returns) => ({ returns }), () => serverLoader<typeof loader>());
 }
 
 type ReturnRow = Awaited<ReturnType<typeof listReturnRequests>>[number];

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useRouteLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { ShortcutLink } from "~/components/ShortcutLink";
 import { contactCan, type ContactRole } from "~/modules/access/permissions";
 import { StatusBadge, useLang } from "~/components/format";
@@ -8,6 +8,7 @@ import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listTickets } from "~/modules/support/tickets.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { readPortal } from "~/replica/portal-reads.client";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -16,6 +17,11 @@ export const meta: MetaFunction = () => [{ title: "Support · Ledgerlight" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const { scope } = await requireContact(request);
   return { tickets: await listTickets(scope) };
+}
+
+/** From the replica once synced (the writing pages refresh its shape before they answer); the server until then. */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  return readPortal("portal.tickets", () => ({}), (tickets) => ({ tickets }), () => serverLoader<typeof loader>());
 }
 
 type TicketRow = Awaited<ReturnType<typeof listTickets>>[number];

@@ -1,6 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { StatusBadge } from "~/components/format";
 import { FormError, TextAreaField } from "~/components/form";
 import { codeLabel, formatDateTime } from "~/i18n/i18n";
 import { formatQuantity } from "~/i18n/units";
@@ -47,7 +46,7 @@ export default function AdminReturn() {
         <Link to="/admin/returns">← Return requests</Link>
       </p>
       <h1>
-        Return request {r.number} <StatusBadge status={r.status} />
+        Return request {r.number} <span className="badge">{codeLabel("en", "status", r.status)}</span>
       </h1>
       {result?.ok ? (
         <p className="notice" role="status">

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { StatusBadge } from "~/components/format";
 import { codeLabel, formatDateTime } from "~/i18n/i18n";
 import { requireStaff } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -67,7 +66,7 @@ export default function AdminReturns() {
                 <td>{codeLabel("en", "returns.reason", r.reason)}</td>
                 <td>{r.requestedBy ?? "–"}</td>
                 <td>
-                  <StatusBadge status={r.status} />
+                  <span className="badge">{codeLabel("en", "status", r.status)}</span>
                 </td>
                 <td>{formatDateTime("en", r.createdAt)}</td>
               </tr>

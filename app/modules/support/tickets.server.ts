@@ -16,7 +16,7 @@ export async function listTickets(scope: Scope): Promise<TicketRow[]> {
   const where = scopeFilter(scope, "t", 1);
   const { rows } = await db.query<TicketRow>(
     `SELECT t.id, t.number, t.subject, t.category, t.status, t.created_at AS "createdAt", t.updated_at AS "updatedAt"
-       FROM support_tickets t WHERE ${where.sql} ORDER BY t.updated_at DESC LIMIT 500`,
+       FROM support_tickets t WHERE ${where.sql} ORDER BY t.updated_at DESC, t.number DESC LIMIT 500`,
     where.params,
   );
   return rows;
