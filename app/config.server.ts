@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url("must be the portal's external base URL, e.g. https://portal.example.com").optional(),
   SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  // Read where the snapshot is written (electric/server/snapshot-encoding.server.ts); checked here at start.
+  SYNC_COMPRESSION: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { dataDir: string; sessionSecret: string; publicUrl: string };

@@ -49,8 +49,21 @@ export interface DataTableProps<T> {
    */
   csvExport?: boolean;
   emptyText: string;
+  /**
+   * The list query's row limit (LIST_LIMIT): a list this long was cut there, and the bar says that
+   * more records match instead of passing the first ones off as all of them.
+   */
+  limit?: number;
   autoFocus?: boolean;
   lang: "en" | "de";
+}
+
+/** What the bar says when the list query hit its row limit (null: the list is complete). */
+export function cappedNotice(lang: "en" | "de", rowCount: number, limit: number | undefined): string | null {
+  if (limit === undefined || rowCount < limit) return null;
+  return lang === "de"
+    ? `die ersten ${limit} Treffer – es gibt mehr: Suche oder Filter eingrenzen`
+    : `the first ${limit} matches – more exist: narrow the search or filters`;
 }
 
 const ROW_HEIGHT = 29;
@@ -224,6 +237,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const template = columns.map((c) => widths[c.id] ?? c.width ?? 120);
   const totalWidth = template.reduce((a, b) => a + b, 0) + (selectable ? 32 : 0);
 
+  const capped = cappedNotice(lang, props.rows.length, props.limit);
   return (
     <div className="datatable">
       <div className="datatable-bar">
@@ -231,6 +245,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
           {selected.size > 0 ? `${selected.size} ${de ? "ausgewählt" : "selected"} · ` : ""}
           {sorted.length} {de ? "Zeilen" : "rows"}
         </span>
+        {capped ? (
+          <span className="datatable-capped" data-testid="list-capped">
+            {capped}
+          </span>
+        ) : null}
         {selected.size > 0 && bulkActions ? bulkActions(selectedRows) : null}
         {props.csvExport === false ? null : (
           <button type="button" onClick={() => exportCsv(selected.size > 0 ? selectedRows : sorted)}>

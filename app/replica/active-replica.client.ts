@@ -79,15 +79,31 @@ export async function wipeReplicas(): Promise<void> {
   ]);
 }
 
-/** Registers public/sw.js and asks it to keep the main lists for offline use. */
+/** Registers public/sw.js (it serves the app shell and visited pages offline). */
 export async function registerServiceWorker(): Promise<void> {
   if (!("serviceWorker" in navigator)) return;
   try {
     await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  } catch (error) {
+    console.warn("service worker registration failed:", error);
+  }
+}
+
+let pagesWarmed = false;
+
+/**
+ * Asks the service worker to keep the main lists (and recent PDFs) for offline use, once per tab.
+ * The shell calls it when the replica is ready, not at sign-in: the six server-rendered lists and
+ * up to 20 PDFs it fetches would compete with the initial sync for the same two cores.
+ */
+export async function warmOfflinePages(): Promise<void> {
+  if (pagesWarmed || !("serviceWorker" in navigator)) return;
+  pagesWarmed = true;
+  try {
     const ready = await navigator.serviceWorker.ready;
     ready.active?.postMessage({ type: "warm-pages" });
   } catch (error) {
-    console.warn("service worker registration failed:", error);
+    console.warn("warming the offline pages failed:", error);
   }
 }
 

@@ -21,6 +21,7 @@ import { BulkDownload } from "~/modules/documents/components/BulkDownload";
 import { documentPdfPath } from "~/modules/documents/paths";
 import { DocumentPreview } from "~/modules/documents/components/DocumentPreview";
 import { StatementLink } from "~/modules/documents/components/StatementLink";
+import { LIST_LIMIT } from "~/modules/lists";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -137,7 +138,7 @@ export default function DocumentsPage() {
     {
       id: "order",
       label: translate(lang, "orders.number"),
-      width: 130,
+      width: 150,
       sortValue: (d) => d.orderNumber ?? "",
       text: (d) => d.orderNumber ?? "",
       render: (d) =>
@@ -170,6 +171,7 @@ export default function DocumentsPage() {
         onSelectionChange={onSelectionChange}
         // The bulk-download bar's CSV export (server-side, audited) is the list's one export.
         csvExport={false}
+        limit={LIST_LIMIT}
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}

@@ -13,6 +13,7 @@ import { readPortal } from "~/replica/portal-reads.client";
 import { BulkDownload } from "~/modules/documents/components/BulkDownload";
 import { daysUntilDue, dueInText } from "~/modules/invoices/due-days";
 import { DueIn, useLocalToday } from "~/modules/invoices/components/DueIn";
+import { LIST_LIMIT } from "~/modules/lists";
 
 export const handle = routeAccess({ area: "portal", permission: "invoices.read" });
 
@@ -87,7 +88,7 @@ export default function InvoicesPage() {
     {
       id: "order",
       label: translate(lang, "orders.number"),
-      width: 130,
+      width: 150,
       sortValue: (i) => i.orderNumber ?? "",
       text: (i) => i.orderNumber ?? "",
       // Plain text when the order is outside the contact's view (no order id): a link would 404.
@@ -116,6 +117,7 @@ export default function InvoicesPage() {
         onSelectionChange={onSelectionChange}
         // The bulk-download bar's CSV export (server-side, audited) is the list's one export.
         csvExport={false}
+        limit={LIST_LIMIT}
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}

@@ -10,6 +10,7 @@ import { listOrderFilterOptions, listOrders } from "~/modules/orders/orders.serv
 import { OrderPreview } from "~/modules/orders/components/OrderPreview";
 import { routeAccess } from "~/modules/access/route-access";
 import { once, readPortal } from "~/replica/portal-reads.client";
+import { LIST_LIMIT } from "~/modules/lists";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -84,7 +85,7 @@ export default function OrdersPage() {
   const [params] = useSearchParams();
   const de = lang === "de";
   const columns: Column<OrderRow>[] = [
-    { id: "number", label: translate(lang, "orders.number"), width: 130, sortValue: (o) => o.number, text: (o) => o.number, render: (o) => <Link to={`/orders/${o.id}`}>{o.number}</Link> },
+    { id: "number", label: translate(lang, "orders.number"), width: 150, sortValue: (o) => o.number, text: (o) => o.number, render: (o) => <Link to={`/orders/${o.id}`}>{o.number}</Link> },
     { id: "date", label: translate(lang, "orders.date"), width: 112, sortValue: (o) => String(o.orderDate), text: (o) => formatDate(lang, o.orderDate), render: (o) => <DateText value={o.orderDate} /> },
     { id: "status", label: translate(lang, "orders.status"), width: 130, sortValue: (o) => o.status, text: (o) => codeLabel(lang, "status", o.status), render: (o) => <StatusBadge status={o.status} /> },
     { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (o) => Number(o.grossAmount), text: (o) => `${o.grossAmount} ${o.currency}`, render: (o) => <Money amount={o.grossAmount} currency={o.currency} /> },
@@ -114,6 +115,7 @@ export default function OrdersPage() {
         rowKey={(o) => o.id}
         rowHref={(o) => `/orders/${o.id}`}
         preference={preference}
+        limit={LIST_LIMIT}
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}

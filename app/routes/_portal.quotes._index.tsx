@@ -16,6 +16,7 @@ import { listQuotes } from "~/modules/quotes/quotes.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
 import { refreshReplicaShapes } from "~/replica/active-replica.client";
+import { LIST_LIMIT } from "~/modules/lists";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -91,6 +92,7 @@ export default function QuotesPage() {
         columns={columns}
         rowKey={(q) => q.id}
         preference={preference}
+        limit={LIST_LIMIT}
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}

@@ -8,6 +8,7 @@ import { requireContact } from "~/modules/access/guards.server";
 import { listReturnRequests } from "~/modules/returns/returns.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
+import { LIST_LIMIT } from "~/modules/lists";
 import { contactCan, type ContactRole } from "~/modules/access/permissions";
 
 export const handle = routeAccess({ area: "portal" });
@@ -64,6 +65,7 @@ export default function ReturnsPage() {
         rowKey={(r) => r.id}
         rowHref={(r) => `/returns/${r.id}`}
         preference={preference}
+        limit={LIST_LIMIT}
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}

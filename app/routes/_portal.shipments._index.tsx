@@ -8,6 +8,7 @@ import { requireContact } from "~/modules/access/guards.server";
 import { listShipments } from "~/modules/shipments/shipments.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
+import { LIST_LIMIT } from "~/modules/lists";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -32,8 +33,8 @@ export default function ShipmentsPage() {
   const lang = useLang();
   const preference = useViewPreference("shipments");
   const columns: Column<ShipmentRow>[] = [
-    { id: "number", label: lang === "de" ? "Lieferung" : "Shipment", width: 130, sortValue: (s) => s.number, text: (s) => s.number, render: (s) => <Link to={`/shipments/${s.id}`}>{s.number}</Link> },
-    { id: "order", label: translate(lang, "orders.number"), width: 130, sortValue: (s) => s.orderNumber ?? "", text: (s) => s.orderNumber ?? "", render: (s) => (s.orderId ? <Link to={`/orders/${s.orderId}`}>{s.orderNumber}</Link> : null) },
+    { id: "number", label: lang === "de" ? "Lieferung" : "Shipment", width: 150, sortValue: (s) => s.number, text: (s) => s.number, render: (s) => <Link to={`/shipments/${s.id}`}>{s.number}</Link> },
+    { id: "order", label: translate(lang, "orders.number"), width: 150, sortValue: (s) => s.orderNumber ?? "", text: (s) => s.orderNumber ?? "", render: (s) => (s.orderId ? <Link to={`/orders/${s.orderId}`}>{s.orderNumber}</Link> : null) },
     { id: "carrier", label: lang === "de" ? "Spediteur" : "Carrier", width: 110, sortValue: (s) => s.carrier ?? "", text: (s) => s.carrier ?? "", render: (s) => s.carrier },
     {
       id: "tracking",
@@ -73,6 +74,7 @@ export default function ShipmentsPage() {
         rowKey={(s) => s.id}
         rowHref={(s) => `/shipments/${s.id}`}
         preference={preference}
+        limit={LIST_LIMIT}
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}

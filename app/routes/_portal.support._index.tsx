@@ -9,6 +9,7 @@ import { requireContact } from "~/modules/access/guards.server";
 import { listTickets } from "~/modules/support/tickets.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
+import { LIST_LIMIT } from "~/modules/lists";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -57,6 +58,7 @@ export default function SupportPage() {
         rowKey={(t) => t.id}
         rowHref={(t) => `/support/${t.id}`}
         preference={preference}
+        limit={LIST_LIMIT}
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}

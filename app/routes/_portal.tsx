@@ -5,7 +5,7 @@ import { CommandPalette } from "~/components/CommandPalette";
 import { KeyboardHelp } from "~/components/KeyboardHelp";
 import { ThemeToggle } from "~/components/ThemeToggle";
 import { SyncIndicator } from "~/components/SyncIndicator";
-import { activateReplica, deactivateReplica, registerServiceWorker, setReplicaAccess, wipeReplicas } from "~/replica/active-replica.client";
+import { activateReplica, deactivateReplica, registerServiceWorker, setReplicaAccess, warmOfflinePages, wipeReplicas } from "~/replica/active-replica.client";
 import type { ReplicaStatus } from "../../electric/replica/replica.client";
 import { codeLabel, translate, type MessageKey } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
@@ -163,6 +163,10 @@ function useReplica(
   useEffect(() => {
     void registerServiceWorker();
   }, []);
+  const settled = status !== null && (status.role === "closed" || status.phase === "ready" || status.phase === "error");
+  useEffect(() => {
+    if (settled) void warmOfflinePages();
+  }, [settled]);
   const { since, firstVisit } = activityFrom;
   useEffect(
     () => setReplicaAccess({ invoices: canSeeInvoices, activitySince: { since, firstVisit } }),

@@ -87,7 +87,10 @@ async function freePort(): Promise<number> {
  * options to every portal started, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. `port`: a second
  * portal next to one on BENCH_PORT needs its own.
  */
-export async function startPortal(databaseUrl: string, options: { nodeArgs?: string[]; cwd?: string; port?: number } = {}): Promise<Portal> {
+export async function startPortal(
+  databaseUrl: string,
+  options: { nodeArgs?: string[]; cwd?: string; port?: number; env?: Record<string, string> } = {},
+): Promise<Portal> {
   const cwd = path.resolve(options.cwd ?? ".");
   if (!existsSync(path.join(cwd, "build/index.js")) || !existsSync(path.join(cwd, "public/replica/worker.js"))) {
     throw new Error(`No build in ${cwd}: run \`npm run build\` there first (server build and public/replica/worker.js).`);
@@ -106,6 +109,7 @@ export async function startPortal(databaseUrl: string, options: { nodeArgs?: str
       SESSION_SECRET: "bench-session-secret-0123456789abcdefghijkl",
       PUBLIC_URL: `http://localhost:${port}`,
       SEED_DEMO: "never",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

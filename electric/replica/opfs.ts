@@ -28,6 +28,20 @@ interface PoolOptions {
 
 const DATABASE_FILE = "/replica.sqlite3";
 
+/**
+ * Whether this replica's pool directory exists yet, asked without opening it: a new replica needs
+ * every snapshot, so the worker can start the snapshot worker while SQLite itself still loads.
+ */
+export async function replicaStorageExists(directory: string): Promise<boolean> {
+  try {
+    let handle = await navigator.storage.getDirectory();
+    for (const part of directory.split("/").filter(Boolean)) handle = await handle.getDirectoryHandle(part);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function openOpfsReplica(
   sqlite3: Sqlite3Static,
   names: { vfs: string; directory: string },

@@ -46,15 +46,20 @@ export function replicaActivity(
   toDate: (value: string | number | null) => Date | null,
 ): Activity {
   const since = postgresUtc(params.since);
+  // Counted in SQL, only the newest leave SQLite (overview.server.ts does the same).
   const rows = driver.selectObjects<Row>(
-    `SELECT * FROM (
+    `SELECT type, id, number, status, at,
+            count(*) FILTER (WHERE type = 'order') OVER () AS orders,
+            count(*) FILTER (WHERE type IN ('invoice', 'credit_note')) OVER () AS invoices,
+            count(*) FILTER (WHERE type = 'shipment') OVER () AS shipments
+       FROM (
        SELECT 'order' AS type, o.id, o.number, o.status, o.updated_at AS at FROM sales_orders o WHERE o.updated_at > ?1
        UNION ALL
        SELECT i.kind, i.id, i.number, i.status, i.updated_at FROM invoices i WHERE i.updated_at > ?1 AND ?2
        UNION ALL
        SELECT 'shipment', s.id, s.number, s.status, coalesce(s.delivered_at, s.shipped_at) FROM shipments s
         WHERE coalesce(s.delivered_at, s.shipped_at) > ?1
-     ) ORDER BY at DESC, number DESC`,
+     ) ORDER BY at DESC, number DESC LIMIT ${ACTIVITY_LIMIT}`,
     [since, params.seesInvoices ? 1 : 0],
   );
   const items: ChangedItem[] = rows.map((r) => ({
@@ -67,11 +72,7 @@ export function replicaActivity(
   return {
     since: new Date(params.since),
     firstVisit: params.firstVisit,
-    items: items.slice(0, ACTIVITY_LIMIT),
-    counts: {
-      orders: items.filter((r) => r.type === "order").length,
-      invoices: items.filter((r) => r.type === "invoice" || r.type === "credit_note").length,
-      shipments: items.filter((r) => r.type === "shipment").length,
-    },
+    items,
+    counts: { orders: Number(rows[0]?.orders ?? 0), invoices: Number(rows[0]?.invoices ?? 0), shipments: Number(rows[0]?.shipments ?? 0) },
   };
 }

@@ -135,7 +135,18 @@ describe.each([
         expect(server.balances.length).toBeGreaterThan(0);
         expect(server.aging.map((a) => a.currency)).toEqual(server.balances.map((b) => b.currency));
       } else expect(server.balances).toEqual([]);
-      if (from === longAgo) expect(server.activity.items.length).toBe(10);
+      if (from === longAgo) {
+        expect(server.activity.items.length).toBe(10);
+        // Counted in SQL over everything that changed, not over the ten rows sent.
+        const { orders, invoices, shipments } = server.activity.counts;
+        const db = await getDb();
+        const direct = await db.query<{ n: string }>(
+          `SELECT count(*) AS n FROM sales_orders WHERE account_id = ANY($1::uuid[]) AND ($2::uuid[] IS NULL OR location_id = ANY($2)) AND updated_at > $3`,
+          [c.scope.accountIds, c.scope.locationIds ?? null, longAgo.since],
+        );
+        expect(orders).toBe(Number(direct.rows[0].n));
+        expect(orders + invoices + shipments).toBeGreaterThan(10);
+      }
     }
   });
 

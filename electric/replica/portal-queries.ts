@@ -14,6 +14,7 @@ import type { SqlDriver, SqlParam } from "./driver";
 import { replicaActivity, replicaAging } from "./portal-overview";
 import { ReplicaQueryError } from "./query-error";
 import { centsText, cents, contains, day, flag, id, limit, selectRows, Sql, str, text, timestamp, truth, txt, type Row } from "./portal-values";
+import { LIST_LIMIT } from "~/modules/lists";
 
 export { centsText, timestamp };
 
@@ -110,7 +111,7 @@ function listOrders(driver: SqlDriver, filters: OrderFilters): OrderListRow[] {
             o.location_id, o.cost_center_id, cc.name AS cost_center_name
        FROM sales_orders o LEFT JOIN locations l ON l.id = o.location_id LEFT JOIN cost_centers cc ON cc.id = o.cost_center_id
       ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY o.order_date DESC NULLS FIRST, o.number DESC NULLS FIRST LIMIT ${sql.bind(filters.limit ?? 500)}`,
+      ORDER BY o.order_date DESC NULLS FIRST, o.number DESC NULLS FIRST LIMIT ${sql.bind(filters.limit ?? LIST_LIMIT)}`,
     sql.params,
     ORDER_COLUMNS,
   );
@@ -154,7 +155,7 @@ function listInvoices(driver: SqlDriver, filters: { q?: string; state?: InvoiceS
             ${overdue} AS overdue, o.id AS order_id, o.number AS order_number
        FROM invoices i LEFT JOIN sales_orders o ON o.id = i.sales_order_id
       ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY i.issue_date DESC NULLS FIRST, i.number DESC NULLS FIRST LIMIT ${sql.bind(filters.limit ?? 500)}`,
+      ORDER BY i.issue_date DESC NULLS FIRST, i.number DESC NULLS FIRST LIMIT ${sql.bind(filters.limit ?? LIST_LIMIT)}`,
     sql.params,
     ["id", "kind", "number", "issue_date", "due_date", "currency", "gross_amount", "amount_due", "status", "overdue", "order_id", "order_number"],
   );
@@ -263,7 +264,7 @@ function listShipments(driver: SqlDriver, filters: ListFilters): ShipmentRow[] {
     `SELECT s.id, s.number, s.carrier, s.tracking_number, s.tracking_url, s.status, s.shipped_at, s.estimated_delivery_at, s.delivered_at,
             o.id AS order_id, o.number AS order_number
        FROM shipments s LEFT JOIN sales_orders o ON o.id = s.sales_order_id ${where}
-      ORDER BY s.shipped_at DESC NULLS FIRST, s.number DESC NULLS FIRST LIMIT ${sql.bind(filters.limit ?? 500)}`,
+      ORDER BY s.shipped_at DESC NULLS FIRST, s.number DESC NULLS FIRST LIMIT ${sql.bind(filters.limit ?? LIST_LIMIT)}`,
     sql.params,
     ["id", "number", "carrier", "tracking_number", "tracking_url", "status", "shipped_at", "estimated_delivery_at", "delivered_at", "order_id", "order_number"],
   );
@@ -340,7 +341,7 @@ function listDocuments(driver: SqlDriver, filters: ListFilters & { seesInvoices:
     driver,
     `SELECT docs.*, o.number AS order_number FROM (${sources.join(" UNION ALL ")}) docs
        LEFT JOIN sales_orders o ON o.id = docs.order_id ${where}
-      ORDER BY docs.issue_date DESC NULLS LAST, docs.number DESC NULLS FIRST, docs.id LIMIT ${sql.bind(filters.limit ?? 500)}`,
+      ORDER BY docs.issue_date DESC NULLS LAST, docs.number DESC NULLS FIRST, docs.id LIMIT ${sql.bind(filters.limit ?? LIST_LIMIT)}`,
     sql.params,
     ["id", "type", "number", "issue_date", "order_id", "order_number"],
   );
@@ -359,7 +360,7 @@ function listQuotes(driver: SqlDriver, filters: ListFilters): QuoteRow[] {
   }
   const rows = selectRows(
     driver,
-    `SELECT * FROM quotes q ${where} ORDER BY q.issue_date DESC NULLS FIRST, q.number DESC NULLS FIRST LIMIT ${sql.bind(filters.limit ?? 500)}`,
+    `SELECT * FROM quotes q ${where} ORDER BY q.issue_date DESC NULLS FIRST, q.number DESC NULLS FIRST LIMIT ${sql.bind(filters.limit ?? LIST_LIMIT)}`,
     sql.params,
     ["id", "number", "issue_date", "valid_until", "status", "currency", "gross_amount", "customer_reference"],
   );
@@ -374,7 +375,7 @@ function listReturnRequests(driver: SqlDriver): ReturnRequestRow[] {
   const rows = selectRows(
     driver,
     `SELECT r.id, r.number, r.reason, r.status, r.created_at, o.id AS order_id, o.number AS order_number
-       FROM return_requests r LEFT JOIN sales_orders o ON o.id = r.sales_order_id ORDER BY r.created_at DESC, r.number DESC LIMIT 500`,
+       FROM return_requests r LEFT JOIN sales_orders o ON o.id = r.sales_order_id ORDER BY r.created_at DESC, r.number DESC LIMIT ${LIST_LIMIT}`,
     [],
     ["id", "number", "reason", "status", "created_at", "order_id", "order_number"],
   );
@@ -388,7 +389,7 @@ function listReturnRequests(driver: SqlDriver): ReturnRequestRow[] {
 function listTickets(driver: SqlDriver): TicketRow[] {
   const rows = selectRows(
     driver,
-    `SELECT * FROM support_tickets t ORDER BY t.updated_at DESC, t.number DESC LIMIT 500`,
+    `SELECT * FROM support_tickets t ORDER BY t.updated_at DESC, t.number DESC LIMIT ${LIST_LIMIT}`,
     [],
     ["id", "number", "subject", "category", "status", "created_at", "updated_at"],
   );

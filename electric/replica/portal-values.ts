@@ -1,6 +1,7 @@
 import type { SqlDriver, SqlParam } from "./driver";
 import { ReplicaQueryError } from "./query-error";
 import { ident } from "./schema";
+import { LIST_LIMIT } from "~/modules/lists";
 
 /**
  * The replica queries' building blocks (portal-queries.ts): positional parameters, parameter
@@ -28,7 +29,7 @@ export function text(value: unknown, name: string): string | undefined {
 }
 
 export function limit(value: unknown): number {
-  if (value === undefined) return 500;
+  if (value === undefined) return LIST_LIMIT;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new ReplicaQueryError("limit must be a whole number ≥ 0");
   return value;
 }

@@ -4,7 +4,7 @@
  * its page (and, relayed by that page, the other tabs) post. Protocol: protocol.ts.
  */
 import { loadSqlite3 } from "./driver";
-import { openOpfsReplica, type OpfsReplica } from "./opfs";
+import { openOpfsReplica, replicaStorageExists, type OpfsReplica } from "./opfs";
 import {
   REPLICA_PROTOCOL_VERSION, replicaNames, type OpenMessage, type ReplicaRequest, type ResponseMessage, type WipeReason, type WorkerEvent,
   type WorkerRequest, type WorkerStatus,
@@ -70,8 +70,10 @@ async function open(message: OpenMessage): Promise<void> {
     throw new Error(`Replica worker speaks protocol ${REPLICA_PROTOCOL_VERSION}, the page ${message.protocol}: reload the page.`);
   }
   const started = performance.now();
-  const sqlite3 = await loadSqlite3({ wasmUrl: new URL(`sqlite3.wasm?v=${WASM_VERSION}`, self.location.href).href });
   const names = replicaNames(message.userId, message.accountId);
+  // A new replica will fetch every snapshot: the snapshot worker loads its SQLite meanwhile.
+  const earlyDecoder = (await replicaStorageExists(names.directory)) ? undefined : startSnapshotDecoder();
+  const sqlite3 = await loadSqlite3({ wasmUrl: new URL(`sqlite3.wasm?v=${WASM_VERSION}`, self.location.href).href });
   replica = await openOpfsReplica(sqlite3, names);
   try {
     migrateReplica(replica.driver);
@@ -87,7 +89,7 @@ async function open(message: OpenMessage): Promise<void> {
   const syncStarted = performance.now();
   sampleBusy();
   sync = new SyncController({
-    snapshotDecoder: startSnapshotDecoder,
+    snapshotDecoder: () => earlyDecoder ?? startSnapshotDecoder(),
     driver: replica.driver,
     baseUrl: message.syncUrl,
     accountId: message.accountId,

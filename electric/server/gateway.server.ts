@@ -6,6 +6,7 @@ import { findShape, shapeConditions, type ShapeCondition, type ShapeDefinition }
 import { proxyToElectric } from "./electric-proxy.server";
 import { getShapeEngine } from "./instance.server";
 import { BASE_HEADERS, isEventStream, isParts, toResponse, type EventStreamBody, type ShapeReply } from "./protocol.server";
+import { chooseSnapshotEncoding, writeCompressed } from "./snapshot-encoding.server";
 import { requestDefinition, type ShapeRequestDefinition } from "./shape-definition.server";
 
 export { activeScope } from "~/modules/access/sync-access.server";
@@ -226,11 +227,11 @@ export async function serveShapeHttp(req: IncomingMessage, res: ServerResponse, 
     },
     shapeName,
   );
-  writeReply(res, reply);
+  writeReply(res, reply, req.headers["accept-encoding"]);
   return true;
 }
 
-function writeReply(res: ServerResponse, reply: ShapeReply): void {
+function writeReply(res: ServerResponse, reply: ShapeReply, acceptEncoding: string | undefined): void {
   const { body } = reply;
   // An SSE answer not pumped yet holds its session grant: pumping a gone client's ends at once.
   if (res.destroyed && !isEventStream(body)) return;
@@ -242,7 +243,15 @@ function writeReply(res: ServerResponse, reply: ShapeReply): void {
     return;
   }
   if (isParts(body)) {
-    // A snapshot's pieces, each written as is: no body-sized Buffer (see snapshotResponse).
+    // A snapshot's pieces, each written as is: no body-sized Buffer (see snapshotResponse). A large
+    // one goes compressed when the client accepts it (snapshot-encoding.server.ts).
+    const encoding = reply.status === 200 ? chooseSnapshotEncoding(acceptEncoding, body.byteLength) : null;
+    if (encoding) {
+      headers.push("content-encoding", encoding, "vary", "accept-encoding");
+      res.writeHead(reply.status, headers);
+      writeCompressed(res, encoding, body.parts, body.byteLength);
+      return;
+    }
     headers.push("content-length", String(body.byteLength));
     res.writeHead(reply.status, headers);
     for (const part of body.parts) res.write(part);

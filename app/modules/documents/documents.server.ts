@@ -1,6 +1,7 @@
 import { getDb } from "~/db/connection.server";
 import { contactCan } from "~/modules/access/permissions";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
+import { LIST_LIMIT } from "~/modules/lists";
 
 export interface DocumentRow {
   id: string;
@@ -19,7 +20,7 @@ export async function listDocuments(scope: Scope, filters: { q?: string; limit?:
   const q = filters.q ? `%${filters.q}%` : null;
   // Invoices, credit notes and statements (also as ERP files) are finance documents.
   const seesMoney = contactCan(scope.role, "invoices.read") ? "true" : "false";
-  params.push(q, filters.limit ?? 500);
+  params.push(q, filters.limit ?? LIST_LIMIT);
   const qp = `$${params.length - 1}`;
   const { rows } = await db.query<DocumentRow>(
     `SELECT * FROM (

@@ -21,6 +21,7 @@ export interface InvoiceRow {
 }
 
 import type { InvoiceState } from "./states";
+import { LIST_LIMIT } from "~/modules/lists";
 export type { InvoiceState } from "./states";
 
 const OVERDUE_SQL = `(i.status IN ('open','partially_paid') AND i.due_date < current_date)`;
@@ -47,7 +48,7 @@ export async function listInvoices(
   if (filters.state === "overdue") sql += ` AND i.kind = 'invoice' AND ${OVERDUE_SQL}`;
   if (filters.state === "paid") sql += ` AND i.status = 'paid'`;
   if (filters.state === "credit_note") sql += ` AND i.kind = 'credit_note'`;
-  params.push(filters.limit ?? 500);
+  params.push(filters.limit ?? LIST_LIMIT);
   sql += ` ORDER BY i.issue_date DESC, i.number DESC LIMIT $${params.length}`;
   return (await db.query<InvoiceRow>(sql, params)).rows;
 }

@@ -3,6 +3,7 @@ import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 import { contactCan } from "~/modules/access/permissions";
 import { isUuid } from "~/modules/ids";
 import { sortFilterOptions, type OrderFilterOptions } from "./filter-options";
+import { LIST_LIMIT } from "~/modules/lists";
 export type { OrderFilterOptions } from "./filter-options";
 
 export interface OrderRow {
@@ -78,7 +79,7 @@ export async function listOrders(scope: Scope, filters: OrderFilters = {}): Prom
     params.push(filters.buyer);
     sql += ` AND o.buyer_name = $${params.length}`;
   }
-  params.push(filters.limit ?? 500);
+  params.push(filters.limit ?? LIST_LIMIT);
   sql += ` ORDER BY o.order_date DESC, o.number DESC LIMIT $${params.length}`;
   return (await db.query<OrderListRow>(sql, params)).rows;
 }

@@ -20,7 +20,13 @@ export interface Activity {
   since: Date;
   firstVisit: boolean;
   items: ChangedItem[];
-  counts: { orders: number; invoices: number; shipments: number };
+  counts: ActivityCounts;
+}
+
+export interface ActivityCounts {
+  orders: number;
+  invoices: number;
+  shipments: number;
 }
 
 export const ACTIVITY_LIMIT = 10;

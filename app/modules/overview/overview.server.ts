@@ -3,7 +3,7 @@ import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 import { contactCan } from "~/modules/access/permissions";
 import { listInvoices, type InvoiceRow } from "~/modules/invoices/invoices.server";
 import { listOrders, type OrderRow } from "~/modules/orders/orders.server";
-import { ACTIVITY_LIMIT, completeAging, type Activity, type AgingRow, type ChangedItem } from "./activity";
+import { ACTIVITY_LIMIT, completeAging, type Activity, type ActivityCounts, type AgingRow, type ChangedItem } from "./activity";
 
 export interface Overview {
   openOrderCount: number;
@@ -98,25 +98,26 @@ async function activityOf(scope: Scope, from: { since: Date; firstVisit: boolean
   const s = scopeFilter(scope, "s", 2);
   // The three filters number their parameters alike ($2, $3), so one parameter list serves all.
   const params = [from.since, ...o.params];
-  const { rows } = await db.query<ChangedItem>(
-    `SELECT * FROM (
+  // After an ERP bulk import everything "changed" this week: count in SQL and send only the newest.
+  const { rows } = await db.query<ChangedItem & ActivityCounts>(
+    `SELECT type, id, number, status, at,
+            count(*) FILTER (WHERE type = 'order') OVER () AS orders,
+            count(*) FILTER (WHERE type IN ('invoice', 'credit_note')) OVER () AS invoices,
+            count(*) FILTER (WHERE type = 'shipment') OVER () AS shipments
+       FROM (
        SELECT 'order' AS type, o.id, o.number, o.status, o.updated_at AS at FROM sales_orders o WHERE ${o.sql} AND o.updated_at > $1
        UNION ALL
        SELECT i.kind, i.id, i.number, i.status, i.updated_at FROM invoices i WHERE ${i.sql} AND i.updated_at > $1 AND ${seesMoney}
        UNION ALL
        SELECT 'shipment', s.id, s.number, s.status, coalesce(s.delivered_at, s.shipped_at) FROM shipments s
         WHERE ${s.sql} AND coalesce(s.delivered_at, s.shipped_at) > $1
-     ) changed ORDER BY at DESC, number DESC`,
+     ) changed ORDER BY at DESC, number DESC LIMIT ${ACTIVITY_LIMIT}`,
     params,
   );
   return {
     since: from.since,
     firstVisit: from.firstVisit,
-    items: rows.slice(0, ACTIVITY_LIMIT),
-    counts: {
-      orders: rows.filter((r) => r.type === "order").length,
-      invoices: rows.filter((r) => r.type === "invoice" || r.type === "credit_note").length,
-      shipments: rows.filter((r) => r.type === "shipment").length,
-    },
+    items: rows.map(({ type, id, number, status, at }) => ({ type, id, number, status, at })),
+    counts: { orders: Number(rows[0]?.orders ?? 0), invoices: Number(rows[0]?.invoices ?? 0), shipments: Number(rows[0]?.shipments ?? 0) },
   };
 }

@@ -1,4 +1,5 @@
 import { getDb } from "~/db/connection.server";
+import { LIST_LIMIT } from "~/modules/lists";
 import type { Queryable } from "~/db/db.server";
 import { isUuid } from "~/modules/ids";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
@@ -19,7 +20,7 @@ export async function listReturnRequests(scope: Scope): Promise<ReturnRequestRow
   const { rows } = await db.query<ReturnRequestRow>(
     `SELECT r.id, r.number, r.reason, r.status, r.created_at AS "createdAt", o.id AS "orderId", o.number AS "orderNumber"
        FROM return_requests r LEFT JOIN sales_orders o ON o.id = r.sales_order_id
-      WHERE ${where.sql} ORDER BY r.created_at DESC, r.number DESC LIMIT 500`,
+      WHERE ${where.sql} ORDER BY r.created_at DESC, r.number DESC LIMIT ${LIST_LIMIT}`,
     where.params,
   );
   return rows;

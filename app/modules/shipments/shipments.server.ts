@@ -1,5 +1,6 @@
 import { getDb } from "~/db/connection.server";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
+import { LIST_LIMIT } from "~/modules/lists";
 
 export interface ShipmentRow {
   id: string;
@@ -28,7 +29,7 @@ export async function listShipments(scope: Scope, filters: { q?: string; limit?:
     params.push(`%${filters.q}%`);
     sql += ` AND (s.number ILIKE $${params.length} OR s.tracking_number ILIKE $${params.length} OR o.number ILIKE $${params.length})`;
   }
-  params.push(filters.limit ?? 500);
+  params.push(filters.limit ?? LIST_LIMIT);
   sql += ` ORDER BY s.shipped_at DESC NULLS FIRST, s.number DESC LIMIT $${params.length}`;
   return (await db.query<ShipmentRow>(sql, params)).rows;
 }

@@ -63,7 +63,7 @@ export function openStream(
   params: ShapeStreamOptions["params"] = {},
   signal?: AbortSignal,
   headers?: Record<string, string>,
-  options: { liveSse?: boolean } = {},
+  options: { liveSse?: boolean; fetchClient?: typeof fetch } = {},
 ) {
   return new ShapeStream<Row>({
     url,
