@@ -9,6 +9,7 @@ import { requireContact } from "~/modules/access/guards.server";
 import { listTickets } from "~/modules/support/tickets.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
+import { TICKET_PRIORITIES } from "~/modules/support/schemas";
 import { LIST_LIMIT } from "~/modules/lists";
 
 export const handle = routeAccess({ area: "portal" });
@@ -37,6 +38,14 @@ export default function SupportPage() {
     { id: "number", label: "#", width: 90, sortValue: (t) => t.number, text: (t) => t.number, render: (t) => <Link to={`/support/${t.id}`}>{t.number}</Link> },
     { id: "subject", label: translate(lang, "support.subject"), width: 420, sortValue: (t) => t.subject, text: (t) => t.subject, render: (t) => t.subject },
     { id: "category", label: translate(lang, "support.category"), width: 130, sortValue: (t) => t.category, text: (t) => codeLabel(lang, "support.category", t.category), render: (t) => codeLabel(lang, "support.category", t.category) },
+    {
+      id: "priority",
+      label: translate(lang, "support.priority"),
+      width: 110,
+      sortValue: (t) => (TICKET_PRIORITIES as readonly string[]).indexOf(t.priority),
+      text: (t) => codeLabel(lang, "support.priority", t.priority),
+      render: (t) => (t.priority === "high" || t.priority === "urgent" ? <span className="badge warn">{codeLabel(lang, "support.priority", t.priority)}</span> : codeLabel(lang, "support.priority", t.priority)),
+    },
     { id: "status", label: translate(lang, "orders.status"), width: 150, sortValue: (t) => t.status, text: (t) => codeLabel(lang, "status", t.status), render: (t) => <StatusBadge status={t.status} /> },
     { id: "updated", label: translate(lang, "support.updated"), width: 160, sortValue: (t) => String(t.updatedAt), text: (t) => formatDateTime(lang, t.updatedAt), render: (t) => formatDateTime(lang, t.updatedAt) },
   ];

@@ -391,10 +391,10 @@ function listTickets(driver: SqlDriver): TicketRow[] {
     driver,
     `SELECT * FROM support_tickets t ORDER BY t.updated_at DESC, t.number DESC LIMIT ${LIST_LIMIT}`,
     [],
-    ["id", "number", "subject", "category", "status", "created_at", "updated_at"],
+    ["id", "number", "subject", "category", "priority", "status", "created_at", "updated_at"],
   );
   return rows.map((t) => ({
-    id: txt(t.id), number: txt(t.number), subject: txt(t.subject), category: txt(t.category), status: txt(t.status),
+    id: txt(t.id), number: txt(t.number), subject: txt(t.subject), category: txt(t.category), priority: txt(t.priority), status: txt(t.status),
     createdAt: timestamp(t.created_at) as Date, updatedAt: timestamp(t.updated_at) as Date,
   }));
 }

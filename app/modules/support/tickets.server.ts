@@ -7,6 +7,7 @@ export interface TicketRow {
   number: string;
   subject: string;
   category: string;
+  priority: string;
   status: string;
   createdAt: Date;
   updatedAt: Date;
@@ -16,7 +17,7 @@ export async function listTickets(scope: Scope): Promise<TicketRow[]> {
   const db = await getDb();
   const where = scopeFilter(scope, "t", 1);
   const { rows } = await db.query<TicketRow>(
-    `SELECT t.id, t.number, t.subject, t.category, t.status, t.created_at AS "createdAt", t.updated_at AS "updatedAt"
+    `SELECT t.id, t.number, t.subject, t.category, t.priority, t.status, t.created_at AS "createdAt", t.updated_at AS "updatedAt"
        FROM support_tickets t WHERE ${where.sql} ORDER BY t.updated_at DESC, t.number DESC LIMIT ${LIST_LIMIT}`,
     where.params,
   );
