@@ -58,6 +58,25 @@ beforeAll(async () => {
   const db = await getDb();
   const viewerLocations = `SELECT ml.location_id FROM membership_locations ml JOIN memberships m ON m.id = ml.membership_id
                              JOIN users u ON u.id = m.user_id WHERE u.email = 'viewer@kessler.example'`;
+  // The seed has return requests and tickets for a few locations only: add one at the viewer's location and
+  // one of account 10004 where missing, so the return and ticket pages are checked own and foreign too.
+  const viewerLocation = `(SELECT location_id FROM (${viewerLocations}) v LIMIT 1)`;
+  const owners = [
+    { account: `(SELECT id FROM accounts WHERE number = '10001')`, location: viewerLocation, tag: "own" },
+    { account: `(SELECT id FROM accounts WHERE number = '10004')`, location: "NULL::uuid", tag: "foreign" },
+  ];
+  for (const { account, location, tag } of owners) {
+    await db.query(
+      `INSERT INTO return_requests (account_id, location_id, number, reason)
+       SELECT ${account}, ${location}, 'RMA-MATRIX-${tag}', 'other'
+        WHERE NOT EXISTS (SELECT 1 FROM return_requests WHERE account_id = ${account} AND location_id IS NOT DISTINCT FROM ${location})`,
+    );
+    await db.query(
+      `INSERT INTO support_tickets (account_id, location_id, number, subject)
+       SELECT ${account}, ${location}, 'T-MATRIX-${tag}', 'Matrix'
+        WHERE NOT EXISTS (SELECT 1 FROM support_tickets WHERE account_id = ${account} AND location_id IS NOT DISTINCT FROM ${location})`,
+    );
+  }
   for (const [param, table] of Object.entries(PARAM_TABLES)) {
     const own = await db.query<{ id: string }>(`SELECT id FROM ${table} WHERE location_id IN (${viewerLocations}) LIMIT 1`);
     const foreign = await db.query<{ id: string }>(

@@ -8,6 +8,8 @@ const KEYS: { keys: string; en: string; de: string }[] = [
   { keys: "j / k  ↓ / ↑", en: "Next / previous row", de: "Nächste / vorige Zeile" },
   { keys: "Enter", en: "Open the row", de: "Zeile öffnen" },
   { keys: "x  Space", en: "Select the row", de: "Zeile auswählen" },
+  { keys: "n", en: "New return request / new ticket (Returns, Support)", de: "Neue Retoure / neues Ticket (Retouren, Support)" },
+  { keys: "Ctrl Enter", en: "Send the form you are typing in", de: "Formular absenden, in dem Sie schreiben" },
   { keys: "Esc", en: "Clear selection, close dialogs", de: "Auswahl aufheben, Dialoge schließen" },
   { keys: "?", en: "This help", de: "Diese Hilfe" },
 ];

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode } from "react";
 import type { Language } from "~/i18n/i18n";
 import { localizeReason } from "~/i18n/reasons";
 import { useLang } from "./format";
@@ -21,7 +21,7 @@ export function Field({ name, label, error, hint, id, lang: pageLang, ...input }
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
-      <input id={inputId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy || undefined} {...input} />
+      <input id={inputId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
       {hint ? (
         <span className="hint" id={`${inputId}-hint`}>
           {hint}
@@ -41,6 +41,116 @@ export function FormError({ message }: { message?: string | null }) {
   return (
     <div className="form-error" role="alert">
       {message}
+    </div>
+  );
+}
+
+const describedByOf = (id: string, hint?: string, error?: string) =>
+  [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+
+/** A field's hint and its error (the field's name, then the reason, in the contact's language). */
+function FieldNotes({ id, label, hint, error }: { id: string; label: string; hint?: string; error?: string }) {
+  const lang = useLang();
+  return (
+    <>
+      {hint ? (
+        <span className="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="error" id={`${id}-error`} role="alert">
+          {label} {localizeReason(lang, error)}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+/** A form's submit button with the busy state and the Ctrl+Enter hint beside it. */
+export function SubmitRow({ label, busy, busyText, children }: { label: string; busy: boolean; busyText: string; children?: ReactNode }) {
+  return (
+    <p className="form-actions">
+      <button type="submit" className="primary" disabled={busy}>
+        {label}
+      </button>
+      {children}
+      <span className="muted" aria-live="polite">
+        {busy ? busyText : "Ctrl+Enter"}
+      </span>
+    </p>
+  );
+}
+
+interface ChoiceFieldProps {
+  name: string;
+  label: string;
+  options: readonly { value: string; label: string }[];
+  defaultValue?: string;
+  error?: string;
+  hint?: string;
+  /** A first, empty choice ("Choose a reason…"): the contact must pick one. */
+  placeholder?: string;
+  required?: boolean;
+}
+
+/** A labelled select whose error names the field and the reason, like `Field`. */
+export function SelectField({ name, label, options, defaultValue, error, hint, placeholder, required }: ChoiceFieldProps) {
+  const id = `field-${name}`;
+  const describedBy = describedByOf(id, hint, error);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue ?? ""} required={required} aria-invalid={error ? true : undefined} aria-describedby={describedBy}>
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <FieldNotes id={id} label={label} hint={hint} error={error} />
+    </div>
+  );
+}
+
+interface TextAreaFieldProps {
+  name: string;
+  label: string;
+  defaultValue?: string;
+  error?: string;
+  hint?: string;
+  rows?: number;
+  maxLength?: number;
+  required?: boolean;
+  autoFocus?: boolean;
+}
+
+/** A labelled textarea; Ctrl/Cmd+Enter submits its form (as in mail and chat clients). */
+export function TextAreaField({ name, label, defaultValue, error, hint, rows = 4, maxLength, required, autoFocus }: TextAreaFieldProps) {
+  const id = `field-${name}`;
+  const describedBy = describedByOf(id, hint, error);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        maxLength={maxLength}
+        required={required}
+        autoFocus={autoFocus}
+        defaultValue={defaultValue ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        onKeyDown={(event) => {
+          if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+            event.preventDefault();
+            event.currentTarget.form?.requestSubmit();
+          }
+        }}
+      />
+      <FieldNotes id={id} label={label} hint={hint} error={error} />
     </div>
   );
 }

@@ -15,6 +15,7 @@ const SHOWN_CODES = {
   ],
   "returns.reason": ["damaged", "defective", "wrong_item", "wrong_quantity", "not_needed", "other"],
   "support.category": ["general", "order", "delivery", "invoice", "product", "portal"],
+  "support.priority": ["low", "normal", "high", "urgent"],
   role: ["admin", "buyer", "finance", "viewer"],
 } as const;
 

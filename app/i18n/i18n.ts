@@ -13,7 +13,7 @@ export function translate(lang: Language, key: MessageKey, vars: Record<string, 
 }
 
 /** Code families the catalogs label ("status.paid", "returns.reason.damaged", …). */
-export type CodeFamily = "status" | "returns.reason" | "support.category" | "role" | "payment";
+export type CodeFamily = "status" | "returns.reason" | "support.category" | "support.priority" | "role" | "payment";
 
 /**
  * A stored code (status, reason, category, role, payment method) in words for `lang`. A code the

@@ -19,8 +19,37 @@ const GERMAN: Record<string, string> = {
   "must be locations of this account": "müssen Standorte dieses Kontos sein",
   "belongs to a staff sign-in and cannot be a customer contact": "gehört zu einem Mitarbeiterzugang und kann kein Kundenkontakt sein",
   "must be en or de": "muss en oder de sein",
+  "is not an order": "ist kein Auftrag",
+  "is not shipped yet": "ist noch nicht geliefert",
+  "is not a line of this order": "ist keine Position dieses Auftrags",
+  "is missing; reload the page and try again": "fehlt; laden Sie die Seite neu und versuchen Sie es noch einmal",
+  "must be one of the listed reasons": "muss einer der aufgeführten Gründe sein",
+  "must be one of the listed categories": "muss eine der aufgeführten Kategorien sein",
+  "must be one of the listed priorities": "muss eine der aufgeführten Prioritäten sein",
+  "must be a number with at most 3 decimals": "muss eine Zahl mit höchstens 3 Nachkommastellen sein",
+  "must be greater than 0 (leave it empty to keep the line)": "muss größer als 0 sein (leer lassen, um die Position zu behalten)",
+  "need a quantity on at least one line": "brauchen bei mindestens einer Position eine Menge",
+  "must be at most 10000 characters": "darf höchstens 10000 Zeichen haben",
+  "is not an order or invoice number of this account": "ist keine Auftrags- oder Rechnungsnummer dieses Kontos",
 };
 
+const de = (decimal: string) => decimal.replace(".", ",");
+
+/** Reasons with numbers in them (the database's limits), as patterns. */
+const GERMAN_PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [
+    /^must be at most ([\d.]+) \(delivered ([\d.]+), already requested ([\d.]+)\)$/,
+    (m) => `darf höchstens ${de(m[1])} sein (geliefert ${de(m[2])}, bereits angemeldet ${de(m[3])})`,
+  ],
+];
+
+
 export function localizeReason(lang: Language, reason: string): string {
-  return lang === "de" ? (GERMAN[reason] ?? reason) : reason;
+  if (lang !== "de") return reason;
+  if (GERMAN[reason]) return GERMAN[reason];
+  for (const [pattern, german] of GERMAN_PATTERNS) {
+    const match = reason.match(pattern);
+    if (match) return german(match);
+  }
+  return reason;
 }

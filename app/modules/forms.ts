@@ -1,9 +1,10 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 export type FieldErrors = Record<string, string>;
 
 export type FormResult<T> =
-  | { ok: true; data: T }
+  /** `values`: what was submitted, to show the form again when the server refuses the valid input. */
+  | { ok: true; data: T; values: Record<string, string> }
   | { ok: false; fieldErrors: FieldErrors; values: Record<string, string> };
 
 /**
@@ -22,11 +23,21 @@ export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): F
     raw[key] = all.length > 1 ? all : all[0];
   }
   const parsed = schema.safeParse(raw);
-  if (parsed.success) return { ok: true, data: parsed.data };
+  if (parsed.success) return { ok: true, data: parsed.data, values };
   const fieldErrors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path.join(".") || "form";
     fieldErrors[field] ??= issue.message;
   }
   return { ok: false, fieldErrors, values };
+}
+
+/** An optional text field: trimmed, at most `max` characters, empty → null. */
+export function optionalText(max: number) {
+  return z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .optional()
+    .transform((value) => value || null);
 }

@@ -1,11 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import { Link, useLoaderData, useRouteLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, milestoneLabel, Money, StatusBadge, useLang } from "~/components/format";
 import { formatDateTime, formatNumber, translate } from "~/i18n/i18n";
 import { formatQuantity } from "~/i18n/units";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { getOrder } from "~/modules/orders/orders.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { contactCan, type ContactRole } from "~/modules/access/permissions";
+import { RETURNABLE_ORDER_STATUSES } from "~/modules/returns/schemas";
 import { readPortal } from "~/replica/portal-reads.client";
 
 export const handle = routeAccess({ area: "portal" });
@@ -34,14 +36,31 @@ export default function OrderPage() {
   const lang = useLang();
   const de = lang === "de";
   const none = <p className="muted panel-empty">{de ? "Noch keine." : "None yet."}</p>;
+  const role = useRouteLoaderData<{ role?: ContactRole }>("routes/_portal")?.role;
+  const canReturn = Boolean(role && contactCan(role, "returns.request")) && (RETURNABLE_ORDER_STATUSES as readonly string[]).includes(order.status);
+  const canAsk = Boolean(role && contactCan(role, "tickets.create"));
   return (
     <>
       <p>
         <Link to="/orders">← {translate(lang, "orders.title")}</Link>
       </p>
-      <h1>
-        {translate(lang, "orders.number")} {order.number} <StatusBadge status={order.status} />
-      </h1>
+      <div className="page-head">
+        <h1>
+          {translate(lang, "orders.number")} {order.number} <StatusBadge status={order.status} />
+        </h1>
+        <div className="actions">
+          {canReturn ? (
+            <Link to={`/orders/${order.id}/return`} className="button">
+              {translate(lang, "returns.new")}
+            </Link>
+          ) : null}
+          {canAsk ? (
+            <Link to={`/support/new?order=${order.id}`} className="button">
+              {translate(lang, "support.ask")}
+            </Link>
+          ) : null}
+        </div>
+      </div>
       <div className="panel">
         <dl className="facts">
           <dt>{translate(lang, "orders.date")}</dt>

@@ -1,11 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useRouteLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
+import { ShortcutLink } from "~/components/ShortcutLink";
 import { DataTable, useViewPreference, type Column } from "~/components/DataTable";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listReturnRequests } from "~/modules/returns/returns.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { readPortal } from "~/replica/portal-reads.client";
+import { LIST_LIMIT } from "~/modules/lists";
+import { contactCan, type ContactRole } from "~/modules/access/permissions";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -16,14 +20,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { returns: await listReturnRequests(scope) };
 }
 
+/** From the replica once synced (the writing pages refresh its shape before they answer); the server until then. */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  return readPortal("portal.returns", () => ({}), (returns) => ({ returns }), () => serverLoader<typeof loader>());
+}
+
 type ReturnRow = Awaited<ReturnType<typeof listReturnRequests>>[number];
 
 export default function ReturnsPage() {
   const { returns } = useLoaderData<typeof loader>();
   const lang = useLang();
   const preference = useViewPreference("returns");
+  const role = useRouteLoaderData<{ role?: ContactRole }>("routes/_portal")?.role;
+  const canRequest = role ? contactCan(role, "returns.request") : false;
   const columns: Column<ReturnRow>[] = [
-    { id: "number", label: "#", width: 110, sortValue: (r) => r.number, text: (r) => r.number, render: (r) => r.number },
+    { id: "number", label: "#", width: 110, sortValue: (r) => r.number, text: (r) => r.number, render: (r) => <Link to={`/returns/${r.id}`}>{r.number}</Link> },
     {
       id: "order",
       label: translate(lang, "orders.number"),
@@ -38,15 +49,23 @@ export default function ReturnsPage() {
   ];
   return (
     <>
-      <h1>{translate(lang, "returns.title")}</h1>
+      <div className="page-head">
+        <h1>{translate(lang, "returns.title")}</h1>
+        {canRequest ? (
+          <ShortcutLink to="/returns/new" hotkey="n" className="button primary">
+            {translate(lang, "returns.new")}
+          </ShortcutLink>
+        ) : null}
+      </div>
       <DataTable
         id="returns"
         label={translate(lang, "returns.title")}
         rows={returns}
         columns={columns}
         rowKey={(r) => r.id}
-        rowHref={(r) => (r.orderId ? `/orders/${r.orderId}` : null)}
+        rowHref={(r) => `/returns/${r.id}`}
         preference={preference}
+        limit={LIST_LIMIT}
         emptyText={translate(lang, "common.none")}
         autoFocus
         lang={lang}

@@ -33,6 +33,8 @@ export default function AdminShell() {
             Accounts
           </NavLink>
           <NavLink to="/admin/documents">Documents</NavLink>
+          <NavLink to="/admin/tickets">Support tickets</NavLink>
+          <NavLink to="/admin/returns">Return requests</NavLink>
           {can.signups ? <NavLink to="/admin/signups">Access requests</NavLink> : null}
           {can.outbox ? <NavLink to="/admin/outbox">Outbox</NavLink> : null}
           {can.erp ? (

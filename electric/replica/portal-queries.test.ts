@@ -10,6 +10,8 @@ import { getOrder, listOrderFilterOptions, listOrders } from "~/modules/orders/o
 import { getShipment } from "~/modules/shipments/shipment-detail.server";
 import { activitySince, getOverview } from "~/modules/overview/overview.server";
 import { listQuotes } from "~/modules/quotes/quotes.server";
+import { listReturnRequests } from "~/modules/returns/returns.server";
+import { listTickets } from "~/modules/support/tickets.server";
 import { listShipments } from "~/modules/shipments/shipments.server";
 import { loadBuild, signIn } from "../../test/support/portal";
 import { startHttpServer, type RunningServer } from "../server/node-http.server";
@@ -322,6 +324,14 @@ describe.each([
     }
   });
 
+  it("returns and tickets", async () => {
+    const returns = await listReturnRequests(c.scope);
+    const tickets = await listTickets(c.scope);
+    if (role !== "viewer") expect(returns.length + tickets.length).toBeGreaterThan(0);
+    expectSame(c.query("portal.returns", {}), returns);
+    expectSame(c.query("portal.tickets", {}), tickets);
+  });
+
   it("reads only the shapes its page waits for", () => {
     // A query on tables outside PORTAL_QUERY_SHAPES would answer from a shape still syncing.
     const tables = new Map([
@@ -329,6 +339,7 @@ describe.each([
       ["shipments", "shipments"], ["invoices", "invoices"], ["invoice_lines", "invoice_lines"], ["invoice_tax_breakdown", "invoice_tax_breakdown"],
       ["payments", "payments"], ["delivery_notes", "delivery_notes"], ["order_confirmations", "order_confirmations"], ["quotes", "quotes"],
       ["document_files", "document_files"], ["cost_centers", "cost_centers"], ["shipment_lines", "shipment_lines"], ["tracking_events", "tracking_events"],
+      ["return_requests", "return_requests"], ["support_tickets", "support_tickets"],
     ]);
     // Real ids, so the detail queries go on to read the children.
     const orderId = String(c.driver.selectValue(`SELECT sales_order_id FROM shipments WHERE sales_order_id IS NOT NULL LIMIT 1`));
@@ -338,7 +349,7 @@ describe.each([
       "portal.overview": { today, seesInvoices: true, since: new Date(0).toISOString(), firstVisit: false }, "portal.orders": { q: "x" }, "portal.order": { id: orderId, seesInvoices: true },
       "portal.order-filters": {}, "portal.shipment": { id: shipmentId },
       "portal.invoices": { q: "x", today }, "portal.invoice": { id: invoiceId, today }, "portal.shipments": { q: "x" },
-      "portal.documents": { q: "x", seesInvoices: true }, "portal.quotes": { q: "x" },
+      "portal.documents": { q: "x", seesInvoices: true }, "portal.quotes": { q: "x" }, "portal.returns": {}, "portal.tickets": {},
     };
     for (const [name, shapes] of Object.entries(PORTAL_QUERY_SHAPES) as [PortalQueryName, readonly string[]][]) {
       const hidden = [...tables].filter(([shape]) => !shapes.includes(shape)).map(([, table]) => table);

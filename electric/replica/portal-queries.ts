@@ -7,12 +7,16 @@ import type { ShipmentDetail } from "~/modules/shipments/shipment-detail.server"
 import { isUuid } from "~/modules/ids";
 import type { Overview } from "~/modules/overview/overview.server";
 import type { QuoteRow } from "~/modules/quotes/quotes.server";
+import type { ReturnRequestRow } from "~/modules/returns/returns.server";
+import type { TicketRow } from "~/modules/support/tickets.server";
 import type { ShipmentRow } from "~/modules/shipments/shipments.server";
 import type { SqlDriver, SqlParam } from "./driver";
 import { replicaActivity, replicaAging } from "./portal-overview";
 import { ReplicaQueryError } from "./query-error";
-import { ident } from "./schema";
+import { centsText, cents, contains, day, flag, id, limit, selectRows, Sql, str, text, timestamp, truth, txt, type Row } from "./portal-values";
 import { LIST_LIMIT } from "~/modules/lists";
+
+export { centsText, timestamp };
 
 /**
  * The portal pages' read queries: the same filters, joins, sort orders and limits as the server
@@ -46,6 +50,8 @@ export interface PortalQueryMap {
   "portal.shipment": { params: { id: string }; result: ShipmentDetail | null };
   "portal.documents": { params: ListFilters & { seesInvoices: boolean }; result: DocumentRow[] };
   "portal.quotes": { params: ListFilters; result: QuoteRow[] };
+  "portal.returns": { params: Record<string, never>; result: ReturnRequestRow[] };
+  "portal.tickets": { params: Record<string, never>; result: TicketRow[] };
 }
 
 export type PortalQueryName = keyof PortalQueryMap;
@@ -62,98 +68,13 @@ export const PORTAL_QUERY_SHAPES: Record<PortalQueryName, readonly string[]> = {
   "portal.shipment": ["shipments", "locations", "orders", "shipment_lines", "order_lines", "tracking_events", "delivery_notes"],
   "portal.documents": ["invoices", "delivery_notes", "order_confirmations", "quotes", "document_files", "orders"],
   "portal.quotes": ["quotes"],
+  "portal.returns": ["return_requests", "orders"],
+  "portal.tickets": ["support_tickets"],
 };
 
 // The server's sets (overview.server.ts, invoices.server.ts); the equality test catches a drift.
 const OPEN_ORDER_STATUSES = ["open", "confirmed", "in_production", "partially_shipped", "on_hold"];
 const UNPAID = `('open','partially_paid')`;
-
-type Row = Record<string, string | number | null>;
-
-/** Collects positional parameters next to the SQL that uses them. */
-class Sql {
-  readonly params: SqlParam[] = [];
-  bind(value: SqlParam): string {
-    this.params.push(value);
-    return "?";
-  }
-}
-
-// ---- parameters -------------------------------------------------------------------------------
-
-function text(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string") throw new ReplicaQueryError(`${name} must be a string`);
-  return value;
-}
-
-function limit(value: unknown): number {
-  if (value === undefined) return LIST_LIMIT;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new ReplicaQueryError("limit must be a whole number ≥ 0");
-  return value;
-}
-
-function day(value: unknown): string {
-  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new ReplicaQueryError("today must be a date (YYYY-MM-DD)");
-  return value;
-}
-
-function flag(value: unknown, name: string): boolean {
-  if (typeof value !== "boolean") throw new ReplicaQueryError(`${name} must be true or false`);
-  return value;
-}
-
-function id(value: unknown): string {
-  if (typeof value !== "string" || value === "") throw new ReplicaQueryError("id must be a non-empty string");
-  return value;
-}
-
-/**
- * The rows of a list query (up to 500), built into one JSON text by SQLite and parsed once: reading
- * a result column by column across the WASM boundary cost three to four times the query itself
- * (orders: 17 ms → 4.6 ms for 500 rows). `columns` are the query's output column names; the
- * aggregate keeps the query's ORDER BY (its LIMIT keeps SQLite from dropping it).
- */
-function selectRows(driver: SqlDriver, sql: string, params: readonly SqlParam[], columns: readonly string[]): Row[] {
-  const object = columns.map((c) => `'${c}', ${ident(c)}`).join(", ");
-  const json = driver.selectValue(`SELECT json_group_array(json_object(${object})) FROM (${sql})`, params);
-  return JSON.parse(String(json ?? "[]")) as Row[];
-}
-
-/** `ILIKE '%q%'` as the server builds it (q unescaped: `%` and `_` are wildcards on both sides). */
-const contains = (q: string) => `%${q}%`;
-
-// ---- values: Postgres text → what node-postgres gives the server (app/db/db.server.ts PARSERS) ----
-
-/** A text column as it is (replica columns are TEXT, so already the string node-postgres gives). */
-const txt = (value: string | number | null): string => value as string;
-const str = (value: string | number | null): string | null => value as string | null;
-/** A SQLite truth value (1/0/NULL from a comparison) as Postgres' three-valued boolean. */
-const truth = (value: string | number | null): boolean | null => (value === null ? null : Number(value) !== 0);
-
-/**
- * A timestamptz in Postgres text output ('2026-01-01 10:00:00.123456+00') as the Date the server's
- * parser makes of it (`new Date(text)`: milliseconds, the rest truncated). Rewritten to ISO 8601
- * first, because only V8 parses Postgres' own format.
- */
-export function timestamp(value: string | number | null): Date | null {
-  if (value === null) return null;
-  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?(?:([+-]\d{2})(?::?(\d{2}))?)?$/.exec(String(value));
-  if (!m) return new Date(String(value)); // 'infinity' and the like: whatever the server's parser made of it
-  const ms = (m[3] ?? "").slice(0, 3).padEnd(3, "0");
-  return new Date(`${m[1]}T${m[2]}.${ms}${m[4] ? `${m[4]}:${m[5] ?? "00"}` : "Z"}`);
-}
-
-/** Sum of numeric(14,2) decimal strings as exact integer cents, in SQL. */
-const cents = (column: string) => `CAST(replace(${column}, '.', '') AS INTEGER)`;
-
-/** Integer cents as Postgres prints numeric(14,2): '-0.50', '1234.00'. */
-export function centsText(value: string | number | null): string | null {
-  if (value === null) return null;
-  const n = BigInt(value);
-  const abs = n < 0n ? -n : n;
-  return `${n < 0n ? "-" : ""}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
-}
 
 // ---- queries ----------------------------------------------------------------------------------
 
@@ -449,6 +370,35 @@ function listQuotes(driver: SqlDriver, filters: ListFilters): QuoteRow[] {
   }));
 }
 
+/** The Returns page (returns.server.ts listReturnRequests). */
+function listReturnRequests(driver: SqlDriver): ReturnRequestRow[] {
+  const rows = selectRows(
+    driver,
+    `SELECT r.id, r.number, r.reason, r.status, r.created_at, o.id AS order_id, o.number AS order_number
+       FROM return_requests r LEFT JOIN sales_orders o ON o.id = r.sales_order_id ORDER BY r.created_at DESC, r.number DESC LIMIT ${LIST_LIMIT}`,
+    [],
+    ["id", "number", "reason", "status", "created_at", "order_id", "order_number"],
+  );
+  return rows.map((r) => ({
+    id: txt(r.id), number: txt(r.number), reason: txt(r.reason), status: txt(r.status), createdAt: timestamp(r.created_at) as Date,
+    orderId: str(r.order_id), orderNumber: str(r.order_number),
+  }));
+}
+
+/** The Support page (tickets.server.ts listTickets). */
+function listTickets(driver: SqlDriver): TicketRow[] {
+  const rows = selectRows(
+    driver,
+    `SELECT * FROM support_tickets t ORDER BY t.updated_at DESC, t.number DESC LIMIT ${LIST_LIMIT}`,
+    [],
+    ["id", "number", "subject", "category", "priority", "status", "created_at", "updated_at"],
+  );
+  return rows.map((t) => ({
+    id: txt(t.id), number: txt(t.number), subject: txt(t.subject), category: txt(t.category), priority: txt(t.priority), status: txt(t.status),
+    createdAt: timestamp(t.created_at) as Date, updatedAt: timestamp(t.updated_at) as Date,
+  }));
+}
+
 type Handlers = { [N in PortalQueryName]: (driver: SqlDriver, params: PortalQueryMap[N]["params"]) => PortalQueryMap[N]["result"] };
 
 
@@ -473,4 +423,6 @@ export const PORTAL_HANDLERS: Handlers = {
   "portal.shipment": (driver, p) => shipment(driver, { id: id(p.id) }),
   "portal.documents": (driver, p) => listDocuments(driver, { q: text(p.q, "q"), limit: limit(p.limit), seesInvoices: flag(p.seesInvoices, "seesInvoices") }),
   "portal.quotes": (driver, p) => listQuotes(driver, { q: text(p.q, "q"), limit: limit(p.limit) }),
+  "portal.returns": (driver) => listReturnRequests(driver),
+  "portal.tickets": (driver) => listTickets(driver),
 };

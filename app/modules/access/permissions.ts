@@ -31,12 +31,16 @@ export type StaffPermission =
   | "signups.decide"
   | "audit.read"
   /** ERP connectivity: API keys, import runs, the dead letter, CSV upload, SQL sources, webhooks. */
-  | "erp.manage";
+  | "erp.manage"
+  /** Answer support tickets (replies, internal notes, status). */
+  | "tickets.answer"
+  /** Approve or reject customers' return requests. */
+  | "returns.decide";
 
 const STAFF_PERMISSIONS: Record<StaffRole, readonly StaffPermission[]> = {
-  admin: ["accounts.read", "contacts.manage", "outbox.read", "signups.decide", "audit.read", "erp.manage"],
-  sales: ["accounts.read", "contacts.manage", "signups.decide"],
-  support: ["accounts.read", "contacts.manage", "outbox.read"],
+  admin: ["accounts.read", "contacts.manage", "outbox.read", "signups.decide", "audit.read", "erp.manage", "tickets.answer", "returns.decide"],
+  sales: ["accounts.read", "contacts.manage", "signups.decide", "tickets.answer", "returns.decide"],
+  support: ["accounts.read", "contacts.manage", "outbox.read", "tickets.answer", "returns.decide"],
   finance: ["accounts.read", "audit.read"],
 };
 

@@ -1,0 +1,21 @@
+import { formatDateTime, translate, type Language } from "~/i18n/i18n";
+import type { TicketMessage } from "../ticket.server";
+
+/** A ticket's messages, oldest first; the supplier's answers marked, internal notes (staff pages only) dashed. */
+export function TicketThread({ messages, lang, supplierLabel }: { messages: readonly TicketMessage[]; lang: Language; supplierLabel?: string }) {
+  return (
+    <ol className="thread" aria-label={translate(lang, "support.messages")} data-testid="ticket-thread">
+      {messages.map((m) => (
+        <li key={m.id} className={[m.fromSupplier ? "supplier" : "", m.isInternal ? "internal" : ""].join(" ").trim() || undefined}>
+          <div className="meta">
+            <strong>{m.authorName ?? "–"}</strong>
+            {m.fromSupplier ? <span className="badge">{supplierLabel ?? translate(lang, "support.fromSupplier")}</span> : null}
+            {m.isInternal ? <span className="badge warn">internal note</span> : null}
+            <span>{formatDateTime(lang, m.createdAt)}</span>
+          </div>
+          <div className="body">{m.body}</div>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,113 @@
+import { getDb } from "~/db/connection.server";
+import { isUuid } from "~/modules/ids";
+import { recordAuditEvent } from "~/modules/audit/audit.server";
+import type { StaffTicketInput } from "./schemas";
+import { loadRelated, loadTicketMessages, type TicketDetail } from "./ticket.server";
+
+/**
+ * Staff's side of support tickets (admin routes only; no customer scope): the queue across
+ * accounts, the whole thread including internal notes, answers and status changes.
+ */
+
+export interface StaffTicketRow {
+  id: string;
+  number: string;
+  subject: string;
+  category: string;
+  priority: string;
+  status: string;
+  updatedAt: Date;
+  accountId: string;
+  accountNumber: string;
+  accountName: string;
+}
+
+/** Tickets waiting for the supplier first, then by last change; `status` narrows, "active" = not resolved or closed. */
+export async function listTicketsForStaff(filters: { status?: string }, limit = 200): Promise<StaffTicketRow[]> {
+  const db = await getDb();
+  const status = filters.status || null;
+  const { rows } = await db.query<StaffTicketRow>(
+    `SELECT t.id, t.number, t.subject, t.category, t.priority, t.status, t.updated_at AS "updatedAt",
+            a.id AS "accountId", a.number AS "accountNumber", a.name AS "accountName"
+       FROM support_tickets t JOIN accounts a ON a.id = t.account_id
+      WHERE $1::text IS NULL OR ($1 = 'active' AND t.status NOT IN ('resolved', 'closed')) OR t.status = $1
+      ORDER BY (t.status IN ('open', 'waiting_on_supplier')) DESC, t.updated_at DESC LIMIT $2`,
+    [status, limit],
+  );
+  return rows;
+}
+
+export type StaffTicketDetail = TicketDetail & { accountId: string; accountNumber: string; accountName: string };
+
+export async function getTicketForStaff(ticketId: string): Promise<StaffTicketDetail | null> {
+  if (!isUuid(ticketId)) return null;
+  const db = await getDb();
+  const { rows } = await db.query<Omit<StaffTicketDetail, "related" | "messages"> & { relatedType: string | null; relatedId: string | null }>(
+    `SELECT t.id, t.number, t.subject, t.category, t.priority, t.status, t.created_at AS "createdAt", t.updated_at AS "updatedAt",
+            t.closed_at AS "closedAt", u.name AS "createdBy", t.related_entity_type AS "relatedType", t.related_entity_id AS "relatedId",
+            a.id AS "accountId", a.number AS "accountNumber", a.name AS "accountName"
+       FROM support_tickets t JOIN accounts a ON a.id = t.account_id LEFT JOIN users u ON u.id = t.created_by_user_id
+      WHERE t.id = $1`,
+    [ticketId],
+  );
+  const ticket = rows[0];
+  if (!ticket) return null;
+  const { relatedType, relatedId, ...rest } = ticket;
+  return { ...rest, related: await loadRelated(db, relatedType, relatedId), messages: await loadTicketMessages(db, ticket.id, true) };
+}
+
+export type StaffTicketResult = { ok: true; number: string; status: string } | { ok: false; reason: "not_found" };
+
+/**
+ * A staff answer: a reply the customer reads (the ticket then waits on the customer unless a status
+ * is chosen), or an internal note the customer never sees, and/or a status change. Replies are
+ * audited as `ticket.message` and status changes as `ticket.status_changed` (both reach the ERP);
+ * internal notes as `support.internal_note` (audit trail only).
+ */
+export async function answerTicket(
+  staff: { userId: string },
+  ticketId: string,
+  input: StaffTicketInput,
+  origin: { ip?: string | null; userAgent?: string | null } = {},
+): Promise<StaffTicketResult> {
+  if (!isUuid(ticketId)) return { ok: false, reason: "not_found" };
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string; locationId: string | null }>(
+      `SELECT id, number, status, account_id AS "accountId", location_id AS "locationId" FROM support_tickets WHERE id = $1 FOR UPDATE`,
+      [ticketId],
+    );
+    const ticket = rows[0];
+    if (!ticket) return { ok: false, reason: "not_found" };
+    const audit = (action: string, details: Record<string, unknown>) =>
+      recordAuditEvent(tx, {
+        action, actorUserId: staff.userId, accountId: ticket.accountId, entityType: "support_ticket", entityId: ticket.id,
+        ip: origin.ip, userAgent: origin.userAgent, details: { number: ticket.number, ...details },
+      });
+    let status = input.status && input.status !== ticket.status ? input.status : ticket.status;
+    if (input.body) {
+      const { rows: message } = await tx.query<{ id: string }>(
+        `INSERT INTO ticket_messages (account_id, location_id, ticket_id, author_user_id, body, is_internal) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [ticket.accountId, ticket.locationId, ticket.id, staff.userId, input.body, input.internal],
+      );
+      if (input.internal) await audit("support.internal_note", { messageId: message[0].id });
+      else {
+        await audit("ticket.message", { messageId: message[0].id, body: input.body, from: "supplier" });
+        // A public answer hands the ticket to the customer unless staff chose a status themselves.
+        if (status === ticket.status && (status === "open" || status === "waiting_on_supplier")) status = "waiting_on_customer";
+      }
+    }
+    if (status !== ticket.status) {
+      await tx.query(
+        `UPDATE support_tickets SET status = $2, updated_at = now(),
+                closed_at = CASE WHEN $2 IN ('resolved', 'closed') THEN coalesce(closed_at, now()) ELSE NULL END
+          WHERE id = $1`,
+        [ticket.id, status],
+      );
+      await audit("ticket.status_changed", { from: ticket.status, to: status });
+    } else if (input.body && !input.internal) {
+      await tx.query(`UPDATE support_tickets SET updated_at = now() WHERE id = $1`, [ticket.id]);
+    }
+    return { ok: true, number: ticket.number, status };
+  });
+}

@@ -1,0 +1,80 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { codeLabel, formatDateTime } from "~/i18n/i18n";
+import { requireStaff } from "~/modules/access/guards.server";
+import { routeAccess } from "~/modules/access/route-access";
+import { staffStatusLabel, TICKET_STATUSES } from "~/modules/support/schemas";
+import { listTicketsForStaff } from "~/modules/support/staff.server";
+
+export const handle = routeAccess({ area: "admin", permission: "accounts.read" });
+
+export const meta: MetaFunction = () => [{ title: "Support tickets · Admin · Ledgerlight" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request, "accounts.read");
+  const status = new URL(request.url).searchParams.get("status") ?? "active";
+  const known = status === "active" || status === "all" || (TICKET_STATUSES as readonly string[]).includes(status);
+  return { tickets: await listTicketsForStaff({ status: !known || status === "all" ? undefined : status }) };
+}
+
+export default function AdminTickets() {
+  const { tickets } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  return (
+    <>
+      <h1>Support tickets</h1>
+      <Form method="get" className="toolbar">
+        <label htmlFor="ticket-status">Status</label>
+        <select id="ticket-status" name="status" defaultValue={params.get("status") ?? "active"} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
+          <option value="active">Not resolved or closed</option>
+          <option value="all">All</option>
+          {TICKET_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {staffStatusLabel(s)}
+            </option>
+          ))}
+        </select>
+        <noscript>
+          <button type="submit">Filter</button>
+        </noscript>
+      </Form>
+      <div className="panel">
+        {tickets.length === 0 ? <p className="muted panel-empty">No tickets.</p> : null}
+        <table className="grid" hidden={tickets.length === 0} data-testid="admin-tickets">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Subject</th>
+              <th>Account</th>
+              <th>Category</th>
+              <th>Priority</th>
+              <th>Status</th>
+              <th>Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tickets.map((t) => (
+              <tr key={t.id}>
+                <td>
+                  <Link to={`/admin/tickets/${t.id}`}>{t.number}</Link>
+                </td>
+                <td className="wrap">{t.subject}</td>
+                <td>
+                  <Link to={`/admin/accounts/${t.accountId}`}>
+                    {t.accountNumber} {t.accountName}
+                  </Link>
+                </td>
+                <td>{codeLabel("en", "support.category", t.category)}</td>
+                <td>{t.priority === "high" || t.priority === "urgent" ? <span className="badge warn">{codeLabel("en", "support.priority", t.priority)}</span> : codeLabel("en", "support.priority", t.priority)}</td>
+                <td>
+                  <span className="badge">{staffStatusLabel(t.status)}</span>
+                </td>
+                <td>{formatDateTime("en", t.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { getDb } from "~/db/connection.server";
+import { quantityField } from "~/modules/returns/schemas";
+import { request, signIn } from "./support/portal";
+
+/**
+ * Through the production build: the return form and the ticket pages as a browser without
+ * JavaScript posts them, and another account's contact answered 404 on every one of them
+ * (including the query parameter the authorization matrix cannot fill).
+ */
+describe("return requests and tickets over HTTP", () => {
+  it("a buyer files a return from an order page; a refusal keeps the typed values; another account's contact gets 404", async () => {
+    const db = await getDb();
+    const { rows } = await db.query<{ orderId: string; lineId: string; shipped: string }>(
+      `SELECT o.id AS "orderId", l.id AS "lineId", l.quantity_shipped::text AS shipped FROM sales_orders o JOIN accounts a ON a.id = o.account_id
+         JOIN sales_order_lines l ON l.sales_order_id = o.id
+        WHERE a.number = '10001' AND o.status = 'completed' AND l.quantity_shipped >= 1
+          AND NOT EXISTS (SELECT 1 FROM return_requests r WHERE r.sales_order_id = o.id) LIMIT 1`,
+    );
+    const { orderId, lineId } = rows[0];
+    const buyer = await signIn("buyer@kessler.example");
+    const foreign = await signIn("buyer@nordhavn.example");
+    const page = await request(`/orders/${orderId}/return`, { cookie: buyer });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const mutation = html.match(/name="clientMutationId" value="([^"]+)"/)?.[1] ?? "";
+    expect(mutation).toMatch(/^[0-9a-f-]{36}$/);
+
+    const tooMany = await request(`/orders/${orderId}/return`, {
+      cookie: buyer,
+      form: { clientMutationId: mutation, reason: "defective", comment: "Pumpe läuft nicht an", [quantityField(lineId)]: "99999" },
+    });
+    expect(tooMany.status).toBe(400);
+    const refused = await tooMany.text();
+    expect(refused).toContain("Pumpe läuft nicht an"); // kept
+    expect(refused).toContain("must be at most");
+
+    const posted = await request(`/orders/${orderId}/return`, {
+      cookie: buyer,
+      form: { clientMutationId: mutation, reason: "defective", comment: "Pumpe läuft nicht an", [quantityField(lineId)]: "1" },
+    });
+    expect(posted.status).toBe(302);
+    const location = posted.headers.get("location") ?? "";
+    expect(location).toMatch(/^\/returns\/[0-9a-f-]{36}\?submitted=1$/);
+    expect((await request(location, { cookie: buyer })).status).toBe(200);
+    expect((await request(location, { cookie: foreign })).status).toBe(404);
+    expect((await request(`/orders/${orderId}/return`, { cookie: foreign })).status).toBe(404);
+    expect((await request(`/orders/${orderId}/return`, { cookie: foreign, form: { clientMutationId: crypto.randomUUID(), reason: "other", [quantityField(lineId)]: "1" } })).status).toBe(404);
+    // The same form again (a double click): the same request, no second one.
+    const again = await request(`/orders/${orderId}/return`, {
+      cookie: buyer,
+      form: { clientMutationId: mutation, reason: "defective", [quantityField(lineId)]: "1" },
+    });
+    expect(again.headers.get("location")).toBe(location);
+  });
+
+  it("tickets: new (with an order of the account), reply, close; another account's contact gets 404 everywhere", async () => {
+    const db = await getDb();
+    const { rows } = await db.query<{ id: string; number: string }>(
+      `SELECT o.id, o.number FROM sales_orders o JOIN accounts a ON a.id = o.account_id WHERE a.number = '10001' LIMIT 1`,
+    );
+    const order = rows[0];
+    const buyer = await signIn("buyer@kessler.example");
+    const foreign = await signIn("buyer@nordhavn.example");
+    expect((await request(`/support/new?order=${order.id}`, { cookie: buyer })).status).toBe(200);
+    expect((await request(`/support/new?order=${order.id}`, { cookie: foreign })).status).toBe(404);
+
+    const created = await request("/support/new", {
+      cookie: buyer,
+      form: { clientMutationId: crypto.randomUUID(), subject: "Rückfrage", category: "order", priority: "normal", message: "Bitte um Rückruf.", related: order.number },
+    });
+    expect(created.status).toBe(302);
+    const ticketPath = (created.headers.get("location") ?? "").replace(/\?.*$/, "");
+    expect(ticketPath).toMatch(/^\/support\/[0-9a-f-]{36}$/);
+    expect((await request(ticketPath, { cookie: foreign })).status).toBe(404);
+    const forms: Record<string, string>[] = [{ intent: "close" }, { intent: "reply", clientMutationId: crypto.randomUUID(), body: "x" }];
+    for (const form of forms) {
+      expect((await request(ticketPath, { cookie: foreign, form })).status).toBe(404);
+    }
+    const viewer = await signIn("viewer@kessler.example");
+    expect((await request(ticketPath, { cookie: viewer, form: { intent: "close" } })).status).toBe(404);
+
+    expect((await request(ticketPath, { cookie: buyer, form: { intent: "reply", clientMutationId: crypto.randomUUID(), body: "Nachtrag" } })).status).toBe(200);
+    expect((await request(ticketPath, { cookie: buyer, form: { intent: "close" } })).status).toBe(200);
+    const { rows: ticket } = await db.query<{ status: string; messages: number }>(
+      `SELECT t.status, (SELECT count(*) FROM ticket_messages m WHERE m.ticket_id = t.id)::int AS messages FROM support_tickets t WHERE t.id = $1`,
+      [ticketPath.split("/").pop()],
+    );
+    expect(ticket[0]).toEqual({ status: "closed", messages: 2 });
+  });
+});
