@@ -15,7 +15,7 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   // Read where the snapshot is written (electric/server/snapshot-encoding.server.ts); checked here at start.
-  SYNC_COMPRESSION: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+  SYNC_COMPRESSION: z.enum(["auto", "on", "off"], { message: "must be auto, on or off" }).default("auto"),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { dataDir: string; sessionSecret: string; publicUrl: string };

@@ -6,7 +6,7 @@ import type { Browser } from "@playwright/test";
 
 /**
  * `npm run bench -- sync-network` (docs/decisions/029): a contact's first sync of 100k documents
- * with compressed snapshots (the portal as shipped) against uncompressed ones (SYNC_COMPRESSION=off),
+ * with compressed snapshots (SYNC_COMPRESSION=on) against uncompressed ones (SYNC_COMPRESSION=off),
  * over loopback and over a simulated line (support/throttle-proxy.ts), interleaved, in a browser
  * profile on disk. BENCH_SYNC_MBIT (100) and BENCH_SYNC_LATENCY_MS (10, each way) set the line,
  * BENCH_SYNC_RUNS (2) the runs per variant and link; BENCH_QUICK=1 is a 2k-document smoke run that
@@ -34,7 +34,7 @@ export default async function syncNetworkBench(): Promise<void> {
     );
     log(`initial sync, ${DOCUMENTS / 1000}k docs: compressed vs uncompressed snapshots, loopback and ${MBIT} Mbit/s (${LATENCY_MS} ms each way), ${RUNS} runs each`);
     const results = await networkComparison({
-      browser, db: database.db, databaseUrl: database.url, portal, cookies, label: `${DOCUMENTS / 1000}k docs`, runs: RUNS, mbit: MBIT, latencyMs: LATENCY_MS,
+      browser, db: database.db, databaseUrl: database.url, cookies, label: `${DOCUMENTS / 1000}k docs`, runs: RUNS, mbit: MBIT, latencyMs: LATENCY_MS,
       initialSync: (b, url, c, profile) => initialSync(b, url, c, probe[0].number, undefined, profile),
     });
     if (QUICK) console.table(results);

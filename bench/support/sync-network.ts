@@ -1,15 +1,18 @@
 import type { Browser, Cookie } from "playwright-core";
 import type { BenchResult } from "../lib";
 import { median } from "../lib";
-import { log, secs, startPortal, warmEngine, type BrowserProfile, type Portal } from "./portal";
+import { log, secs, startPortal, warmEngine, type BrowserProfile } from "./portal";
 import { startThrottleProxy, type ThrottleProxy } from "./throttle-proxy";
 import type { Db } from "~/db/db.server";
 
 /**
- * The sync bench's "network" part (docs/decisions/029): the same initial sync with compressed
- * snapshots (the portal as shipped) and uncompressed ones (a second portal on the same database
- * with SYNC_COMPRESSION=off), over loopback and over a simulated line (throttle-proxy.ts; default
- * 100 Mbit/s, 10 ms each way), interleaved run by run in one browser profile on disk.
+ * `npm run bench -- sync-network` (docs/decisions/029): the same initial sync with compressed
+ * snapshots (a portal with SYNC_COMPRESSION=on) and uncompressed ones (a second portal on the same
+ * database with SYNC_COMPRESSION=off), over loopback and over a simulated line (throttle-proxy.ts;
+ * default 100 Mbit/s, 10 ms each way), interleaved run by run in one browser profile on disk. The
+ * shipped default, auto, sends a browser on the portal's own machine the uncompressed answer and
+ * every other client the compressed one; the throttle proxy is a TCP proxy on loopback, which auto
+ * would take for a local browser, hence the two forced modes.
  */
 export interface NetworkRun {
   readyMs: number;
@@ -19,7 +22,6 @@ export interface NetworkComparisonOptions {
   browser: Browser;
   db: Db;
   databaseUrl: string;
-  portal: Portal;
   cookies: Cookie[];
   label: string;
   runs: number;
@@ -30,14 +32,16 @@ export interface NetworkComparisonOptions {
 
 export async function networkComparison(options: NetworkComparisonOptions): Promise<BenchResult[]> {
   const { browser, label, mbit, latencyMs } = options;
+  const compressed = await startPortal(options.databaseUrl, { env: { SYNC_COMPRESSION: "on" } });
   const plain = await startPortal(options.databaseUrl, { env: { SYNC_COMPRESSION: "off" } });
   const proxies: ThrottleProxy[] = [];
   try {
+    await warmEngine(compressed.baseUrl, options.cookies, options.db);
     // Both portals share the database and the session secret: the same cookie signs in on either.
     await warmEngine(plain.baseUrl, options.cookies, options.db);
     const line = { bytesPerSecond: (mbit * 1e6) / 8, latencyMs };
     const variants = [
-      { name: "compressed", portal: options.portal },
+      { name: "compressed", portal: compressed },
       { name: "uncompressed", portal: plain },
     ];
     const links = ["loopback", `${mbit} Mbit/s`] as const;
@@ -70,7 +74,7 @@ export async function networkComparison(options: NetworkComparisonOptions): Prom
       const uncompressed = ready.get(`uncompressed|${link}`) ?? [];
       const where = link === "loopback" ? "loopback" : `${link} line, ${latencyMs} ms each way`;
       results.push({
-        case: `initial sync, ${label}, ${where}: compressed snapshots, open portal → ready`,
+        case: `initial sync, ${label}, ${where}: compressed snapshots (SYNC_COMPRESSION=on), open portal → ready`,
         metric: "median", unit: "ms", value: Math.round(median(compressed)),
         baseline: "uncompressed snapshots (SYNC_COMPRESSION=off), same run", baseline_value: Math.round(median(uncompressed)), samples: compressed.length,
       });
@@ -84,5 +88,6 @@ export async function networkComparison(options: NetworkComparisonOptions): Prom
   } finally {
     for (const proxy of proxies) await proxy.stop();
     await plain.stop();
+    await compressed.stop();
   }
 }

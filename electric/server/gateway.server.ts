@@ -6,7 +6,7 @@ import { findShape, shapeConditions, type ShapeCondition, type ShapeDefinition }
 import { proxyToElectric } from "./electric-proxy.server";
 import { getShapeEngine } from "./instance.server";
 import { BASE_HEADERS, isEventStream, isParts, toResponse, type EventStreamBody, type ShapeReply } from "./protocol.server";
-import { chooseSnapshotEncoding, writeCompressed } from "./snapshot-encoding.server";
+import { chooseSnapshotEncoding, isLocalClient, writeCompressed, type SnapshotEncoding } from "./snapshot-encoding.server";
 import { requestDefinition, type ShapeRequestDefinition } from "./shape-definition.server";
 
 export { activeScope } from "~/modules/access/sync-access.server";
@@ -227,11 +227,11 @@ export async function serveShapeHttp(req: IncomingMessage, res: ServerResponse, 
     },
     shapeName,
   );
-  writeReply(res, reply, req.headers["accept-encoding"]);
+  writeReply(res, reply, (byteLength) => chooseSnapshotEncoding(req.headers["accept-encoding"], byteLength, isLocalClient(req)));
   return true;
 }
 
-function writeReply(res: ServerResponse, reply: ShapeReply, acceptEncoding: string | undefined): void {
+function writeReply(res: ServerResponse, reply: ShapeReply, encodingFor: (byteLength: number) => SnapshotEncoding | null): void {
   const { body } = reply;
   // An SSE answer not pumped yet holds its session grant: pumping a gone client's ends at once.
   if (res.destroyed && !isEventStream(body)) return;
@@ -245,7 +245,7 @@ function writeReply(res: ServerResponse, reply: ShapeReply, acceptEncoding: stri
   if (isParts(body)) {
     // A snapshot's pieces, each written as is: no body-sized Buffer (see snapshotResponse). A large
     // one goes compressed when the client accepts it (snapshot-encoding.server.ts).
-    const encoding = reply.status === 200 ? chooseSnapshotEncoding(acceptEncoding, body.byteLength) : null;
+    const encoding = reply.status === 200 ? encodingFor(body.byteLength) : null;
     if (encoding) {
       headers.push("content-encoding", encoding, "vary", "accept-encoding");
       res.writeHead(reply.status, headers);

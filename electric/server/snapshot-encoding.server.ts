@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream";
 import { constants, createBrotliCompress, createGzip, type BrotliCompress, type Gzip } from "node:zlib";
 import Negotiator from "negotiator";
@@ -15,9 +15,24 @@ export type SnapshotEncoding = "br" | "gzip";
 /** Below this a snapshot is sent as is: the saving is a few packets, the stream setup is not free. */
 export const COMPRESS_SNAPSHOT_MIN_BYTES = 64 * 1024;
 
-/** `SYNC_COMPRESSION=off` sends every snapshot uncompressed (e.g. behind a proxy that compresses). */
-export function snapshotCompressionEnabled(): boolean {
-  return process.env.SYNC_COMPRESSION !== "off";
+/**
+ * `SYNC_COMPRESSION`: `auto` (default) compresses for every client but a browser on the portal's own
+ * machine (a loopback peer that no proxy forwarded: there the bytes cost nothing and compressing
+ * only burns CPU on both ends, measured in decision 029); `on` always; `off` never (e.g. behind a
+ * proxy that compresses itself).
+ */
+export type CompressionMode = "auto" | "on" | "off";
+
+export function snapshotCompressionMode(): CompressionMode {
+  const mode = process.env.SYNC_COMPRESSION;
+  return mode === "on" || mode === "off" ? mode : "auto";
+}
+
+/** A client on this machine, reached without a proxy: nothing travels over a real network. */
+export function isLocalClient(req: IncomingMessage): boolean {
+  const peer = req.socket.remoteAddress ?? "";
+  const loopback = peer === "::1" || peer.startsWith("127.") || peer.startsWith("::ffff:127.");
+  return loopback && !req.headers["x-forwarded-for"] && !req.headers.forwarded && !req.headers["x-real-ip"];
 }
 
 /**
@@ -25,8 +40,13 @@ export function snapshotCompressionEnabled(): boolean {
  * where offered (browsers offer it over HTTPS), else gzip (all browsers, also over plain HTTP), else
  * none. The browser's fetch decodes either before the replica or the Electric client sees a byte.
  */
-export function chooseSnapshotEncoding(acceptEncoding: string | undefined, byteLength: number): SnapshotEncoding | null {
-  if (!acceptEncoding || byteLength < COMPRESS_SNAPSHOT_MIN_BYTES || !snapshotCompressionEnabled()) return null;
+export function chooseSnapshotEncoding(
+  acceptEncoding: string | undefined,
+  byteLength: number,
+  localClient: boolean,
+  mode: CompressionMode = snapshotCompressionMode(),
+): SnapshotEncoding | null {
+  if (!acceptEncoding || byteLength < COMPRESS_SNAPSHOT_MIN_BYTES || mode === "off" || (mode === "auto" && localClient)) return null;
   const negotiator = new Negotiator({ headers: { "accept-encoding": acceptEncoding } });
   // The second argument (the server's preference among equally acceptable encodings) is in
   // negotiator 0.6.4 but not in its @types.

@@ -54,18 +54,22 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ status:
 }
 
 describe("compressed snapshots", () => {
-  it("chooses brotli, then gzip, from Accept-Encoding, and nothing for small bodies, refusals or SYNC_COMPRESSION=off", () => {
+  it("chooses brotli, then gzip, from Accept-Encoding; nothing for small bodies, refusals, a local browser in auto mode, or off", () => {
     const big = COMPRESS_SNAPSHOT_MIN_BYTES;
-    expect(chooseSnapshotEncoding("gzip, deflate, br, zstd", big)).toBe("br"); // Chromium's order: the server's preference wins
-    expect(chooseSnapshotEncoding("gzip, deflate", big)).toBe("gzip");
-    expect(chooseSnapshotEncoding("br;q=0, gzip", big)).toBe("gzip");
-    expect(chooseSnapshotEncoding("identity", big)).toBeNull();
-    expect(chooseSnapshotEncoding("*", big)).toBe("br");
-    expect(chooseSnapshotEncoding(undefined, big)).toBeNull();
-    expect(chooseSnapshotEncoding("gzip, br", big - 1)).toBeNull();
+    const remote = false;
+    expect(chooseSnapshotEncoding("gzip, deflate, br, zstd", big, remote)).toBe("br"); // Chromium's order: the server's preference wins
+    expect(chooseSnapshotEncoding("gzip, deflate", big, remote)).toBe("gzip");
+    expect(chooseSnapshotEncoding("br;q=0, gzip", big, remote)).toBe("gzip");
+    expect(chooseSnapshotEncoding("identity", big, remote)).toBeNull();
+    expect(chooseSnapshotEncoding("*", big, remote)).toBe("br");
+    expect(chooseSnapshotEncoding(undefined, big, remote)).toBeNull();
+    expect(chooseSnapshotEncoding("gzip, br", big - 1, remote)).toBeNull();
+    expect(chooseSnapshotEncoding("gzip, br", big, true)).toBeNull(); // auto: a browser on this machine
+    expect(chooseSnapshotEncoding("gzip, br", big, true, "on")).toBe("br");
+    expect(chooseSnapshotEncoding("gzip, br", big, remote, "off")).toBeNull();
     process.env.SYNC_COMPRESSION = "off";
     try {
-      expect(chooseSnapshotEncoding("gzip, br", big)).toBeNull();
+      expect(chooseSnapshotEncoding("gzip, br", big, remote)).toBeNull();
     } finally {
       delete process.env.SYNC_COMPRESSION;
     }
@@ -79,14 +83,19 @@ describe("compressed snapshots", () => {
     expect(Number(plain.headers["content-length"])).toBe(plain.body.length);
     expect(plain.body.length).toBeGreaterThan(COMPRESS_SNAPSHOT_MIN_BYTES);
 
-    const br = await rawGet(url, { cookie, "accept-encoding": "gzip, deflate, br" });
+    // From loopback the auto mode sends as is; a proxy's X-Forwarded-For says the browser is elsewhere.
+    const local = await rawGet(url, { cookie, "accept-encoding": "gzip, deflate, br" });
+    expect(local.headers["content-encoding"]).toBeUndefined();
+    expect(local.body.equals(plain.body)).toBe(true);
+    const forwarded = { "x-forwarded-for": "203.0.113.7" };
+    const br = await rawGet(url, { cookie, "accept-encoding": "gzip, deflate, br", ...forwarded });
     expect(br.headers["content-encoding"]).toBe("br");
     expect(br.headers.vary).toMatch(/accept-encoding/i);
     expect(br.headers["content-length"]).toBeUndefined();
     expect(br.body.length).toBeLessThan(plain.body.length / 4);
     expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
 
-    const gzip = await rawGet(url, { cookie, "accept-encoding": "gzip" });
+    const gzip = await rawGet(url, { cookie, "accept-encoding": "gzip", ...forwarded });
     expect(gzip.headers["content-encoding"]).toBe("gzip");
     expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
     // The Electric headers are the same whatever the encoding (each offset -1 request gets a handle of its own).
@@ -95,7 +104,7 @@ describe("compressed snapshots", () => {
     // A catch-up from the snapshot's offset (nothing new): a small answer, never compressed.
     const handle = String(plain.headers["electric-handle"]);
     const offset = String(plain.headers["electric-offset"]);
-    const catchUp = await rawGet(`${base}/order_lines?offset=${offset}&handle=${handle}&account=${kessler.id}`, { cookie, "accept-encoding": "br, gzip" });
+    const catchUp = await rawGet(`${base}/order_lines?offset=${offset}&handle=${handle}&account=${kessler.id}`, { cookie, "accept-encoding": "br, gzip", ...forwarded });
     expect(catchUp.status).toBe(200);
     expect(catchUp.headers["content-encoding"]).toBeUndefined();
   });
@@ -107,7 +116,7 @@ describe("compressed snapshots", () => {
       received.push(response.headers.get("content-encoding"));
       return response;
     };
-    const headers = { cookie, "accept-encoding": encoding };
+    const headers = { cookie, "accept-encoding": encoding, "x-forwarded-for": "203.0.113.7" };
     const client = new ShapeCollector(openStream(`${base}/order_lines`, { account: kessler.id }, aborter.signal, headers, { fetchClient }));
     await client.waitForUpToDate();
     expect(received[0]).toBe(encoding);
