@@ -134,7 +134,7 @@ function keyOf(i: { kind: string; id: string }) {
 /** numeric(14,2) text as integer cents (exact sums). */
 const centsOf = (amount: string | number) => Math.round(Number(amount) * 100);
 
-/** Sum of amount due and of gross per currency for the rows shown. */
+/** Sum of amount due and of gross per currency for the rows shown (a list cut at LIST_LIMIT says so). */
 function InvoiceTotals({ invoices, lang }: { invoices: readonly InvoiceRow[]; lang: "en" | "de" }) {
   const totals = new Map<string, { due: number; gross: number; count: number }>();
   for (const i of invoices) {
@@ -146,8 +146,10 @@ function InvoiceTotals({ invoices, lang }: { invoices: readonly InvoiceRow[]; la
   }
   if (totals.size === 0) return null;
   const de = lang === "de";
+  const capped = invoices.length >= LIST_LIMIT;
   return (
     <div className="toolbar" data-testid="invoice-totals">
+      {capped ? <span className="muted">{de ? `Summen der ersten ${LIST_LIMIT} Treffer:` : `Totals of the first ${LIST_LIMIT} matches:`}</span> : null}
       {[...totals].sort(([a], [b]) => a.localeCompare(b)).map(([currency, t]) => (
         <span key={currency} className="badge" data-testid={`invoice-totals-${currency}`}>
           {currency}: {de ? "offen" : "due"} <Money amount={(t.due / 100).toFixed(2)} currency={currency} /> · {de ? "brutto" : "gross"}{" "}
