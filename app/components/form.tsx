@@ -146,7 +146,10 @@ export function TextAreaField({ name, label, defaultValue, error, hint, rows = 4
         onKeyDown={(event) => {
           if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
             event.preventDefault();
-            event.currentTarget.form?.requestSubmit();
+            // A form with several submit buttons (approve / reject) needs the contact to pick one:
+            // submitting without a button would send no choice.
+            const form = event.currentTarget.form;
+            if (form && form.querySelectorAll("button[type=submit], button:not([type])").length <= 1) form.requestSubmit();
           }
         }}
       />
