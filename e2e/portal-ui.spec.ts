@@ -30,6 +30,17 @@ test("quotes: a buyer accepts an open quote with a PO number; a bad PO number na
   await po.fill("PO-E2E-4711");
   await pane.getByRole("button", { name: "Angebot annehmen" }).click();
   await expect(pane.getByRole("status")).toContainText(`Angebot ${quote.number} angenommen`);
+  // A live change to another record re-reads the page (routes/_portal.tsx); the notice stays. React
+  // Router drops action data on such a revalidation, and the notice used to vanish with it.
+  const sync = page.getByTestId("sync-status");
+  const commits = Number(await sync.getAttribute("data-commits"));
+  await sql(
+    `UPDATE shipments SET gross_weight_kg = coalesce(gross_weight_kg, 0) + 0.001 WHERE id = (
+       SELECT s.id FROM shipments s JOIN accounts a ON a.id = s.account_id WHERE a.number = '10001' ORDER BY s.shipped_at NULLS LAST, s.number LIMIT 1)`,
+  );
+  await expect.poll(async () => Number(await sync.getAttribute("data-commits")), { timeout: 10_000 }).toBeGreaterThan(commits);
+  await page.waitForTimeout(500); // the shell revalidates 16 ms after a commit; the loaders then read the replica
+  await expect(pane.getByRole("status")).toContainText(`Angebot ${quote.number} angenommen`);
   // The list says so at once (the server's answer), not only once the replica has the change.
   await expect(row).toContainText("Angenommen");
   await expect(row).toContainText("PO-E2E-4711");

@@ -38,7 +38,9 @@ export function SyncIndicator({ status, lang }: { status: ReplicaStatus | null; 
     tone = "";
   }
   return (
-    <span className={`badge ${tone}`} role="status" aria-live="polite" data-testid="sync-status" data-phase={offlineSince ? "offline" : (status?.phase ?? "opening")}>
+    <span className={`badge ${tone}`} role="status" aria-live="polite" data-testid="sync-status" data-phase={offlineSince ? "offline" : (status?.phase ?? "opening")}
+      data-commits={status?.commits ?? 0}
+    >
       {label}
     </span>
   );

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, type ClientActionFunctionArgs } from "@remix-run/react";
+import { Link, useLoaderData, type ClientActionFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
 import { formatDate, translate } from "~/i18n/i18n";
 import { notFound, requireContactPermission } from "~/modules/access/guards.server";
@@ -10,6 +10,7 @@ import { ReturnForm, type ReturnFormResult } from "~/modules/returns/components/
 import { getReturnableOrder, requestReturn } from "~/modules/returns/request.server";
 import { ReturnRequestSchema } from "~/modules/returns/schemas";
 import { refreshReplicaShapes } from "~/replica/active-replica.client";
+import { useKeptActionData } from "~/components/kept-action-data";
 
 export const handle = routeAccess({ area: "portal", permission: "returns.request" });
 
@@ -48,7 +49,7 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
 
 export default function ReturnRequestPage() {
   const { order: data, clientMutationId } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useKeptActionData<typeof action>();
   const lang = useLang();
   const { order } = data;
   const anything = data.returnable && data.lines.some((l) => Number(l.returnable) > 0);

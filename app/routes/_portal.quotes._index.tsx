@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData, useRouteLoaderData, type ClientActionFunctionArgs, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import { useLoaderData, useRouteLoaderData, type ClientActionFunctionArgs, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { useViewPreference, type Column } from "~/components/DataTable";
 import { SplitView } from "~/components/SplitView";
@@ -17,6 +17,7 @@ import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
 import { refreshReplicaShapes } from "~/replica/active-replica.client";
 import { LIST_LIMIT } from "~/modules/lists";
+import { useKeptActionData } from "~/components/kept-action-data";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -66,7 +67,7 @@ type QuoteRow = Awaited<ReturnType<typeof listQuotes>>[number];
 
 export default function QuotesPage() {
   const loaded = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useKeptActionData<typeof action>();
   // Memoised: a new array each render would re-run the table's sort and the preview's row effect forever.
   const quotes = useMemo(() => withDecision(loaded.quotes, result), [loaded.quotes, result]);
   const role = useRouteLoaderData<{ role?: ContactRole }>("routes/_portal")?.role;

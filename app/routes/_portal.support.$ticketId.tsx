@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useLocation, useNavigate, useSearchParams, type ClientActionFunctionArgs } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation, useLocation, useNavigate, useSearchParams, type ClientActionFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
 import { FormError, SubmitRow, TextAreaField } from "~/components/form";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
@@ -13,6 +13,7 @@ import { TicketThread } from "~/modules/support/components/TicketThread";
 import { TicketActionSchema } from "~/modules/support/schemas";
 import { actOnTicket, getTicket } from "~/modules/support/ticket.server";
 import { refreshReplicaShapes } from "~/replica/active-replica.client";
+import { useKeptActionData } from "~/components/kept-action-data";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -57,7 +58,7 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
 
 export default function TicketPage() {
   const { ticket, canWrite, clientMutationId } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useKeptActionData<typeof action>();
   const [params] = useSearchParams();
   // Said once: the address loses "?created=1" (a reload or a bookmark does not say it again), the notice stays.
   const [createdId] = useState(() => (params.get("created") !== null ? ticket.id : null));

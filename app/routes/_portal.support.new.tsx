@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, type ClientActionFunctionArgs } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation, type ClientActionFunctionArgs } from "@remix-run/react";
 import { useLang } from "~/components/format";
 import { Field, FormError, SelectField, SubmitRow, TextAreaField } from "~/components/form";
 import { codeLabel, translate } from "~/i18n/i18n";
@@ -10,6 +10,7 @@ import { parseForm } from "~/modules/forms";
 import { NewTicketSchema, TICKET_CATEGORIES, TICKET_PRIORITIES } from "~/modules/support/schemas";
 import { createTicket, findRelatedRecord } from "~/modules/support/ticket.server";
 import { refreshReplicaShapes } from "~/replica/active-replica.client";
+import { useKeptActionData } from "~/components/kept-action-data";
 
 export const handle = routeAccess({ area: "portal", permission: "tickets.create" });
 
@@ -47,7 +48,7 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
 
 export default function NewTicketPage() {
   const { related, clientMutationId } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useKeptActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formMethod?.toLowerCase() === "post";
   const lang = useLang();

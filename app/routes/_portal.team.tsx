@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { Field, FormError } from "~/components/form";
 import { StatusBadge, useLang } from "~/components/format";
 import { formatDateTime, translate } from "~/i18n/i18n";
@@ -10,6 +10,7 @@ import { listAccountLocations, listTeam, removeTeamMember } from "~/modules/cont
 import { ContactConflictError, inviteContact, reinviteContact, type Actor } from "~/modules/contacts/invitations.server";
 import { ContactSchema } from "~/modules/contacts/schemas";
 import { parseForm } from "~/modules/forms";
+import { useKeptActionData } from "~/components/kept-action-data";
 
 export const handle = routeAccess({ area: "portal", permission: "contacts.manage" });
 
@@ -55,7 +56,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function TeamPage() {
   const { team, locations, accountName } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useKeptActionData<typeof action>();
   const lang = useLang();
   const v = result?.values ?? {};
   const e = result?.fieldErrors ?? {};
