@@ -5,6 +5,7 @@ import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { contactCan } from "~/modules/access/permissions";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 import type { NewTicketInput, TicketActionInput } from "./schemas";
+import type { TicketRow } from "./tickets.server";
 
 type Origin = { ip?: string | null; userAgent?: string | null };
 
@@ -19,15 +20,8 @@ export interface TicketMessage {
   isInternal: boolean;
 }
 
-export interface TicketDetail {
-  id: string;
-  number: string;
-  subject: string;
-  category: string;
-  priority: string;
-  status: string;
-  createdAt: Date;
-  updatedAt: Date;
+/** A list row (tickets.server.ts) plus what the ticket's page shows. */
+export interface TicketDetail extends TicketRow {
   closedAt: Date | null;
   createdBy: string | null;
   related: { type: "sales_order" | "invoice"; id: string; number: string } | null;
