@@ -1,4 +1,5 @@
 import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
 import { PGlite } from "@electric-sql/pglite";
 
 /**
@@ -14,6 +15,11 @@ export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<T>>;
   /** Runs a script of several statements without parameters (migrations, fixtures). */
   exec(script: string): Promise<void>;
+  /**
+   * `COPY … TO STDOUT` as the raw bytes Postgres sends, in chunks that do not follow rows. Only a
+   * Postgres transaction has it (PGlite has no COPY to a client); callers keep a plain-query path.
+   */
+  copyOut?(copySql: string): AsyncIterable<Buffer>;
 }
 
 export interface Db extends Queryable {
@@ -70,6 +76,7 @@ export function createPostgresDb(connectionString: string, options: { max?: numb
           async exec(script: string) {
             await client.query(script);
           },
+          copyOut: (copySql: string) => client.query(copyTo(copySql)),
         };
         const value = await fn(tx);
         await client.query("COMMIT");

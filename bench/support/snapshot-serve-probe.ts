@@ -38,10 +38,17 @@ function postgresCpuSince(before: Map<number, number>): number {
   return total;
 }
 
-/** What must be the same between two portals: status, headers but the handle, the body. */
+/**
+ * What must be the same between two portals: status, headers but the handle, the body's messages.
+ * A snapshot is a set of rows (its SELECT has no ORDER BY, and a cursor and a COPY of the same SELECT
+ * may get different plans), so the messages are compared sorted.
+ */
 function fingerprint(response: Response, body: ArrayBuffer): string {
   const headers = [...response.headers.entries()].filter(([name]) => !["electric-handle", "date"].includes(name));
-  return `${response.status} ${JSON.stringify(headers)} ${body.byteLength} ${createHash("sha256").update(new Uint8Array(body)).digest("hex")}`;
+  const text = new TextDecoder().decode(body);
+  const messages = response.status === 200 ? (JSON.parse(text) as unknown[]).map((m) => JSON.stringify(m)).sort() : [text];
+  const digest = createHash("sha256").update(messages.join("\n")).digest("hex");
+  return `${response.status} ${JSON.stringify(headers)} ${body.byteLength} ${digest}`;
 }
 
 const median = (values: number[]) => {

@@ -2,10 +2,13 @@ import type { Db } from "~/db/db.server";
 import { mintHandle, recordHandle } from "./handles.server";
 import { SEQUENCER_LOCK_SQL, stampLocked, type StampResult } from "./sequencer.server";
 import type { ShapeRequestDefinition } from "./shape-definition.server";
+import { BinaryCopyReader, type ValueSink } from "./copy-binary.server";
 import {
   applyElectricSessionSettings,
+  conditionsLiteralSql,
   conditionsSql,
   qualifiedTable,
+  quoteLiteral,
   rowJsonSql,
   rowKeySql,
   type TableSchema,
@@ -21,7 +24,7 @@ export interface Snapshot {
 }
 
 /**
- * Rows per FETCH: the portal holds one batch of rows as strings and objects until the FETCH is
+ * Rows per FETCH (the cursor path, PGlite's): the portal holds one batch of rows as strings and objects until the FETCH is
  * answered. With 2,000 (~1.3 MB of messages) a batch was often still alive at a second scavenge
  * and promoted: `perf record -e page-faults` put ~75 % of a sync's page faults in the scavenger
  * copying into fresh pages. 250 (~170 KB) mostly dies young, though some portal processes still
@@ -43,7 +46,7 @@ const SLAB_BYTES = 1 << 20;
  * snapshots was tried and not kept: freed slabs are mostly reused through malloc anyway, and what
  * is left of the faults comes from V8's scavenger, not from the slabs (see FETCH_ROWS).
  */
-export class SnapshotBody {
+export class SnapshotBody implements ValueSink {
   readonly parts: Buffer[] = [];
   byteLength = 0;
   #slab: Buffer | null = null;
@@ -60,6 +63,20 @@ export class SnapshotBody {
     const slab = this.#slab!;
     this.#used += slab.write(message, this.#used);
     slab[this.#used++] = 0x2c; // ","
+  }
+
+  /** A message of `bytes` UTF-8 bytes follows in pieces (COPY's rows, copy-binary.server.ts). */
+  begin(bytes: number): void {
+    if (this.#slab === null || this.#used + bytes + 1 > this.#slab.length) this.#next(bytes + 1);
+  }
+
+  piece(source: Buffer, start: number, end: number): void {
+    this.#used += source.copy(this.#slab!, this.#used, start, end);
+  }
+
+  /** Ends the message begun last, with its comma. */
+  end(): void {
+    this.#slab![this.#used++] = 0x2c;
   }
 
   /** Seals the last slab; `parts` is complete after this. */
@@ -93,17 +110,17 @@ export async function takeSnapshot(
   schema: TableSchema,
   definitionHash: string,
 ): Promise<Snapshot> {
-  const where = conditionsSql("t", schema, definition.conditions, 2);
-  // Postgres writes each whole message, and the portal writes each batch's into the body at once and
-  // never holds all rows as strings: with every row's string alive until the answer, a
-  // 100k-document sync cost the portal ~3.7 s of CPU, half of it garbage collection of promoted
-  // strings (docs/decisions/005, addendum). The cursor makes the same SQL work on PGlite.
-  const sql = `SELECT '{"key":' || to_json(${rowKeySql("t", schema, definition.primaryKey)})::text
-                      || ',"value":' || ${rowJsonSql("t", schema, definition.columns)}
-                      || ',"headers":' || $1::text || '}' AS message
-                 FROM ${qualifiedTable(definition.table)} t
-                WHERE ${where.sql}`;
+  // Postgres writes each whole message, and the portal copies them into the body (docs/decisions/005,
+  // addenda). On Postgres the rows come by COPY in binary format: their bytes go from the socket's
+  // chunks into the body, with no row objects, no strings and no FETCH round trips. PGlite has no
+  // COPY to a client and reads the same SELECT through a cursor.
   const headers = `{"operation":"insert","relation":["public",${JSON.stringify(definition.table)}]}`;
+  const messageSql = (headersSql: string, whereSql: string) =>
+    `SELECT '{"key":' || to_json(${rowKeySql("t", schema, definition.primaryKey)})::text
+            || ',"value":' || ${rowJsonSql("t", schema, definition.columns)}
+            || ',"headers":' || ${headersSql} || '}' AS message
+       FROM ${qualifiedTable(definition.table)} t
+      WHERE ${whereSql}`;
   return db.transaction(async (tx) => {
     await tx.query(`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
     await tx.query(SEQUENCER_LOCK_SQL);
@@ -111,14 +128,22 @@ export async function takeSnapshot(
     const stamped = await stampLocked(tx);
     const handle = mintHandle(definitionHash);
     await recordHandle(tx, { handle, shapeName: definition.name, definitionHash, snapshotPosition: stamped.head });
-    await tx.query(`DECLARE shape_snapshot NO SCROLL CURSOR FOR ${sql}`, [headers, ...where.params]);
     const body = new SnapshotBody();
-    for (;;) {
-      const batch = await tx.query<{ message: string }>(`FETCH ${FETCH_ROWS} FROM shape_snapshot`);
-      for (const row of batch.rows) body.add(row.message);
-      if (batch.rows.length < FETCH_ROWS) break;
+    if (tx.copyOut) {
+      const sql = messageSql(`${quoteLiteral(headers)}::text`, conditionsLiteralSql("t", schema, definition.conditions));
+      const reader = new BinaryCopyReader(body);
+      for await (const chunk of tx.copyOut(`COPY (${sql}) TO STDOUT (FORMAT binary)`)) reader.push(chunk);
+      reader.finish();
+    } else {
+      const where = conditionsSql("t", schema, definition.conditions, 2);
+      await tx.query(`DECLARE shape_snapshot NO SCROLL CURSOR FOR ${messageSql("$1::text", where.sql)}`, [headers, ...where.params]);
+      for (;;) {
+        const batch = await tx.query<{ message: string }>(`FETCH ${FETCH_ROWS} FROM shape_snapshot`);
+        for (const row of batch.rows) body.add(row.message);
+        if (batch.rows.length < FETCH_ROWS) break;
+      }
+      await tx.query(`CLOSE shape_snapshot`);
     }
-    await tx.query(`CLOSE shape_snapshot`);
     return { handle, position: stamped.head, body: body.finish(), stamped };
   });
 }

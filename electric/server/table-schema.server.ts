@@ -137,12 +137,41 @@ export function conditionsSql(
   conditions: readonly { column: string; values: readonly string[] }[],
   firstParam: number,
 ): { sql: string; params: string[][] } {
-  if (conditions.length === 0) return { sql: "true", params: [] };
+  const sql = conditionsWith(alias, schema, conditions, (_, i) => `$${firstParam + i}`);
+  return { sql, params: conditions.map((c) => [...c.values]) };
+}
+
+/**
+ * The same conditions with their values written into the SQL as quoted literals, for a statement
+ * that takes no parameters (COPY). The values come from the session's scope, never from the URL,
+ * and are quoted whatever they hold.
+ */
+export function conditionsLiteralSql(
+  alias: string,
+  schema: TableSchema,
+  conditions: readonly { column: string; values: readonly string[] }[],
+): string {
+  return conditionsWith(alias, schema, conditions, (values) => `ARRAY[${values.map(quoteLiteral).join(", ")}]::text[]`);
+}
+
+function conditionsWith(
+  alias: string,
+  schema: TableSchema,
+  conditions: readonly { column: string; values: readonly string[] }[],
+  valuesSql: (values: readonly string[], index: number) => string,
+): string {
+  if (conditions.length === 0) return "true";
   const parts = conditions.map((condition, i) => {
     const column = requireColumn(schema, condition.column);
-    return `${alias}.${quoteIdent(condition.column)} = ANY($${firstParam + i}::text[]::${column.castType}[])`;
+    return `${alias}.${quoteIdent(condition.column)} = ANY(${valuesSql(condition.values, i)}::text[]::${column.castType}[])`;
   });
-  return { sql: `(${parts.join(" AND ")})`, params: conditions.map((c) => [...c.values]) };
+  return `(${parts.join(" AND ")})`;
+}
+
+/** An SQL string literal; needs standard_conforming_strings (ELECTRIC_SESSION_SETTINGS_SQL sets it). */
+export function quoteLiteral(value: string): string {
+  if (value.includes("\0")) throw new Error("An SQL literal cannot hold a NUL character");
+  return `'${value.replaceAll("'", "''")}'`;
 }
 
 /**
@@ -152,7 +181,8 @@ export function conditionsSql(
  */
 export const ELECTRIC_SESSION_SETTINGS_SQL = `SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, DMY', true),
   set_config('IntervalStyle', 'iso_8601', true), set_config('extra_float_digits', '1', true),
-  set_config('bytea_output', 'hex', true), set_config('jit', 'off', true)`;
+  set_config('bytea_output', 'hex', true), set_config('jit', 'off', true),
+  set_config('standard_conforming_strings', 'on', true)`;
 
 export async function applyElectricSessionSettings(tx: Queryable): Promise<void> {
   await tx.query(ELECTRIC_SESSION_SETTINGS_SQL);
