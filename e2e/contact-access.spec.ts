@@ -30,6 +30,18 @@ test("a contact sees exactly their own account's orders and invoices", async ({ 
   const shown = await page.getByTestId("open-balance-EUR").textContent();
   expect(Number(shown!.replace(/[^\d,.-]/g, "").replace(/\./g, "").replace(",", "."))).toBeCloseTo(Number(open.amount), 2);
 
+  // Open credit notes are shown apart, and the balance is open invoices minus them.
+  const [credit] = await sql<{ amount: string }>(
+    `SELECT coalesce(sum(amount_due), 0)::numeric(14,2)::text AS amount FROM invoices
+      WHERE account_id = $1 AND kind = 'credit_note' AND status IN ('open','partially_paid') AND currency = 'EUR'`,
+    [kessler.id],
+  );
+  expect(Number(credit.amount)).toBeGreaterThan(0);
+  const creditLine = await page.getByTestId("credit-EUR").textContent();
+  const amounts = [...creditLine!.matchAll(/-?[\d.]+,\d{2}/g)].map((m) => Number(m[0].replace(/\./g, "").replace(",", ".")));
+  expect(amounts[0]).toBeCloseTo(-Number(credit.amount), 2);
+  expect(amounts[1]).toBeCloseTo(Number(open.amount) - Number(credit.amount), 2);
+
   const [invoice] = await sql<{ id: string }>(`SELECT id FROM invoices WHERE account_id = $1 ORDER BY issue_date DESC LIMIT 1`, [kessler.id]);
   await page.goto(`/invoices/${invoice.id}`);
   await expect(page.getByTestId("amount-due")).toBeVisible();

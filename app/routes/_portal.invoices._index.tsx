@@ -95,8 +95,8 @@ export default function InvoicesPage() {
       render: (i) => (i.orderId ? <Link to={`/orders/${i.orderId}`}>{i.orderNumber}</Link> : i.orderNumber),
     },
     { id: "status", label: translate(lang, "invoices.status"), width: 130, sortValue: (i) => (i.overdue ? "overdue" : i.status), text: (i) => codeLabel(lang, "status", i.overdue ? "overdue" : i.status), render: (i) => <StatusBadge status={i.overdue ? "overdue" : i.status} /> },
-    { id: "amount", label: translate(lang, "invoices.amount"), width: 120, align: "right", sortValue: (i) => Number(i.grossAmount), text: (i) => `${i.grossAmount} ${i.currency}`, render: (i) => <Money amount={i.grossAmount} currency={i.currency} /> },
-    { id: "due_amount", label: translate(lang, "invoices.amountDue"), width: 120, align: "right", sortValue: (i) => Number(i.amountDue), text: (i) => `${i.amountDue} ${i.currency}`, render: (i) => <Money amount={i.amountDue} currency={i.currency} /> },
+    { id: "amount", label: translate(lang, "invoices.amount"), width: 120, align: "right", sortValue: (i) => Number(signed(i, i.grossAmount)), text: (i) => `${signed(i, i.grossAmount)} ${i.currency}`, render: (i) => <Money amount={signed(i, i.grossAmount)} currency={i.currency} /> },
+    { id: "due_amount", label: translate(lang, "invoices.amountDue"), width: 120, align: "right", sortValue: (i) => Number(signed(i, i.amountDue)), text: (i) => `${signed(i, i.amountDue)} ${i.currency}`, render: (i) => <Money amount={signed(i, i.amountDue)} currency={i.currency} /> },
   ];
   return (
     <>
@@ -131,16 +131,27 @@ function keyOf(i: { kind: string; id: string }) {
   return `${i.kind}:${i.id}`;
 }
 
+/**
+ * A credit note's amounts count against the customer's invoices, as on an open-items list: shown and
+ * summed negative here (its own page shows the document's positive amounts).
+ */
+function signed(i: { kind: string }, amount: string): string {
+  return i.kind === "credit_note" && Number(amount) !== 0 ? `-${amount}` : amount;
+}
+
 /** numeric(14,2) text as integer cents (exact sums). */
 const centsOf = (amount: string | number) => Math.round(Number(amount) * 100);
 
-/** Sum of amount due and of gross per currency for the rows shown (a list cut at LIST_LIMIT says so). */
+/**
+ * Sum of amount due and of gross per currency for the rows shown, credit notes negative (a list cut
+ * at LIST_LIMIT says so).
+ */
 function InvoiceTotals({ invoices, lang }: { invoices: readonly InvoiceRow[]; lang: "en" | "de" }) {
   const totals = new Map<string, { due: number; gross: number; count: number }>();
   for (const i of invoices) {
     const t = totals.get(i.currency) ?? { due: 0, gross: 0, count: 0 };
-    t.due += centsOf(i.amountDue);
-    t.gross += centsOf(i.grossAmount);
+    t.due += centsOf(signed(i, i.amountDue));
+    t.gross += centsOf(signed(i, i.grossAmount));
     t.count += 1;
     totals.set(i.currency, t);
   }

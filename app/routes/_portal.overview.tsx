@@ -67,6 +67,18 @@ export default function OverviewPage() {
             <div className={Number(b.overdueAmount) > 0 ? "badge danger" : "muted"} data-testid={`overdue-${b.currency}`}>
               {translate(lang, "overview.overdue")}: <Money amount={b.overdueAmount} currency={b.currency} /> ({b.overdueCount})
             </div>
+            {Number(b.openCredit) > 0 ? (
+              <div className="card-lines" data-testid={`credit-${b.currency}`}>
+                <span className="muted">{translate(lang, "overview.openCredit")}</span>
+                <span className="num">
+                  <Money amount={`-${b.openCredit}`} currency={b.currency} />
+                </span>
+                <strong>{translate(lang, "overview.netBalance")}</strong>
+                <strong className="num">
+                  <Money amount={centsDifference(b.openAmount, b.openCredit)} currency={b.currency} />
+                </strong>
+              </div>
+            ) : null}
           </div>
         ))}
       </div>
@@ -199,4 +211,10 @@ export default function OverviewPage() {
       </section>
     </>
   );
+}
+
+/** a − b for numeric(14,2) decimal strings, exactly (integer cents). */
+function centsDifference(a: string, b: string): string {
+  const cents = Math.round(Number(a) * 100) - Math.round(Number(b) * 100);
+  return (cents / 100).toFixed(2);
 }

@@ -134,6 +134,16 @@ describe.each([
       if (c.seesInvoices) {
         expect(server.balances.length).toBeGreaterThan(0);
         expect(server.aging.map((a) => a.currency)).toEqual(server.balances.map((b) => b.currency));
+        // Open credit notes are counted apart from the open invoices (the seed has one for Kessler).
+        const credit = await (await getDb()).query<{ amount: string }>(
+          `SELECT coalesce(sum(amount_due), 0)::numeric(14,2)::text AS amount FROM invoices
+            WHERE account_id = ANY($1::uuid[]) AND ($2::uuid[] IS NULL OR location_id = ANY($2)) AND kind = 'credit_note'
+              AND status IN ('open', 'partially_paid') AND currency = 'EUR'`,
+          [c.scope.accountIds, c.scope.locationIds ?? null],
+        );
+        const eur = server.balances.find((b) => b.currency === "EUR");
+        expect(eur?.openCredit).toBe(credit.rows[0].amount);
+        if (role === "buyer") expect(Number(eur?.openCredit)).toBeGreaterThan(0);
       } else expect(server.balances).toEqual([]);
       if (from === longAgo) {
         expect(server.activity.items.length).toBe(10);

@@ -166,10 +166,12 @@ function overview(driver: SqlDriver, params: { today: string; seesInvoices: bool
   const count = (query: string, values: SqlParam[] = []) => Number(driver.selectValue(query, values) ?? 0);
   const balances = params.seesInvoices
     ? driver.selectObjects<Row>(
-        `SELECT i.currency, sum(${cents("i.amount_due")}) AS open_cents,
-                coalesce(sum(CASE WHEN i.due_date < ?1 THEN ${cents("i.amount_due")} END), 0) AS overdue_cents,
-                count(*) AS open_count, count(CASE WHEN i.due_date < ?1 THEN 1 END) AS overdue_count
-           FROM invoices i WHERE i.kind = 'invoice' AND i.status IN ${UNPAID}
+        `SELECT i.currency, coalesce(sum(CASE WHEN i.kind = 'invoice' THEN ${cents("i.amount_due")} END), 0) AS open_cents,
+                coalesce(sum(CASE WHEN i.kind = 'invoice' AND i.due_date < ?1 THEN ${cents("i.amount_due")} END), 0) AS overdue_cents,
+                count(CASE WHEN i.kind = 'invoice' THEN 1 END) AS open_count,
+                count(CASE WHEN i.kind = 'invoice' AND i.due_date < ?1 THEN 1 END) AS overdue_count,
+                coalesce(sum(CASE WHEN i.kind = 'credit_note' THEN ${cents("i.amount_due")} END), 0) AS credit_cents
+           FROM invoices i WHERE i.kind IN ('invoice', 'credit_note') AND i.status IN ${UNPAID}
           GROUP BY i.currency ORDER BY i.currency`,
         [params.today],
       )
@@ -179,7 +181,7 @@ function overview(driver: SqlDriver, params: { today: string; seesInvoices: bool
     shipmentsInTransit: count(`SELECT count(*) FROM shipments WHERE status IN ('in_transit', 'out_for_delivery')`),
     balances: balances.map((b) => ({
       currency: txt(b.currency), openAmount: centsText(b.open_cents) as string, overdueAmount: centsText(b.overdue_cents) as string,
-      openCount: Number(b.open_count), overdueCount: Number(b.overdue_count),
+      openCount: Number(b.open_count), overdueCount: Number(b.overdue_count), openCredit: centsText(b.credit_cents) as string,
     })),
     recentOrders: listOrders(driver, { limit: 8 }),
     overdueInvoices: params.seesInvoices ? listInvoices(driver, { state: "overdue", limit: 8, today: params.today }) : [],

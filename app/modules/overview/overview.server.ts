@@ -9,7 +9,11 @@ export interface Overview {
   openOrderCount: number;
   shipmentsInTransit: number;
   /** Per currency: what is still owed, and the part of it past due. */
-  balances: { currency: string; openAmount: string; overdueAmount: string; openCount: number; overdueCount: number }[];
+  /**
+   * Per currency: open invoices (amount, count, of them overdue) and, apart, what open credit notes
+   * still owe the customer; the account's balance is the difference.
+   */
+  balances: { currency: string; openAmount: string; overdueAmount: string; openCount: number; overdueCount: number; openCredit: string }[];
   recentOrders: OrderRow[];
   overdueInvoices: InvoiceRow[];
   /** Open invoice amounts by how long they are overdue, per currency (finance roles only). */
@@ -47,12 +51,13 @@ export async function getOverview(scope: Scope, activityFrom: { since: Date; fir
     ),
     seesMoney ? db.query<Overview["balances"][number]>(
       `SELECT i.currency,
-              sum(i.amount_due)::numeric(14,2)::text AS "openAmount",
-              coalesce(sum(i.amount_due) FILTER (WHERE i.due_date < current_date), 0)::numeric(14,2)::text AS "overdueAmount",
-              count(*) AS "openCount",
-              count(*) FILTER (WHERE i.due_date < current_date) AS "overdueCount"
+              coalesce(sum(i.amount_due) FILTER (WHERE i.kind = 'invoice'), 0)::numeric(14,2)::text AS "openAmount",
+              coalesce(sum(i.amount_due) FILTER (WHERE i.kind = 'invoice' AND i.due_date < current_date), 0)::numeric(14,2)::text AS "overdueAmount",
+              count(*) FILTER (WHERE i.kind = 'invoice') AS "openCount",
+              count(*) FILTER (WHERE i.kind = 'invoice' AND i.due_date < current_date) AS "overdueCount",
+              coalesce(sum(i.amount_due) FILTER (WHERE i.kind = 'credit_note'), 0)::numeric(14,2)::text AS "openCredit"
          FROM invoices i
-        WHERE ${invoices.sql} AND i.kind = 'invoice' AND i.status IN ('open','partially_paid')
+        WHERE ${invoices.sql} AND i.kind IN ('invoice', 'credit_note') AND i.status IN ('open','partially_paid')
         GROUP BY i.currency ORDER BY i.currency`,
       invoices.params,
     ) : { rows: [], rowCount: 0 },
