@@ -1,6 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
-  isRouteErrorResponse,
   Links,
   Meta,
   Outlet,
@@ -14,7 +13,8 @@ import { getDb } from "~/db/connection.server";
 import { currentUser } from "~/modules/access/guards.server";
 import { getPreferences } from "~/modules/preferences/preferences.server";
 import { getSupplierSettings, supplierDisplayName } from "~/modules/supplier/supplier.server";
-import { translate, type Language } from "~/i18n/i18n";
+import { ErrorMessage } from "~/components/ErrorMessage";
+import type { Language } from "~/i18n/i18n";
 import { takeReplicaRevalidation } from "~/replica/replica-revalidation";
 import styles from "~/styles/app.css";
 
@@ -81,22 +81,5 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const language = useRootData()?.language ?? "en";
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title =
-    status === 404 ? translate(language, "common.notFound") : isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : "Something went wrong";
-  const text =
-    status === 404
-      ? translate(language, "common.notFoundText")
-      : isRouteErrorResponse(error) && typeof error.data === "string"
-        ? error.data
-        : "The error was logged. Try again, or contact your supplier if it persists.";
-  return (
-    <div className="error-page">
-      <h1>{title}</h1>
-      <p className="muted">{text}</p>
-      <p>
-        <a href="/">{translate(language, "common.back")}</a>
-      </p>
-    </div>
-  );
+  return <ErrorMessage error={error} language={language} backTo="/" />;
 }

@@ -60,6 +60,12 @@ test("another account's order answers 404, exactly like one that does not exist"
   expect(missingResponse?.status()).toBe(404);
   expect(await page.locator("h1").textContent()).toBe(foreignText);
   expect((await page.goto(`/orders/not-a-uuid`))?.status()).toBe(404);
+  // Inside the portal's shell: the contact keeps the navigation and goes on from there.
+  await expect(page.getByTestId("error-page")).toHaveAttribute("data-status", "404");
+  await expect(page.locator("h1")).toHaveText("Nicht gefunden");
+  await page.getByRole("complementary", { name: "Main" }).getByRole("link", { name: /Aufträge/ }).click();
+  await expect(page).toHaveURL(/\/orders$/);
+  await expect(page.getByTestId("error-page")).toHaveCount(0);
 });
 
 test("a contact with two accounts switches between them", async ({ page }) => {

@@ -1,7 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, NavLink, Outlet, useLoaderData, useNavigate, useRevalidator, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
+import {
+  Form, NavLink, Outlet, useLoaderData, useNavigate, useRevalidator, useRouteError, useRouteLoaderData, useSubmit, type ShouldRevalidateFunction,
+} from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { CommandPalette } from "~/components/CommandPalette";
+import { ErrorMessage } from "~/components/ErrorMessage";
 import { KeyboardHelp } from "~/components/KeyboardHelp";
 import { ThemeToggle } from "~/components/ThemeToggle";
 import { SyncIndicator } from "~/components/SyncIndicator";
@@ -54,7 +57,33 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, default
   formMethod !== undefined ? defaultShouldRevalidate : false;
 
 export default function PortalShell() {
-  const data = useLoaderData<typeof loader>();
+  return (
+    <Shell data={useLoaderData<typeof loader>()}>
+      <Outlet />
+    </Shell>
+  );
+}
+
+/**
+ * A page's error shows inside the shell, navigation and search at hand: a record that is not there,
+ * or is another account's, answers 404 exactly alike (DESIGN rule 1), and the contact goes on from
+ * there. Without the shell's own data (its loader failed) the plain page of the root boundary.
+ */
+export function ErrorBoundary() {
+  const data = useRouteLoaderData<typeof loader>("routes/_portal");
+  const error = useRouteError();
+  const lang = useRootData()?.language ?? "en";
+  if (!data) return <ErrorMessage error={error} language={lang} backTo="/" />;
+  return (
+    <Shell data={data}>
+      <ErrorMessage error={error} language={lang} backTo="/overview" />
+    </Shell>
+  );
+}
+
+type ShellData = Awaited<ReturnType<typeof loader>>;
+
+function Shell({ data, children }: { data: ShellData; children: React.ReactNode }) {
   const lang = useRootData()?.language ?? "en";
   const submit = useSubmit();
   // Sections the role may open: the sidebar and the "g" shortcuts offer only these.
@@ -138,9 +167,7 @@ export default function PortalShell() {
             </Form>
           ) : null}
         </header>
-        <main>
-          <Outlet />
-        </main>
+        <main>{children}</main>
         <CommandPalette lang={lang} />
         <KeyboardHelp lang={lang} />
       </div>
