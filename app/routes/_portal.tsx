@@ -88,6 +88,9 @@ export default function PortalShell() {
           <div className="who">
             {data.user.email} · {codeLabel(lang, "role", data.role)}
           </div>
+          <NavLink to="/settings" prefetch="intent" className="settings-link">
+            {translate(lang, "settings.title")}
+          </NavLink>
           <Form
             method="post"
             action="/logout"
