@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams, type ClientActionFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
-import { FormError } from "~/components/form";
+import { ActionMessage } from "~/components/form";
 import { useKeptActionData } from "~/components/kept-action-data";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { formatQuantity } from "~/i18n/units";
@@ -120,13 +120,7 @@ export default function ReturnRequestDetailPage() {
         </h1>
         {canCancel ? <CancelReturn key={r.id} number={r.number} /> : null}
       </div>
-      {result?.ok ? (
-        <p className="notice" role="status">
-          {result.message}
-        </p>
-      ) : (
-        <FormError message={result?.message} />
-      )}
+      <ActionMessage result={result} />
       {submittedId === r.id && !result ? (
         <p className="notice" role="status">
           {translate(lang, "returns.submitted", { number: r.number })}

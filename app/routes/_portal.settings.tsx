@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, SubmitRow } from "~/components/form";
+import { ActionMessage, SubmitRow } from "~/components/form";
 import { useLang } from "~/components/format";
 import { useKeptActionData } from "~/components/kept-action-data";
 import { translate } from "~/i18n/i18n";
@@ -41,13 +41,7 @@ export default function SettingsPage() {
   return (
     <>
       <h1>{translate(lang, "settings.title")}</h1>
-      {result?.ok ? (
-        <p className="notice" role="status">
-          {result.message}
-        </p>
-      ) : (
-        <FormError message={result?.message} />
-      )}
+      <ActionMessage result={result} />
       <section className="panel">
         <h2>{translate(lang, "settings.mail")}</h2>
         <Form method="post" className="ticket-form">

@@ -5,8 +5,9 @@ import { codeLabel, translate, type Language, type MessageKey } from "~/i18n/i18
 import { formatQuantity } from "~/i18n/units";
 import { sendMailsLater } from "~/modules/mail/later.server";
 import type { OutgoingMail } from "~/modules/mail/mailer.server";
-import { loadReturnLines } from "~/modules/returns/returns.server";
+import { loadReturnLines, type ReturnRequestDetail } from "~/modules/returns/returns.server";
 import { getSupplierSettings, supplierDisplayName } from "~/modules/supplier/supplier.server";
+import type { TicketRow } from "~/modules/support/tickets.server";
 import { contactWhoSees, staffRecipients, type MailRecipient } from "./recipients.server";
 
 /**
@@ -36,13 +37,8 @@ function contactMail(to: MailRecipient, supplier: string, subject: string, body:
   return { to: to.email, subject, text: `${greeting}\n\n${body}\n\n-- \n${footer}\n` };
 }
 
-interface TicketFacts {
-  id: string;
-  number: string;
-  subject: string;
-  category: string;
-  priority: string;
-  status: string;
+/** The ticket list's row (without its dates), who opened it and whose account it is. */
+interface TicketFacts extends Omit<TicketRow, "createdAt" | "updatedAt"> {
   createdBy: string | null;
   accountName: string;
   accountNumber: string;
@@ -108,14 +104,8 @@ export function mailStaffAboutTicket(ticket: { id: string; number: string }, eve
   });
 }
 
-interface ReturnFacts {
-  id: string;
-  number: string;
-  status: string;
-  reason: string;
-  comment: string | null;
-  decisionNote: string | null;
-  orderNumber: string | null;
+/** What the return request's page shows that a mail needs, with the requester's id and the account. */
+interface ReturnFacts extends Pick<ReturnRequestDetail, "id" | "number" | "status" | "reason" | "comment" | "decisionNote" | "orderNumber"> {
   requestedBy: string | null;
   accountName: string;
   accountNumber: string;
