@@ -234,7 +234,7 @@ export const de: Record<MessageKey, string> = {
   "mail.staff.returnRequested.body": "{contact} ({email}) von {account} hat eine Retoure zu Auftrag {order} angemeldet.\n\nGrund: {reason}\n{lines}{comment}\n\nHier entscheiden:\n{link}",
   "mail.staff.returnCancelled.subject": "Retoure {number} von {account} storniert",
   "mail.staff.returnCancelled.body": "{contact} ({email}) von {account} hat die Retoure {number} zu Auftrag {order} vor einer Entscheidung storniert; ihre Mengen sind wieder frei.\n\n{link}",
-  "mail.staff.comment": "\nKommentar:\n{comment}",
+  "mail.staff.comment": "\n\nKommentar:\n{comment}",
   "support.new": "Neues Ticket",
   "support.newTitle": "Neues Support-Ticket",
   "support.priority": "Priorität",

@@ -232,7 +232,7 @@ export const en = {
   "mail.staff.returnRequested.body": "{contact} ({email}) of {account} requested a return for order {order}.\n\nReason: {reason}\n{lines}{comment}\n\nDecide here:\n{link}",
   "mail.staff.returnCancelled.subject": "Return request {number} cancelled by {account}",
   "mail.staff.returnCancelled.body": "{contact} ({email}) of {account} cancelled return request {number} for order {order} before a decision; its quantities are free again.\n\n{link}",
-  "mail.staff.comment": "\nComment:\n{comment}",
+  "mail.staff.comment": "\n\nComment:\n{comment}",
   "support.new": "New ticket",
   "support.newTitle": "New support ticket",
   "support.priority": "Priority",

@@ -156,7 +156,7 @@ export function mailStaffAboutReturn(request: { id: string; number: string }, ev
       const vars = {
         number: r.number, order: r.orderNumber ?? "–", account: `${r.accountName} (${r.accountNumber})`, contact: author.name, email: author.email,
         reason: codeLabel(lang, "returns.reason", r.reason), link: link(`/admin/returns/${r.id}`),
-        lines: lines.map((l) => `- ${l.lineNo}. ${l.sku ? `${l.sku} ` : ""}${l.description}: ${formatQuantity(lang, l.quantity, l.unit)}\n`).join(""),
+        lines: lines.map((l) => `- ${l.lineNo}. ${l.sku ? `${l.sku} ` : ""}${l.description}: ${formatQuantity(lang, l.quantity, l.unit)}`).join("\n"),
         comment: r.comment ? translate(lang, "mail.staff.comment", { comment: r.comment }) : "",
       };
       const [subject, body]: [MessageKey, MessageKey] =

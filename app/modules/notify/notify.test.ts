@@ -205,7 +205,7 @@ describe("return notification mails", () => {
     expect(german?.subject).toBe(`Retoure ${requested.number} von Kessler Haustechnik GmbH (10001)`);
     expect(german?.text).toContain("Grund: Beschädigt");
     expect(german?.text).toMatch(/- 1\. .+: 1 /);
-    expect(german?.text).toContain("Zwei Gehäuse gerissen");
+    expect(german?.text).toContain("\n\nKommentar:\nZwei Gehäuse gerissen\n\nHier entscheiden:\n");
     expect(german?.text).toContain(`${getConfig().publicUrl}/admin/returns/${requested.id}`);
 
     const sales = { userId: await userId("sales@brandt-soehne.example") };
