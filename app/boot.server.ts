@@ -1,6 +1,7 @@
 import { getConfig } from "./config.server";
 import { getDb } from "./db/connection.server";
 import { startErpBackground } from "./modules/erp/background.server";
+import { mailsSettled } from "./modules/mail/later.server";
 import { DEMO_LOGINS, DEMO_PASSWORD, isSeeded, seedDemo } from "../db/seed/seed";
 
 /**
@@ -21,7 +22,12 @@ export async function bootPortal(): Promise<{ seeded: boolean; stop: () => Promi
   }
   if (await isSeeded(db)) printDemoLogins(config.publicUrl);
   // Scheduled SQL pulls and webhook delivery to the ERP.
-  const stop = await startErpBackground();
+  const stopErp = await startErpBackground();
+  // On shutdown, notification mails already composed get up to 10 s to go out (decision 031).
+  const stop = async () => {
+    await stopErp();
+    await Promise.race([mailsSettled(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  };
   return { seeded, stop };
 }
 

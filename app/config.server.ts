@@ -11,6 +11,15 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SMTP_URL: z.string().url("must be an smtp:// or smtps:// URL").optional(),
   MAIL_FROM: z.string().default("Ledgerlight <portal@ledgerlight.localhost>"),
+  // Where staff hear about new tickets, customer replies and return requests (decision 031).
+  SUPPORT_MAIL_TO: z
+    .string()
+    .trim()
+    .refine(
+      (value) => value === "off" || value.split(",").every((address) => z.email().safeParse(address.trim()).success),
+      "must be off or comma-separated email addresses, e.g. support@example.com,returns@example.com",
+    )
+    .optional(),
   PUBLIC_URL: z.string().url("must be the portal's external base URL, e.g. https://portal.example.com").optional(),
   SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
@@ -18,7 +27,13 @@ const EnvSchema = z.object({
   SYNC_COMPRESSION: z.enum(["auto", "on", "off"], { message: "must be auto, on or off" }).default("auto"),
 });
 
-export type Config = z.infer<typeof EnvSchema> & { dataDir: string; sessionSecret: string; publicUrl: string };
+export type Config = z.infer<typeof EnvSchema> & {
+  dataDir: string;
+  sessionSecret: string;
+  publicUrl: string;
+  /** SUPPORT_MAIL_TO as addresses; "off": no staff notifications; null: unset (the staff who answer get them). */
+  supportMailTo: string[] | "off" | null;
+};
 
 let cached: Config | undefined;
 
@@ -37,6 +52,7 @@ export function getConfig(): Config {
     dataDir,
     sessionSecret: env.SESSION_SECRET ?? embeddedSessionSecret(env.NODE_ENV, dataDir),
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    supportMailTo: !env.SUPPORT_MAIL_TO ? null : env.SUPPORT_MAIL_TO === "off" ? "off" : env.SUPPORT_MAIL_TO.split(",").map((a) => a.trim().toLowerCase()),
   };
   return cached;
 }

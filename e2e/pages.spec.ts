@@ -22,7 +22,7 @@ test("sign-in and password pages are accessible and look right", async ({ page }
 test("portal pages are accessible for a contact", async ({ page }) => {
   test.setTimeout(240_000); // axe walks every row of the long lists (up to 300 rows each), on a loaded machine
   await signIn(page, "admin@kessler.example");
-  for (const path of ["/overview", "/orders", "/invoices", "/shipments", "/documents", "/quotes", "/returns", "/support", "/team"]) {
+  for (const path of ["/overview", "/orders", "/invoices", "/shipments", "/documents", "/quotes", "/returns", "/support", "/settings", "/team"]) {
     await page.goto(path);
     await expectNoSeriousA11yViolations(page);
   }
@@ -72,7 +72,7 @@ test("every portal page fits a phone (390 px) and looks right at phone and deskt
             (SELECT s.id FROM shipments s JOIN accounts a ON a.id = s.account_id WHERE a.number = '10001' ORDER BY s.shipped_at DESC NULLS LAST LIMIT 1) AS shipment`,
   );
   const pages = [
-    "/overview", "/orders", "/invoices", "/shipments", "/documents", "/quotes", "/returns", "/support", "/statements", "/team",
+    "/overview", "/orders", "/invoices", "/shipments", "/documents", "/quotes", "/returns", "/support", "/statements", "/team", "/settings",
     `/orders/${ids.order}`, `/invoices/${ids.invoice}`, `/shipments/${ids.shipment}`, "/documents/history",
   ];
   for (const path of pages) {

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { screenshots, signIn, sql } from "./support/fixtures";
+import { waitForMail } from "./support/mail";
 
 async function expectNoSeriousA11yViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -163,4 +164,90 @@ test("a buyer raises a ticket, sees it, replies; staff answer and the buyer read
   await page.getByRole("link", { name: "Support" }).first().click();
   await expect(page.getByTestId("tickets-table").getByRole("row", { name: /Lieferschein fehlt/ })).toBeVisible({ timeout: 1_000 });
   await screenshots(page, "support-list");
+});
+
+test("a buyer cancels a return request from its page with the keyboard; staff see it cancelled and hear about it", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const [line] = await sql<{ orderId: string }>(
+    `SELECT o.id AS "orderId" FROM sales_orders o JOIN accounts a ON a.id = o.account_id JOIN sales_order_lines l ON l.sales_order_id = o.id
+      WHERE a.number = '10001' AND o.status = 'completed' AND l.line_no = 1 AND l.quantity_shipped >= 1
+        AND NOT EXISTS (SELECT 1 FROM return_requests r WHERE r.sales_order_id = o.id)
+      ORDER BY o.order_date DESC OFFSET 3 LIMIT 1`,
+  );
+  await signIn(page, "buyer@kessler.example"); // German
+  await page.setViewportSize({ width: 1366, height: 860 });
+  await page.goto(`/orders/${line.orderId}/return`);
+  await page.getByLabel("Menge zur Rücksendung in Position 1", { exact: true }).fill("1");
+  await page.getByLabel("Grund").selectOption({ label: "Nicht benötigt" });
+  await page.getByRole("button", { name: "Retoure absenden" }).click();
+  await expect(page).toHaveURL(/\/returns\/[0-9a-f-]{36}$/);
+  const number = (await page.locator("main h1").textContent())?.match(/RMA-\d+/)?.[0] ?? "";
+  expect(number).toMatch(/^RMA-\d+$/);
+  await expect(page.getByTestId("sync-status")).toHaveAttribute("data-phase", "ready", { timeout: 45_000 });
+
+  // Keyboard: Tab reaches "cancel", Enter asks first (the answer "yes" gets the focus), Escape keeps the request.
+  const cancel = page.getByRole("button", { name: "Diese Retoure stornieren…" });
+  await page.locator("main h1").click();
+  for (let i = 0; i < 5 && !(await cancel.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  await expect(cancel).toBeFocused();
+  await page.keyboard.press("Enter");
+  const question = page.getByRole("group", { name: /Retoure RMA-\d+ stornieren\?/ });
+  await expect(question).toBeVisible();
+  const yes = page.getByRole("button", { name: "Ja, Retoure stornieren" });
+  await expect(yes).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(question).toHaveCount(0);
+  await expect(cancel).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(yes).toBeFocused();
+  await expectNoSeriousA11yViolations(page);
+  await screenshots(page, "return-cancel-confirm");
+  await page.keyboard.press("Enter");
+
+  await expect(page.locator("main").getByRole("status")).toHaveText(`Retoure ${number} storniert.`);
+  await expect(page.locator("main h1")).toContainText("Storniert");
+  await expect(cancel).toHaveCount(0);
+  await screenshots(page, "return-cancelled");
+  const [stored] = await sql<{ status: string }>(`SELECT status FROM return_requests WHERE number = $1`, [number]);
+  expect(stored.status).toBe("cancelled");
+
+  // The Returns list (the replica) says so at once; the order's return form offers the piece again.
+  await page.getByRole("link", { name: "Retouren" }).first().click();
+  await expect(page.getByTestId("returns-table").getByRole("row", { name: new RegExp(number) })).toContainText("Storniert", { timeout: 1_000 });
+  await page.goto(`/orders/${line.orderId}/return`);
+  // Line 1's "already requested" cell (the 5th) is empty again: the cancelled request no longer holds the piece.
+  const firstLine = page.getByLabel("Menge zur Rücksendung in Position 1", { exact: true }).locator("xpath=ancestor::tr");
+  await expect(firstLine.locator("td").nth(4)).toHaveText("–");
+
+  const staff = await browser.newPage();
+  await signIn(staff, "support@brandt-soehne.example");
+  await staff.goto("/admin/returns?status=cancelled");
+  await expect(staff.getByTestId("admin-returns").getByRole("row", { name: new RegExp(number) })).toContainText("Cancelled");
+  await staff.close();
+  const mail = await waitForMail("support@brandt-soehne.example", 10_000, `${number} von Kessler`);
+  expect(mail.subject).toContain("storniert");
+});
+
+test("a contact switches the mails about tickets and returns off on the settings page", async ({ page }) => {
+  await signIn(page, "admin@kessler.example");
+  await page.setViewportSize({ width: 1366, height: 860 });
+  await page.getByRole("link", { name: "Einstellungen" }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+  const box = page.getByRole("checkbox", { name: "Mich per E-Mail über meine Tickets und Retouren informieren" });
+  await expect(box).toBeChecked();
+  await box.focus();
+  await page.keyboard.press("Space");
+  await expect(box).not.toBeChecked();
+  await page.getByRole("button", { name: "Einstellungen speichern" }).click();
+  await expect(page.locator("main").getByRole("status")).toHaveText("Einstellungen gespeichert.");
+  const [stored] = await sql<{ on: boolean }>(`SELECT notify_by_email AS on FROM users WHERE email = 'admin@kessler.example'`);
+  expect(stored.on).toBe(false);
+  await expectNoSeriousA11yViolations(page);
+  await screenshots(page, "settings");
+  await expectFitsPhone(page, "the settings page");
+  await page.reload();
+  await expect(box).not.toBeChecked();
+  await box.check();
+  await page.getByRole("button", { name: "Einstellungen speichern" }).click();
+  await expect(page.locator("main").getByRole("status")).toHaveText("Einstellungen gespeichert.");
 });

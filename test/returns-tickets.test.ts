@@ -88,4 +88,67 @@ describe("return requests and tickets over HTTP", () => {
     );
     expect(ticket[0]).toEqual({ status: "closed", messages: 2 });
   });
+
+  it("cancel: the buyer cancels a submitted request from its page (twice is fine, a decided one answers 409); another account's contact and a contact outside the location get 404", async () => {
+    const db = await getDb();
+    const { rows } = await db.query<{ orderId: string; lineId: string }>(
+      `SELECT o.id AS "orderId", l.id AS "lineId" FROM sales_orders o JOIN locations loc ON loc.id = o.location_id JOIN sales_order_lines l ON l.sales_order_id = o.id
+        WHERE loc.code = 'EBJ' AND o.status IN ('shipped', 'completed') AND l.quantity_shipped >= 1
+          AND NOT EXISTS (SELECT 1 FROM return_requests r WHERE r.sales_order_id = o.id) LIMIT 1`,
+    );
+    const buyer = await signIn("buyer@nordhavn.example"); // English
+    const posted = await request(`/orders/${rows[0].orderId}/return`, {
+      cookie: buyer,
+      form: { clientMutationId: crypto.randomUUID(), reason: "not_needed", [quantityField(rows[0].lineId)]: "1" },
+    });
+    const path = (posted.headers.get("location") ?? "").replace(/\?.*$/, "");
+    expect(path).toMatch(/^\/returns\/[0-9a-f-]{36}$/);
+    expect(await (await request(path, { cookie: buyer })).text()).toContain("Cancel this request…");
+
+    // Kessler's buyer (another account) and Lars (Nordhavn, restricted to Aarhus; this is Esbjerg's) see nothing.
+    for (const email of ["buyer@kessler.example", "lars.bertelsen@nordhavn.example"]) {
+      const other = await signIn(email);
+      expect((await request(path, { cookie: other })).status, email).toBe(404);
+      expect((await request(path, { cookie: other, form: { intent: "cancel" } })).status, email).toBe(404);
+    }
+    expect((await request(path, { cookie: buyer, form: { intent: "delete" } })).status).toBe(400);
+
+    const cancelled = await request(path, { cookie: buyer, form: { intent: "cancel" } });
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.text()).toMatch(/Return request RMA-\d+ cancelled\./);
+    expect((await request(path, { cookie: buyer, form: { intent: "cancel" } })).status).toBe(200);
+    const page = await (await request(path, { cookie: buyer })).text();
+    expect(page).toContain("Cancelled");
+    expect(page).not.toContain("Cancel this request…");
+
+    // Staff see it as cancelled; a decided request cannot be cancelled.
+    const staff = await signIn("support@brandt-soehne.example");
+    const id = path.split("/").pop();
+    expect(await (await request("/admin/returns?status=cancelled", { cookie: staff })).text()).toContain(`/admin/returns/${id}`);
+    await db.query(`UPDATE return_requests SET status = 'approved', decided_at = now() WHERE id = $1`, [id]);
+    const late = await request(path, { cookie: buyer, form: { intent: "cancel" } });
+    expect(late.status).toBe(409);
+    expect(await late.text()).toContain("is Approved now and can no longer be cancelled");
+  });
+
+  it("settings: the contact switches the ticket and return mails off and on; a wrong value is refused by name", async () => {
+    const cookie = await signIn("group@kessler.example");
+    const stored = async () =>
+      (await (await getDb()).query<{ on: boolean }>(`SELECT notify_by_email AS on FROM users WHERE email = 'group@kessler.example'`)).rows[0].on;
+    const page = await request("/settings", { cookie });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Mich per E-Mail über meine Tickets und Retouren informieren");
+    expect(html).toMatch(/name="notifyByEmail"[^>]*checked/);
+    const off = await request("/settings", { cookie, form: {} });
+    expect(off.status).toBe(200);
+    expect(await off.text()).toContain("Einstellungen gespeichert.");
+    expect(await stored()).toBe(false);
+    expect((await request("/settings", { cookie, form: { notifyByEmail: "yes" } })).status).toBe(400);
+    expect(await stored()).toBe(false);
+    expect((await request("/settings", { cookie, form: { notifyByEmail: "on" } })).status).toBe(200);
+    expect(await stored()).toBe(true);
+    // Staff have no portal settings page (the admin area is theirs).
+    expect((await request("/settings", { cookie: await signIn("support@brandt-soehne.example") })).headers.get("location")).toBe("/admin");
+  });
 });

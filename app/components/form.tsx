@@ -45,6 +45,16 @@ export function FormError({ message }: { message?: string | null }) {
   );
 }
 
+/** An action's answer: its message as a notice when it worked, as an error when it did not; nothing before the first submit. */
+export function ActionMessage({ result }: { result?: { ok: boolean; message?: string } | null }) {
+  if (!result?.ok) return <FormError message={result?.message} />;
+  return (
+    <p className="notice" role="status">
+      {result.message}
+    </p>
+  );
+}
+
 const describedByOf = (id: string, hint?: string, error?: string) =>
   [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
 

@@ -1,12 +1,20 @@
-import { useEffect, useState } from "react";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useLocation, useNavigate, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams, type ClientActionFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
+import { ActionMessage } from "~/components/form";
+import { useKeptActionData } from "~/components/kept-action-data";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { formatQuantity } from "~/i18n/units";
 import { notFound, requireContact } from "~/modules/access/guards.server";
+import { contactCan } from "~/modules/access/permissions";
 import { routeAccess } from "~/modules/access/route-access";
+import { requestOrigin } from "~/modules/audit/audit.server";
+import { parseForm } from "~/modules/forms";
+import { cancelReturnRequest } from "~/modules/returns/request.server";
 import { getReturnRequest } from "~/modules/returns/returns.server";
+import { ReturnCancelSchema } from "~/modules/returns/schemas";
+import { refreshReplicaShapes } from "~/replica/active-replica.client";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -17,11 +25,81 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { scope } = await requireContact(request);
   const found = await getReturnRequest(scope, params.returnId ?? "");
   if (!found) notFound();
-  return { request: found };
+  return { request: found, canCancel: contactCan(scope.role, "returns.request") && found.status === "submitted" };
+}
+
+type CancelResult = { ok: boolean; message: string };
+
+/** Cancel (the only thing this page submits); another account's request, or a role that may not request returns, is 404 before the form is read. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { scope } = await requireContact(request);
+  const returnId = params.returnId ?? "";
+  if (!contactCan(scope.role, "returns.request") || !(await getReturnRequest(scope, returnId))) notFound();
+  const parsed = parseForm(ReturnCancelSchema, await request.formData());
+  if (!parsed.ok) return data<CancelResult>({ ok: false, message: `intent ${parsed.fieldErrors.intent}` }, { status: 400 });
+  const result = await cancelReturnRequest(scope, returnId, requestOrigin(request, context.clientIp));
+  const lang = scope.language;
+  if (!result.ok && result.reason === "not_found") notFound();
+  if (!result.ok) {
+    const message = translate(lang, "returns.cancelConflict", { number: result.number, status: codeLabel(lang, "status", result.status) });
+    return data<CancelResult>({ ok: false, message }, { status: 409 });
+  }
+  return data<CancelResult>({ ok: true, message: translate(lang, "returns.cancelled", { number: result.number }) });
+}
+
+/** The list reads the replica: fetch the cancelled status now, not in the shape's next round. */
+export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
+  try {
+    return await serverAction<typeof action>();
+  } finally {
+    await refreshReplicaShapes(["return_requests"]);
+  }
+}
+
+/** "Cancel this request…" and, once pressed, the question with "Yes, cancel" focused; Escape or "Keep it" goes back. */
+function CancelReturn({ number }: { number: string }) {
+  const lang = useLang();
+  const [asking, setAsking] = useState(false);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const busy = useNavigation().state === "submitting";
+  const keep = () => {
+    setAsking(false);
+    requestAnimationFrame(() => trigger.current?.focus());
+  };
+  if (!asking) {
+    return (
+      <button type="button" ref={trigger} onClick={() => setAsking(true)}>
+        {translate(lang, "returns.cancel")}
+      </button>
+    );
+  }
+  return (
+    <Form
+      method="post"
+      className="confirm-cancel"
+      role="group"
+      aria-labelledby="cancel-question"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") keep();
+      }}
+    >
+      <p id="cancel-question">{translate(lang, "returns.cancelConfirm", { number })}</p>
+      <input type="hidden" name="intent" value="cancel" />
+      <p className="form-actions">
+        <button type="submit" className="primary" autoFocus disabled={busy}>
+          {translate(lang, "returns.cancelYes")}
+        </button>
+        <button type="button" onClick={keep} disabled={busy}>
+          {translate(lang, "returns.cancelKeep")}
+        </button>
+      </p>
+    </Form>
+  );
 }
 
 export default function ReturnRequestDetailPage() {
-  const { request: r } = useLoaderData<typeof loader>();
+  const { request: r, canCancel } = useLoaderData<typeof loader>();
+  const result = useKeptActionData<typeof action>();
   const [params] = useSearchParams();
   // Said once: the address loses "?submitted=1" (a reload or a bookmark does not say it again), the notice stays.
   const [submittedId] = useState(() => (params.get("submitted") !== null ? r.id : null));
@@ -36,10 +114,14 @@ export default function ReturnRequestDetailPage() {
       <p>
         <Link to="/returns">← {translate(lang, "returns.title")}</Link>
       </p>
-      <h1>
-        {translate(lang, "returns.detailTitle", { number: r.number })} <StatusBadge status={r.status} />
-      </h1>
-      {submittedId === r.id ? (
+      <div className="page-head">
+        <h1>
+          {translate(lang, "returns.detailTitle", { number: r.number })} <StatusBadge status={r.status} />
+        </h1>
+        {canCancel ? <CancelReturn key={r.id} number={r.number} /> : null}
+      </div>
+      <ActionMessage result={result} />
+      {submittedId === r.id && !result ? (
         <p className="notice" role="status">
           {translate(lang, "returns.submitted", { number: r.number })}
         </p>

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useLocation, useNavigate, useSearchParams, type ClientActionFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
-import { FormError, SubmitRow, TextAreaField } from "~/components/form";
+import { ActionMessage, SubmitRow, TextAreaField } from "~/components/form";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { contactCan } from "~/modules/access/permissions";
@@ -95,13 +95,7 @@ export default function TicketPage() {
           {translate(lang, "support.created", { number: ticket.number })}
         </p>
       ) : null}
-      {result?.ok ? (
-        <p className="notice" role="status">
-          {result.message}
-        </p>
-      ) : (
-        <FormError message={result?.message} />
-      )}
+      <ActionMessage result={result} />
       <div className="panel">
         <dl className="facts">
           <dt>{translate(lang, "support.category")}</dt>

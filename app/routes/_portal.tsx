@@ -117,6 +117,9 @@ function Shell({ data, children }: { data: ShellData; children: React.ReactNode 
           <div className="who">
             {data.user.email} · {codeLabel(lang, "role", data.role)}
           </div>
+          <NavLink to="/settings" prefetch="intent" className="settings-link">
+            {translate(lang, "settings.title")}
+          </NavLink>
           <Form
             method="post"
             action="/logout"

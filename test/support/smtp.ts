@@ -7,18 +7,38 @@ export interface ReceivedMail {
   text: string;
 }
 
+export interface SmtpSink {
+  url: string;
+  mails: ReceivedMail[];
+  waitFor: (to: string) => Promise<ReceivedMail>;
+  /** Refuse every recipient with 550 from now on (true) or accept again (false): a failing mail server. */
+  setFailing: (failing: boolean) => void;
+  /** Hold each message this long before accepting it: a slow mail server. */
+  setDelay: (ms: number) => void;
+  close: () => Promise<void>;
+}
+
 /** A real SMTP server on a free local port; collects what the portal sends. */
-export async function startSmtpSink(): Promise<{ url: string; mails: ReceivedMail[]; waitFor: (to: string) => Promise<ReceivedMail>; close: () => Promise<void> }> {
+export async function startSmtpSink(): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
+  let failing = false;
+  let delayMs = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
+    onRcptTo(_address, _session, callback) {
+      if (!failing) return callback();
+      const error = new Error("Mailbox unavailable") as Error & { responseCode: number };
+      error.responseCode = 550;
+      callback(error);
+    },
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
         PostalMime.parse(Buffer.concat(chunks))
-          .then((mail) => {
+          .then(async (mail) => {
+            if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
             mails.push({ to: (mail.to ?? []).map((a) => a.address ?? ""), subject: mail.subject ?? "", text: mail.text ?? "" });
             callback();
           })
@@ -38,6 +58,12 @@ export async function startSmtpSink(): Promise<{ url: string; mails: ReceivedMai
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       throw new Error(`no mail to ${to}`);
+    },
+    setFailing: (value) => {
+      failing = value;
+    },
+    setDelay: (ms) => {
+      delayMs = ms;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

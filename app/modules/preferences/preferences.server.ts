@@ -1,5 +1,5 @@
 import { getDb } from "~/db/connection.server";
-import { PreferenceSchema, type Preferences } from "./schemas";
+import { PreferenceSchema, type ContactSettings, type Preferences } from "./schemas";
 
 export async function getPreferences(userId: string): Promise<Preferences> {
   const db = await getDb();
@@ -24,4 +24,17 @@ export async function savePreference(userId: string, input: unknown): Promise<Sa
     [userId, parsed.data.key, JSON.stringify(parsed.data.value)],
   );
   return { ok: true };
+}
+
+/** A contact's own settings (stored on the user: notification mails read them, decision 031). */
+export async function getContactSettings(userId: string): Promise<ContactSettings> {
+  const db = await getDb();
+  const { rows } = await db.query<ContactSettings>(`SELECT notify_by_email AS "notifyByEmail" FROM users WHERE id = $1`, [userId]);
+  return rows[0] ?? { notifyByEmail: true };
+}
+
+/** Stores the settings validated by ContactSettingsSchema for the signed-in contact. */
+export async function saveContactSettings(userId: string, settings: ContactSettings): Promise<void> {
+  const db = await getDb();
+  await db.query(`UPDATE users SET notify_by_email = $2, updated_at = now() WHERE id = $1`, [userId, settings.notifyByEmail]);
 }

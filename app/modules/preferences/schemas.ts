@@ -18,3 +18,13 @@ export const PreferenceSchema = z.discriminatedUnion("kind", [
 export type ViewPreference = z.infer<typeof ViewPreferenceSchema>;
 export type ThemePreference = z.infer<typeof ThemePreferenceSchema>;
 export type Preferences = { theme?: ThemePreference } & Record<`view.${string}`, ViewPreference | undefined>;
+
+/** The contact's settings page: one checkbox, sent as "on" when ticked and absent when not. */
+export const ContactSettingsSchema = z.object({
+  notifyByEmail: z
+    .literal("on", { error: "must be on or absent" })
+    .optional()
+    .transform((value) => value === "on"),
+});
+
+export type ContactSettings = z.infer<typeof ContactSettingsSchema>;

@@ -4,6 +4,7 @@ import type { Queryable } from "~/db/db.server";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { contactCan } from "~/modules/access/permissions";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
+import { mailStaffAboutReturn } from "~/modules/notify/mails.server";
 import { quantityField, quantityThousandths, RETURNABLE_ORDER_STATUSES, thousandthsText, type ReturnRequestInput } from "./schemas";
 
 export interface ReturnableLine {
@@ -105,7 +106,7 @@ export async function listReturnableOrders(scope: Scope, limit = 300): Promise<R
 export async function requestReturn(scope: Scope, input: ReturnRequestInput, origin: Origin = {}): Promise<ReturnRequestResult> {
   if (!contactCan(scope.role, "returns.request")) return { ok: false, reason: "not_found" };
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const result = await db.transaction<ReturnRequestResult>(async (tx) => {
     const where = scopeFilter(scope, "o", 2);
     const { rows: orders } = await tx.query<{ id: string; accountId: string; locationId: string | null; number: string; status: string }>(
       `SELECT o.id, o.account_id AS "accountId", o.location_id AS "locationId", o.number, o.status
@@ -177,4 +178,49 @@ export async function requestReturn(scope: Scope, input: ReturnRequestInput, ori
     });
     return { ok: true, id: request.id, number: request.number, replayed: false };
   });
+  if (result.ok && !result.replayed) mailStaffAboutReturn(result, "requested", scope.userId);
+  return result;
+}
+
+export type ReturnCancelResult =
+  | { ok: true; number: string; replayed: boolean }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "not_open"; number: string; status: string };
+
+/**
+ * The contact withdraws a return request nobody has decided yet (status `submitted`): it becomes
+ * `cancelled`, which frees its quantities for a new request (loadLines counts only open requests).
+ * Same rules as filing one: in the scope and with returns.request, otherwise not found. Locked, so a
+ * staff decision and a cancel cannot both win; a second cancel (a double submit) answers ok again
+ * without a second audit event. Audited as `return.cancelled`, which the audit trigger sends to the
+ * ERP as a webhook event like the other return.* events; staff who decide returns get a mail.
+ */
+export async function cancelReturnRequest(scope: Scope, returnId: string, origin: Origin = {}): Promise<ReturnCancelResult> {
+  if (!contactCan(scope.role, "returns.request") || !isUuid(returnId)) return { ok: false, reason: "not_found" };
+  const db = await getDb();
+  const result = await db.transaction<ReturnCancelResult>(async (tx) => {
+    const where = scopeFilter(scope, "r", 2);
+    const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string }>(
+      `SELECT r.id, r.number, r.status, r.account_id AS "accountId" FROM return_requests r WHERE r.id = $1 AND ${where.sql} FOR UPDATE`,
+      [returnId, ...where.params],
+    );
+    const request = rows[0];
+    if (!request) return { ok: false, reason: "not_found" };
+    if (request.status === "cancelled") return { ok: true, number: request.number, replayed: true };
+    if (request.status !== "submitted") return { ok: false, reason: "not_open", number: request.number, status: request.status };
+    await tx.query(`UPDATE return_requests SET status = 'cancelled', updated_at = now() WHERE id = $1`, [request.id]);
+    await recordAuditEvent(tx, {
+      action: "return.cancelled",
+      actorUserId: scope.userId,
+      accountId: request.accountId,
+      entityType: "return_request",
+      entityId: request.id,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      details: { number: request.number, previousStatus: request.status },
+    });
+    return { ok: true, number: request.number, replayed: false };
+  });
+  if (result.ok && !result.replayed) mailStaffAboutReturn({ id: returnId, number: result.number }, "cancelled", scope.userId);
+  return result;
 }

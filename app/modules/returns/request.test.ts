@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "~/db/connection.server";
 import { scopeOf } from "~/modules/access/test-support";
 import { parseForm } from "~/modules/forms";
-import { getReturnableOrder, listReturnableOrders, requestReturn } from "./request.server";
+import { cancelReturnRequest, getReturnableOrder, listReturnableOrders, requestReturn } from "./request.server";
 import { getReturnRequest } from "./returns.server";
 import { decideReturnRequest } from "./staff.server";
 import { quantityField, ReturnRequestSchema, type ReturnRequestInput } from "./schemas";
@@ -114,6 +114,54 @@ describe("return requests", () => {
     expect(await getReturnableOrder(foreign, orderId)).toBeNull();
     const { rows } = await (await getDb()).query<{ n: number }>(`SELECT count(*)::int AS n FROM return_requests WHERE sales_order_id = $1`, [orderId]);
     expect(rows[0].n).toBe(0);
+  });
+
+  it("the contact cancels a request nobody decided yet: once, audited, sent to the ERP, its quantity free again; not after a decision", async () => {
+    const buyer = await scopeOf("buyer@kessler.example");
+    const { orderId, lineId, shipped } = await shippedKesslerOrder();
+    const all = await requestReturn(buyer, input(orderId, [{ orderLineId: lineId, thousandths: shipped * 1000 }]));
+    if (!all.ok) throw new Error("not requested");
+    expect(await requestReturn(buyer, input(orderId, [{ orderLineId: lineId, thousandths: 1000 }]))).toMatchObject({ ok: false, reason: "invalid" });
+
+    expect(await cancelReturnRequest(buyer, all.id, { ip: "10.0.0.7" })).toEqual({ ok: true, number: all.number, replayed: false });
+    expect(await cancelReturnRequest(buyer, all.id)).toEqual({ ok: true, number: all.number, replayed: true }); // a double submit
+    const db = await getDb();
+    const { rows } = await db.query<{ status: string; audited: number; webhooks: number }>(
+      `SELECT r.status,
+              (SELECT count(*) FROM audit_events e WHERE e.entity_id = r.id::text AND e.action = 'return.cancelled')::int AS audited,
+              (SELECT count(*) FROM webhook_events w WHERE w.entity_id = r.id::text AND w.type = 'return.cancelled')::int AS webhooks
+         FROM return_requests r WHERE r.id = $1`,
+      [all.id],
+    );
+    expect(rows[0]).toEqual({ status: "cancelled", audited: 1, webhooks: 1 });
+    expect((await getReturnableOrder(buyer, orderId))?.lines.find((l) => l.id === lineId)).toMatchObject({ requested: "0", returnable: `${shipped}.000` });
+
+    // The freed pieces are requested again; once staff decided, the contact can no longer cancel.
+    const again = await requestReturn(buyer, input(orderId, [{ orderLineId: lineId, thousandths: shipped * 1000 }]));
+    if (!again.ok) throw new Error("not requested again");
+    const staff = await db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'support@brandt-soehne.example'`);
+    await decideReturnRequest({ userId: staff.rows[0].id }, { returnId: again.id, intent: "approve", note: null });
+    expect(await cancelReturnRequest(buyer, again.id)).toEqual({ ok: false, reason: "not_open", number: again.number, status: "approved" });
+    expect((await getReturnRequest(buyer, again.id))?.status).toBe("approved");
+  });
+
+  it("cancel: another account's contact, a contact outside the request's location and roles that may not request returns get not found", async () => {
+    const nordhavn = await scopeOf("buyer@nordhavn.example");
+    const db = await getDb();
+    const { rows } = await db.query<{ orderId: string; lineId: string }>(
+      `SELECT o.id AS "orderId", l.id AS "lineId" FROM sales_orders o JOIN locations loc ON loc.id = o.location_id JOIN sales_order_lines l ON l.sales_order_id = o.id
+        WHERE loc.code = 'EBJ' AND o.status IN ('shipped', 'completed') AND l.quantity_shipped >= 1 LIMIT 1`,
+    );
+    const filed = await requestReturn(nordhavn, input(rows[0].orderId, [{ orderLineId: rows[0].lineId, thousandths: 1000 }]));
+    if (!filed.ok) throw new Error("not requested");
+    // Lars is a buyer of Nordhavn restricted to Aarhus; the request is Esbjerg's.
+    const outsideLocation = await scopeOf("lars.bertelsen@nordhavn.example");
+    expect(outsideLocation.locationIds?.length).toBe(1);
+    for (const scope of [await scopeOf("buyer@kessler.example"), outsideLocation, await scopeOf("viewer@kessler.example")]) {
+      expect(await cancelReturnRequest(scope, filed.id)).toEqual({ ok: false, reason: "not_found" });
+    }
+    expect(await cancelReturnRequest(nordhavn, "not-a-uuid")).toEqual({ ok: false, reason: "not_found" });
+    expect((await getReturnRequest(nordhavn, filed.id))?.status).toBe("submitted");
   });
 
   it("names each wrong field of the form and keeps what was typed", () => {

@@ -83,3 +83,8 @@ export type ReturnDecisionInput = z.infer<typeof ReturnDecisionSchema>;
 
 /** Orders whose delivered lines may be returned. */
 export const RETURNABLE_ORDER_STATUSES = ["partially_shipped", "shipped", "completed"] as const;
+
+/** What the return request's page submits: the contact cancels it (only while no one has decided). */
+export const ReturnCancelSchema = z.object({
+  intent: z.literal("cancel", { error: "must be cancel" }),
+});

@@ -1,6 +1,7 @@
 import { getDb } from "~/db/connection.server";
 import { isUuid } from "~/modules/ids";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
+import { mailReturnDecided } from "~/modules/notify/mails.server";
 import type { ReturnDecisionInput } from "./schemas";
 import { loadReturnLines, type ReturnRequestDetail } from "./returns.server";
 
@@ -71,7 +72,7 @@ export async function decideReturnRequest(
   origin: { ip?: string | null; userAgent?: string | null } = {},
 ): Promise<ReturnDecisionResult> {
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const result = await db.transaction<ReturnDecisionResult>(async (tx) => {
     const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string }>(
       `SELECT id, number, status, account_id AS "accountId" FROM return_requests WHERE id = $1 FOR UPDATE`,
       [input.returnId],
@@ -96,4 +97,6 @@ export async function decideReturnRequest(
     });
     return { ok: true, number: request.number, status };
   });
+  if (result.ok) mailReturnDecided({ id: input.returnId, number: result.number });
+  return result;
 }

@@ -4,6 +4,7 @@ import type { Queryable } from "~/db/db.server";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { contactCan } from "~/modules/access/permissions";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
+import { mailStaffAboutTicket } from "~/modules/notify/mails.server";
 import type { NewTicketInput, TicketActionInput } from "./schemas";
 import type { TicketRow } from "./tickets.server";
 
@@ -70,7 +71,7 @@ export async function createTicket(scope: Scope, input: NewTicketInput, origin: 
   const related = input.related ? await findRelatedRecord(scope, input.related) : null;
   if (input.related && !related) return { ok: false, reason: "invalid", fieldErrors: { related: "is not an order or invoice number of this account" } };
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const result = await db.transaction<CreateTicketResult>(async (tx) => {
     const earlier = await tx.query<{ id: string; number: string; accountId: string }>(
       `SELECT id, number, account_id AS "accountId" FROM support_tickets WHERE client_mutation_id = $1`,
       [input.clientMutationId],
@@ -108,6 +109,8 @@ export async function createTicket(scope: Scope, input: NewTicketInput, origin: 
     });
     return { ok: true, id: ticket.id, number: ticket.number, replayed: false };
   });
+  if (result.ok && !result.replayed) mailStaffAboutTicket(result, "created", { authorUserId: scope.userId, body: input.message });
+  return result;
 }
 
 /** The thread of a ticket, oldest first; internal notes only when `withInternal` (staff). */
@@ -161,7 +164,7 @@ export async function actOnTicket(scope: Scope, ticketId: string, input: TicketA
   if (!contactCan(scope.role, "tickets.create")) return { ok: false, reason: "not_found" };
   if (!isUuid(ticketId)) return { ok: false, reason: "not_found" };
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const result = await db.transaction<TicketActionResult>(async (tx) => {
     const where = scopeFilter(scope, "t", 2);
     const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string; locationId: string | null }>(
       `SELECT t.id, t.number, t.status, t.account_id AS "accountId", t.location_id AS "locationId" FROM support_tickets t
@@ -201,4 +204,8 @@ export async function actOnTicket(scope: Scope, ticketId: string, input: TicketA
     await audit("ticket.reopened", { previousStatus: ticket.status });
     return { ok: true, number: ticket.number, status: "open" };
   });
+  if (result.ok && !result.replayed && input.intent === "reply") {
+    mailStaffAboutTicket({ id: ticketId, number: result.number }, "reply", { authorUserId: scope.userId, body: input.body });
+  }
+  return result;
 }

@@ -1,0 +1,167 @@
+import { getConfig } from "~/config.server";
+import { getDb } from "~/db/connection.server";
+import type { Queryable } from "~/db/db.server";
+import { codeLabel, translate, type Language, type MessageKey } from "~/i18n/i18n";
+import { formatQuantity } from "~/i18n/units";
+import { sendMailsLater } from "~/modules/mail/later.server";
+import type { OutgoingMail } from "~/modules/mail/mailer.server";
+import { loadReturnLines, type ReturnRequestDetail } from "~/modules/returns/returns.server";
+import { getSupplierSettings, supplierDisplayName } from "~/modules/supplier/supplier.server";
+import type { TicketRow } from "~/modules/support/tickets.server";
+import { contactWhoSees, staffRecipients, type MailRecipient } from "./recipients.server";
+
+/**
+ * Notification mails about tickets and return requests (decision 031). Each `mail…` function is
+ * called by the module that made the change, after its transaction committed; it returns at once
+ * and the mails go out in the background (sendMailsLater), so a slow or failing SMTP server never
+ * fails or delays the contact's or staff member's action. Contacts get mail about their own records
+ * only while they can still see them (recipients.server.ts) and never see internal notes: the
+ * callers pass only the text the customer reads. Plain text, in the recipient's language, with a
+ * link to the record's page under PUBLIC_URL.
+ */
+
+/** A ticket status after which the contact hears from us even without an answer. */
+const FINAL_TICKET_STATUSES = ["resolved", "closed"];
+
+const link = (path: string) => `${getConfig().publicUrl}${path}`;
+
+async function supplierName(db: Queryable): Promise<string> {
+  return supplierDisplayName(await getSupplierSettings(db));
+}
+
+/** A contact's mail: greeting, body, and the footer saying how to turn these mails off. */
+function contactMail(to: MailRecipient, supplier: string, subject: string, body: string): OutgoingMail {
+  const lang = to.language;
+  const greeting = translate(lang, "mail.notify.greeting", { name: to.name ?? "" });
+  const footer = translate(lang, "mail.notify.footer", { supplier, settings: link("/settings") });
+  return { to: to.email, subject, text: `${greeting}\n\n${body}\n\n-- \n${footer}\n` };
+}
+
+/** The ticket list's row (without its dates), who opened it and whose account it is. */
+interface TicketFacts extends Omit<TicketRow, "createdAt" | "updatedAt"> {
+  createdBy: string | null;
+  accountName: string;
+  accountNumber: string;
+}
+
+async function loadTicket(db: Queryable, ticketId: string): Promise<TicketFacts> {
+  const { rows } = await db.query<TicketFacts>(
+    `SELECT t.id, t.number, t.subject, t.category, t.priority, t.status, t.created_by_user_id AS "createdBy",
+            a.name AS "accountName", a.number AS "accountNumber"
+       FROM support_tickets t JOIN accounts a ON a.id = t.account_id WHERE t.id = $1`,
+    [ticketId],
+  );
+  if (!rows[0]) throw new Error(`ticket ${ticketId} is gone`);
+  return rows[0];
+}
+
+async function loadAuthor(db: Queryable, userId: string): Promise<{ name: string; email: string }> {
+  const { rows } = await db.query<{ name: string; email: string }>(`SELECT name, email FROM users WHERE id = $1`, [userId]);
+  return rows[0] ?? { name: "?", email: "?" };
+}
+
+/**
+ * Staff answered a ticket: a public answer (`answer`, never an internal note) and/or a new status.
+ * The contact who opened it hears about the answer, or about the ticket being resolved or closed.
+ */
+export function mailTicketAnswered(ticket: { id: string; number: string }, change: { answer: string | null; newStatus: string | null }): void {
+  const final = change.newStatus !== null && FINAL_TICKET_STATUSES.includes(change.newStatus);
+  if (!change.answer && !final) return;
+  sendMailsLater(`${ticket.number} answered`, async () => {
+    const db = await getDb();
+    const t = await loadTicket(db, ticket.id);
+    const to = await contactWhoSees(db, t.createdBy, "support_tickets", t.id);
+    if (!to) return [];
+    const supplier = await supplierName(db);
+    const lang = to.language;
+    const vars = { supplier, number: t.number, subject: t.subject, status: codeLabel(lang, "status", t.status), link: link(`/support/${t.id}`) };
+    const [subject, body] = change.answer
+      ? [translate(lang, "mail.ticket.answer.subject", vars), translate(lang, "mail.ticket.answer.body", { ...vars, message: change.answer })]
+      : [translate(lang, "mail.ticket.status.subject", vars), translate(lang, "mail.ticket.status.body", vars)];
+    return [contactMail(to, supplier, subject, body)];
+  });
+}
+
+/** A contact opened a ticket or replied on one: the staff who answer tickets hear about it, with the message. */
+export function mailStaffAboutTicket(ticket: { id: string; number: string }, event: "created" | "reply", message: { authorUserId: string; body: string }): void {
+  sendMailsLater(`${ticket.number} ${event} for staff`, async () => {
+    const db = await getDb();
+    const recipients = await staffRecipients(db, "tickets.answer");
+    if (recipients.length === 0) return [];
+    const t = await loadTicket(db, ticket.id);
+    const author = await loadAuthor(db, message.authorUserId);
+    const keys: [MessageKey, MessageKey] =
+      event === "created" ? ["mail.staff.ticketCreated.subject", "mail.staff.ticketCreated.body"] : ["mail.staff.ticketReply.subject", "mail.staff.ticketReply.body"];
+    return recipients.map((to) => {
+      const lang = to.language;
+      const vars = {
+        number: t.number, subject: t.subject, account: `${t.accountName} (${t.accountNumber})`, contact: author.name, email: author.email,
+        category: codeLabel(lang, "support.category", t.category), priority: codeLabel(lang, "support.priority", t.priority),
+        message: message.body, link: link(`/admin/tickets/${t.id}`),
+      };
+      return { to: to.email, subject: translate(lang, keys[0], vars), text: `${translate(lang, keys[1], vars)}\n` };
+    });
+  });
+}
+
+/** What the return request's page shows that a mail needs, with the requester's id and the account. */
+interface ReturnFacts extends Pick<ReturnRequestDetail, "id" | "number" | "status" | "reason" | "comment" | "decisionNote" | "orderNumber"> {
+  requestedBy: string | null;
+  accountName: string;
+  accountNumber: string;
+}
+
+async function loadReturn(db: Queryable, returnId: string): Promise<ReturnFacts> {
+  const { rows } = await db.query<ReturnFacts>(
+    `SELECT r.id, r.number, r.status, r.reason, r.comment, r.decision_note AS "decisionNote", o.number AS "orderNumber",
+            r.requested_by_user_id AS "requestedBy", a.name AS "accountName", a.number AS "accountNumber"
+       FROM return_requests r JOIN accounts a ON a.id = r.account_id LEFT JOIN sales_orders o ON o.id = r.sales_order_id
+      WHERE r.id = $1`,
+    [returnId],
+  );
+  if (!rows[0]) throw new Error(`return request ${returnId} is gone`);
+  return rows[0];
+}
+
+/** Staff approved or rejected a return request: the contact who requested it reads the decision and the note meant for them. */
+export function mailReturnDecided(request: { id: string; number: string }): void {
+  sendMailsLater(`${request.number} decided`, async () => {
+    const db = await getDb();
+    const r = await loadReturn(db, request.id);
+    if (r.status !== "approved" && r.status !== "rejected") return [];
+    const to = await contactWhoSees(db, r.requestedBy, "return_requests", r.id);
+    if (!to) return [];
+    const supplier = await supplierName(db);
+    const lang = to.language;
+    const vars = {
+      supplier, number: r.number, order: r.orderNumber ?? "–", status: codeLabel(lang, "status", r.status), link: link(`/returns/${r.id}`),
+      note: r.decisionNote ? translate(lang, "mail.return.note", { note: r.decisionNote }) : "",
+    };
+    const body = translate(lang, r.status === "approved" ? "mail.return.approved.body" : "mail.return.rejected.body", vars);
+    return [contactMail(to, supplier, translate(lang, "mail.return.decided.subject", vars), body)];
+  });
+}
+
+/** A contact requested or cancelled a return: the staff who decide returns hear about it (lines and comment on a new one). */
+export function mailStaffAboutReturn(request: { id: string; number: string }, event: "requested" | "cancelled", actorUserId: string): void {
+  sendMailsLater(`${request.number} ${event} for staff`, async () => {
+    const db = await getDb();
+    const recipients = await staffRecipients(db, "returns.decide");
+    if (recipients.length === 0) return [];
+    const r = await loadReturn(db, request.id);
+    const author = await loadAuthor(db, actorUserId);
+    const lines = await loadReturnLines(db, r.id);
+    return recipients.map((to) => {
+      const lang: Language = to.language;
+      const vars = {
+        number: r.number, order: r.orderNumber ?? "–", account: `${r.accountName} (${r.accountNumber})`, contact: author.name, email: author.email,
+        reason: codeLabel(lang, "returns.reason", r.reason), link: link(`/admin/returns/${r.id}`),
+        lines: lines.map((l) => `- ${l.lineNo}. ${l.sku ? `${l.sku} ` : ""}${l.description}: ${formatQuantity(lang, l.quantity, l.unit)}`).join("\n"),
+        comment: r.comment ? translate(lang, "mail.staff.comment", { comment: r.comment }) : "",
+      };
+      const [subject, body]: [MessageKey, MessageKey] =
+        event === "requested" ? ["mail.staff.returnRequested.subject", "mail.staff.returnRequested.body"] : ["mail.staff.returnCancelled.subject", "mail.staff.returnCancelled.body"];
+      return { to: to.email, subject: translate(lang, subject, vars), text: `${translate(lang, body, vars)}\n` };
+    });
+  });
+}
