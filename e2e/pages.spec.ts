@@ -87,6 +87,21 @@ test("every portal page fits a phone (390 px) and looks right at phone and deskt
   }
 });
 
+test("a contact with several accounts fits a phone too: the account switcher takes its own row", async ({ page }) => {
+  await signIn(page, "group@kessler.example");
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const path of ["/overview", "/orders", "/invoices"]) {
+    await page.goto(path);
+    await expect(page.locator("main h1")).toBeVisible();
+    await expectNoHorizontalOverflow(page, path);
+  }
+  const switcher = await page.locator("#account-switcher").boundingBox();
+  const toggle = await page.locator(".theme-toggle").boundingBox();
+  expect(switcher && toggle && switcher.y).toBeGreaterThan(toggle!.y + toggle!.height - 1);
+  expect(switcher && switcher.x + switcher.width).toBeLessThanOrEqual(390);
+  await screenshots(page, "page-phone-several-accounts");
+});
+
 test("the orders filters offer every location, cost center and buyer of the account, not only those shown", async ({ page }) => {
   await signIn(page, "buyer@nordhavn.example");
   await page.goto("/orders?state=cancelled"); // one order shown

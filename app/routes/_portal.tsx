@@ -148,6 +148,7 @@ function Shell({ data, children }: { data: ShellData; children: React.ReactNode 
             <Form
               method="post"
               action="/account/switch"
+              className="account-switch"
               onChange={(event) => {
                 // The next pages' clientLoaders run before the shell opens the other account's replica.
                 deactivateReplica();
