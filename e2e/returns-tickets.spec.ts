@@ -250,4 +250,16 @@ test("a contact switches the mails about tickets and returns off on the settings
   await box.check();
   await page.getByRole("button", { name: "Einstellungen speichern" }).click();
   await expect(page.locator("main").getByRole("status")).toHaveText("Einstellungen gespeichert.");
+
+  // The contact's language: the whole portal answers in it at once, and back.
+  await page.getByLabel("Sprache des Portals und unserer E-Mails").selectOption("en");
+  await page.getByRole("button", { name: "Einstellungen speichern" }).click();
+  await expect(page.locator("main").getByRole("status")).toHaveText("Settings saved.");
+  await expect(page.locator("main h1")).toHaveText("Settings");
+  await expect(page.getByRole("complementary", { name: "Main" }).getByRole("link", { name: /Orders/ })).toBeVisible();
+  await page.getByLabel("Language of the portal and of our emails").selectOption("de");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.locator("main h1")).toHaveText("Einstellungen");
+  const [language] = await sql<{ language: string }>(`SELECT language FROM users WHERE email = 'admin@kessler.example'`);
+  expect(language.language).toBe("de");
 });

@@ -140,14 +140,26 @@ describe("return requests and tickets over HTTP", () => {
     const html = await page.text();
     expect(html).toContain("Mich per E-Mail über meine Tickets und Retouren informieren");
     expect(html).toMatch(/name="notifyByEmail"[^>]*checked/);
-    const off = await request("/settings", { cookie, form: {} });
+    const off = await request("/settings", { cookie, form: { language: "de" } });
     expect(off.status).toBe(200);
     expect(await off.text()).toContain("Einstellungen gespeichert.");
     expect(await stored()).toBe(false);
-    expect((await request("/settings", { cookie, form: { notifyByEmail: "yes" } })).status).toBe(400);
+    const wrong = await request("/settings", { cookie, form: { language: "de", notifyByEmail: "yes" } });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain("notifyByEmail must be on or absent");
     expect(await stored()).toBe(false);
-    expect((await request("/settings", { cookie, form: { notifyByEmail: "on" } })).status).toBe(200);
+    const noLanguage = await request("/settings", { cookie, form: { notifyByEmail: "on" } });
+    expect(noLanguage.status).toBe(400);
+    expect(await noLanguage.text()).toContain("language must be en or de");
+    expect(await stored()).toBe(false);
+    expect((await request("/settings", { cookie, form: { language: "de", notifyByEmail: "on" } })).status).toBe(200);
     expect(await stored()).toBe(true);
+    // The language is the contact's own: the portal (and its mails) speak it from the next answer on.
+    const english = await request("/settings", { cookie, form: { language: "en", notifyByEmail: "on" } });
+    expect(await english.text()).toContain("Settings saved.");
+    expect(await (await request("/settings", { cookie })).text()).toContain("Email me about my tickets and returns");
+    const language = await (await getDb()).query<{ language: string }>(`SELECT language FROM users WHERE email = 'group@kessler.example'`);
+    expect(language.rows[0].language).toBe("en");
     // Staff have no portal settings page (the admin area is theirs).
     expect((await request("/settings", { cookie: await signIn("support@brandt-soehne.example") })).headers.get("location")).toBe("/admin");
   });

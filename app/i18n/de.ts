@@ -213,6 +213,8 @@ export const de: Record<MessageKey, string> = {
   "returns.cancelled": "Retoure {number} storniert.",
   "returns.cancelConflict": "Retoure {number} ist inzwischen {status} und kann nicht mehr storniert werden.",
   "settings.title": "Einstellungen",
+  "settings.language": "Sprache",
+  "settings.languageLabel": "Sprache des Portals und unserer E-Mails",
   "settings.mail": "Benachrichtigungen per E-Mail",
   "settings.notifyByEmail": "Mich per E-Mail über meine Tickets und Retouren informieren",
   "settings.notifyByEmailHint": "Wenn wir ein von Ihnen eröffnetes Ticket beantworten oder schließen oder eine von Ihnen angemeldete Retoure genehmigen oder ablehnen.",

@@ -211,6 +211,8 @@ export const en = {
   "returns.cancelled": "Return request {number} cancelled.",
   "returns.cancelConflict": "Return request {number} is {status} now and can no longer be cancelled.",
   "settings.title": "Settings",
+  "settings.language": "Language",
+  "settings.languageLabel": "Language of the portal and of our emails",
   "settings.mail": "Email notifications",
   "settings.notifyByEmail": "Email me about my tickets and returns",
   "settings.notifyByEmailHint": "When we answer or close a ticket you opened, or approve or reject a return you requested.",

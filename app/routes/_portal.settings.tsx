@@ -14,7 +14,7 @@ export const handle = routeAccess({ area: "portal" });
 
 export const meta: MetaFunction = () => [{ title: "Settings · Ledgerlight" }];
 
-/** The signed-in contact's own settings: whether notification mails about their tickets and returns reach them. */
+/** The signed-in contact's own settings: their language (portal and mails) and whether mails about their tickets and returns reach them. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireContact(request);
   return { settings: await getContactSettings(user.id) };
@@ -23,14 +23,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type Result = { ok: boolean; message?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { user, scope } = await requireContact(request);
+  const { user } = await requireContact(request);
   const parsed = parseForm(ContactSettingsSchema, await request.formData());
   if (!parsed.ok) {
     const message = Object.entries(parsed.fieldErrors).map(([field, reason]) => `${field} ${reason}`).join("; ");
     return data<Result>({ ok: false, message }, { status: 400 });
   }
   await saveContactSettings(user.id, parsed.data);
-  return data<Result>({ ok: true, message: translate(scope.language, "settings.saved") });
+  return data<Result>({ ok: true, message: translate(parsed.data.language, "settings.saved") });
 }
 
 export default function SettingsPage() {
@@ -43,8 +43,16 @@ export default function SettingsPage() {
       <h1>{translate(lang, "settings.title")}</h1>
       <ActionMessage result={result} />
       <section className="panel">
-        <h2>{translate(lang, "settings.mail")}</h2>
         <Form method="post" className="ticket-form">
+          <h2>{translate(lang, "settings.language")}</h2>
+          <div className="field">
+            <label htmlFor="settings-language">{translate(lang, "settings.languageLabel")}</label>
+            <select id="settings-language" name="language" defaultValue={settings.language}>
+              <option value="de">Deutsch</option>
+              <option value="en">English</option>
+            </select>
+          </div>
+          <h2>{translate(lang, "settings.mail")}</h2>
           <div className="field">
             <label>
               <input type="checkbox" name="notifyByEmail" defaultChecked={settings.notifyByEmail} aria-describedby="notify-hint" /> {translate(lang, "settings.notifyByEmail")}

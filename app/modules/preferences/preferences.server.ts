@@ -29,12 +29,15 @@ export async function savePreference(userId: string, input: unknown): Promise<Sa
 /** A contact's own settings (stored on the user: notification mails read them, decision 031). */
 export async function getContactSettings(userId: string): Promise<ContactSettings> {
   const db = await getDb();
-  const { rows } = await db.query<ContactSettings>(`SELECT notify_by_email AS "notifyByEmail" FROM users WHERE id = $1`, [userId]);
-  return rows[0] ?? { notifyByEmail: true };
+  const { rows } = await db.query<ContactSettings>(`SELECT language, notify_by_email AS "notifyByEmail" FROM users WHERE id = $1`, [userId]);
+  return rows[0] ?? { language: "en", notifyByEmail: true };
 }
 
-/** Stores the settings validated by ContactSettingsSchema for the signed-in contact. */
-export async function saveContactSettings(userId: string, settings: ContactSettings): Promise<void> {
+/** Stores settings validated by ContactSettingsSchema for the signed-in contact; one left out keeps its value. */
+export async function saveContactSettings(userId: string, settings: Partial<ContactSettings>): Promise<void> {
   const db = await getDb();
-  await db.query(`UPDATE users SET notify_by_email = $2, updated_at = now() WHERE id = $1`, [userId, settings.notifyByEmail]);
+  await db.query(
+    `UPDATE users SET language = coalesce($2, language), notify_by_email = coalesce($3, notify_by_email), updated_at = now() WHERE id = $1`,
+    [userId, settings.language ?? null, settings.notifyByEmail ?? null],
+  );
 }

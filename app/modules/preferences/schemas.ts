@@ -19,8 +19,9 @@ export type ViewPreference = z.infer<typeof ViewPreferenceSchema>;
 export type ThemePreference = z.infer<typeof ThemePreferenceSchema>;
 export type Preferences = { theme?: ThemePreference } & Record<`view.${string}`, ViewPreference | undefined>;
 
-/** The contact's settings page: one checkbox, sent as "on" when ticked and absent when not. */
+/** The contact's settings page: the portal's and the mails' language, and a checkbox sent as "on" when ticked and absent when not. */
 export const ContactSettingsSchema = z.object({
+  language: z.enum(["en", "de"], { error: "must be en or de" }),
   notifyByEmail: z
     .literal("on", { error: "must be on or absent" })
     .optional()
