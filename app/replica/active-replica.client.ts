@@ -39,6 +39,16 @@ export async function refreshReplicaShapes(shapes: string[], maxWaitMs = 2_000):
 }
 
 /**
+ * A list whose shapes are not live over HTTP/1.1 (returns, tickets: staff change them) asks for
+ * their changes when it opens, instead of showing rows up to one catch-up round (15 s) old; what
+ * arrives is applied and re-renders the page like any live change. Not awaited: the list shows the
+ * replica's rows at once. A no-op when nothing changed, offline, or in live mode.
+ */
+export function catchUpInBackground(shapes: string[]): void {
+  void getActiveReplica()?.refresh(shapes).catch((error: unknown) => console.warn("catching the replica up failed:", error));
+}
+
+/**
  * Stops answering from this replica, e.g. while an account switch is under way: the pages' loaders
  * run before the shell has opened the next account's replica, and must not read the old one.
  */

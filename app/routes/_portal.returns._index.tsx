@@ -7,6 +7,7 @@ import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listReturnRequests } from "~/modules/returns/returns.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { catchUpInBackground } from "~/replica/active-replica.client";
 import { readPortal } from "~/replica/portal-reads.client";
 import { LIST_LIMIT } from "~/modules/lists";
 import { contactCan, type ContactRole } from "~/modules/access/permissions";
@@ -22,6 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** From the replica once synced (the writing pages refresh its shape before they answer); the server until then. */
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  catchUpInBackground(["return_requests"]);
   return readPortal("portal.returns", () => ({}), (returns) => ({ returns }), () => serverLoader<typeof loader>());
 }
 

@@ -8,6 +8,7 @@ import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { listTickets } from "~/modules/support/tickets.server";
 import { routeAccess } from "~/modules/access/route-access";
+import { catchUpInBackground } from "~/replica/active-replica.client";
 import { readPortal } from "~/replica/portal-reads.client";
 import { TICKET_PRIORITIES } from "~/modules/support/schemas";
 import { LIST_LIMIT } from "~/modules/lists";
@@ -23,6 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** From the replica once synced (the writing pages refresh its shape before they answer); the server until then. */
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  catchUpInBackground(["support_tickets", "ticket_messages"]);
   return readPortal("portal.tickets", () => ({}), (tickets) => ({ tickets }), () => serverLoader<typeof loader>());
 }
 
