@@ -15,6 +15,8 @@ const GERMAN: Record<string, string> = {
   "is not a quote": "ist kein Angebot",
   "must be accept or reject": "muss annehmen oder ablehnen sein",
   "does not match the password": "stimmt nicht mit dem Passwort überein",
+  "is not your current password": "ist nicht Ihr aktuelles Passwort",
+  "must differ from the current password": "muss sich vom aktuellen Passwort unterscheiden",
   "is not a VAT id (country code and number, e.g. DE123456789)": "ist keine USt-IdNr. (Länderkennung und Nummer, z. B. DE123456789)",
   "must be locations of this account": "müssen Standorte dieses Kontos sein",
   "belongs to a staff sign-in and cannot be a customer contact": "gehört zu einem Mitarbeiterzugang und kann kein Kundenkontakt sein",

@@ -1,16 +1,22 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
-import { ActionMessage, SubmitRow } from "~/components/form";
+import { ActionMessage, Field, SubmitRow } from "~/components/form";
 import { useLang } from "~/components/format";
 import { useKeptActionData } from "~/components/kept-action-data";
 import { translate } from "~/i18n/i18n";
 import { requireContact } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { parseForm } from "~/modules/forms";
+import { changePassword } from "~/modules/auth/password-change.server";
+import { ChangePasswordSchema } from "~/modules/auth/schemas";
+import { ThrottledError } from "~/modules/auth/throttle.server";
 import { getContactSettings, saveContactSettings } from "~/modules/preferences/preferences.server";
 import { ContactSettingsSchema } from "~/modules/preferences/schemas";
 
 export const handle = routeAccess({ area: "portal" });
+
+// Retry-After on a throttled password change must reach the browser on the document response too.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Settings · Ledgerlight" }];
 
@@ -20,17 +26,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { settings: await getContactSettings(user.id) };
 }
 
-type Result = { ok: boolean; message?: string };
+type Result = { ok: boolean; form: "settings" | "password"; message?: string; fieldErrors?: Record<string, string> };
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireContact(request);
-  const parsed = parseForm(ContactSettingsSchema, await request.formData());
+  const form = await request.formData();
+  if (form.get("intent") === "password") {
+    const parsed = parseForm(ChangePasswordSchema, form);
+    if (!parsed.ok) return data<Result>({ ok: false, form: "password", fieldErrors: parsed.fieldErrors }, { status: 400 });
+    const origin = { ip: context.clientIp, userAgent: request.headers.get("user-agent") };
+    try {
+      const changed = await changePassword(user, parsed.data, origin);
+      if (!changed.ok) return data<Result>({ ok: false, form: "password", fieldErrors: changed.fieldErrors }, { status: 400 });
+    } catch (error) {
+      if (!(error instanceof ThrottledError)) throw error;
+      return data<Result>({ ok: false, form: "password", message: error.message }, { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } });
+    }
+    return data<Result>({ ok: true, form: "password", message: translate(user.language, "settings.passwordChanged") });
+  }
+  const parsed = parseForm(ContactSettingsSchema, form);
   if (!parsed.ok) {
     const message = Object.entries(parsed.fieldErrors).map(([field, reason]) => `${field} ${reason}`).join("; ");
-    return data<Result>({ ok: false, message }, { status: 400 });
+    return data<Result>({ ok: false, form: "settings", message }, { status: 400 });
   }
   await saveContactSettings(user.id, parsed.data);
-  return data<Result>({ ok: true, message: translate(parsed.data.language, "settings.saved") });
+  return data<Result>({ ok: true, form: "settings", message: translate(parsed.data.language, "settings.saved") });
 }
 
 export default function SettingsPage() {
@@ -38,10 +58,11 @@ export default function SettingsPage() {
   const result = useKeptActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const lang = useLang();
+  const passwordErrors = result?.form === "password" ? result.fieldErrors : undefined;
   return (
     <>
       <h1>{translate(lang, "settings.title")}</h1>
-      <ActionMessage result={result} />
+      {result?.message ? <ActionMessage result={result} /> : null}
       <section className="panel">
         <Form method="post" className="ticket-form">
           <h2>{translate(lang, "settings.language")}</h2>
@@ -62,6 +83,16 @@ export default function SettingsPage() {
             </span>
           </div>
           <SubmitRow label={translate(lang, "settings.save")} busy={busy} busyText={translate(lang, "common.saving")} />
+        </Form>
+      </section>
+      <section className="panel">
+        <Form method="post" className="ticket-form" key={result?.form === "password" && result.ok ? "changed" : "form"}>
+          <h2>{translate(lang, "settings.password")}</h2>
+          <input type="hidden" name="intent" value="password" />
+          <Field name="currentPassword" type="password" label={translate(lang, "settings.currentPassword")} autoComplete="current-password" required error={passwordErrors?.currentPassword} />
+          <Field name="password" type="password" label={translate(lang, "password.new")} hint={translate(lang, "password.hint")} autoComplete="new-password" required error={passwordErrors?.password} />
+          <Field name="confirmPassword" type="password" label={translate(lang, "password.confirm")} autoComplete="new-password" required error={passwordErrors?.confirmPassword} />
+          <SubmitRow label={translate(lang, "settings.changePassword")} busy={busy} busyText={translate(lang, "common.saving")} />
         </Form>
       </section>
     </>

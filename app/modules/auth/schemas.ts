@@ -25,6 +25,18 @@ export const SetPasswordSchema = z
   .object({ password: newPasswordField, confirmPassword: z.string({ error: "is required" }) })
   .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "does not match the password" });
 
+/** A signed-in user's new password: the current one proves it is them, the new one is typed twice. */
+export const ChangePasswordSchema = z
+  .object({
+    currentPassword: z.string({ error: "is required" }).min(1, "is required").max(200, "is too long"),
+    password: newPasswordField,
+    confirmPassword: z.string({ error: "is required" }),
+  })
+  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "does not match the password" })
+  .refine((v) => v.password !== v.currentPassword, { path: ["password"], message: "must differ from the current password" });
+
+export type ChangePasswordInput = z.infer<typeof ChangePasswordSchema>;
+
 export const SignupRequestSchema = z.object({
   name: z.string({ error: "is required" }).trim().min(2, "is required").max(120, "is too long"),
   email: emailField,
