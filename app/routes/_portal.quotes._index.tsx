@@ -15,7 +15,7 @@ import { QuoteDecisionSchema } from "~/modules/quotes/schemas";
 import { listQuotes } from "~/modules/quotes/quotes.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
-import { refreshReplicaShapes } from "~/replica/active-replica.client";
+import { catchUpInBackground, refreshReplicaShapes } from "~/replica/active-replica.client";
 import { LIST_LIMIT } from "~/modules/lists";
 import { useKeptActionData } from "~/components/kept-action-data";
 
@@ -60,6 +60,7 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
 }
 
 export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs) {
+  catchUpInBackground(["quotes", "quote_lines"]); // quotes come from the ERP, and are not live over HTTP/1.1
   return readPortal("portal.quotes", () => ({ q: qOf(request) }), (quotes) => ({ quotes }), () => serverLoader<typeof loader>());
 }
 
