@@ -231,7 +231,14 @@ describe.each([
       expectSame(c.query("portal.shipment", { id }), server);
       if (server?.partOfOrder) partial += 1;
     }
-    expect(partial).toBeGreaterThan(0);
+    // As many as Postgres says belong to an order with several shipments. The seed's dates move with
+    // the day, so a location-restricted contact may have none on some days; the whole account always has.
+    const split = await db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM shipments s WHERE s.id = ANY($1::uuid[]) AND (SELECT count(*) FROM shipments x WHERE x.sales_order_id = s.sales_order_id) > 1`,
+      [rows.map((r) => r.id)],
+    );
+    expect(partial).toBe(Number(split.rows[0].n));
+    if (c.scope.locationIds === null) expect(partial).toBeGreaterThan(0);
     const foreign = await db.query<{ id: string }>(`SELECT s.id FROM shipments s JOIN accounts a ON a.id = s.account_id WHERE a.number = '10004' LIMIT 1`);
     for (const id of [foreign.rows[0].id, "00000000-0000-4000-8000-000000000000", "not-a-uuid"]) {
       expect(await getShipment(c.scope, id)).toBeNull();
