@@ -14,6 +14,7 @@ import { currentUser } from "~/modules/access/guards.server";
 import { getPreferences } from "~/modules/preferences/preferences.server";
 import { getSupplierSettings, supplierDisplayName } from "~/modules/supplier/supplier.server";
 import { ErrorMessage } from "~/components/ErrorMessage";
+import { useCtrlEnterSubmit } from "~/components/form";
 import type { Language } from "~/i18n/i18n";
 import { takeReplicaRevalidation } from "~/replica/replica-revalidation";
 import styles from "~/styles/app.css";
@@ -75,6 +76,7 @@ function safeColor(color: string): string {
 }
 
 export default function App() {
+  useCtrlEnterSubmit();
   return <Outlet />;
 }
 

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode } from "react";
+import { useEffect, type InputHTMLAttributes, type ReactNode } from "react";
 import type { Language } from "~/i18n/i18n";
 import { localizeReason } from "~/i18n/reasons";
 import { useLang } from "./format";
@@ -136,7 +136,7 @@ interface TextAreaFieldProps {
   autoFocus?: boolean;
 }
 
-/** A labelled textarea; Ctrl/Cmd+Enter submits its form (as in mail and chat clients). */
+/** A labelled textarea; Ctrl/Cmd+Enter submits its form (as in mail and chat clients: useCtrlEnterSubmit). */
 export function TextAreaField({ name, label, defaultValue, error, hint, rows = 4, maxLength, required, autoFocus }: TextAreaFieldProps) {
   const id = `field-${name}`;
   const describedBy = describedByOf(id, hint, error);
@@ -153,17 +153,28 @@ export function TextAreaField({ name, label, defaultValue, error, hint, rows = 4
         defaultValue={defaultValue ?? ""}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
-        onKeyDown={(event) => {
-          if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-            event.preventDefault();
-            // A form with several submit buttons (approve / reject) needs the contact to pick one:
-            // submitting without a button would send no choice.
-            const form = event.currentTarget.form;
-            if (form && form.querySelectorAll("button[type=submit], button:not([type])").length <= 1) form.requestSubmit();
-          }
-        }}
       />
       <FieldNotes id={id} label={label} hint={hint} error={error} />
     </div>
   );
+}
+
+/**
+ * Ctrl/Cmd+Enter in any field submits its form, as SubmitRow's hint says: in a textarea, where Enter
+ * makes a new line, and in inputs, selects and checkboxes alike. A form with several submit buttons
+ * (approve / reject) needs the user to pick one: submitting without a button would send no choice.
+ */
+export function useCtrlEnterSubmit(): void {
+  useEffect(() => {
+    function onKeyDown(event: KeyboardEvent) {
+      if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.defaultPrevented) return;
+      const target = event.target as (HTMLElement & { form?: HTMLFormElement | null }) | null;
+      const form = target?.form;
+      if (!form) return;
+      event.preventDefault();
+      if (form.querySelectorAll("button[type=submit], button:not([type])").length <= 1) form.requestSubmit();
+    }
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, []);
 }

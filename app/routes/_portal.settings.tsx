@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { settings: await getContactSettings(user.id) };
 }
 
-type Result = { ok: boolean; form: "settings" | "password"; message?: string; fieldErrors?: Record<string, string> };
+type Result = { ok: boolean; form: "settings" | "password"; message?: string; fieldErrors?: Record<string, string>; changedAt?: number };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireContact(request);
@@ -42,7 +42,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!(error instanceof ThrottledError)) throw error;
       return data<Result>({ ok: false, form: "password", message: error.message }, { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } });
     }
-    return data<Result>({ ok: true, form: "password", message: translate(user.language, "settings.passwordChanged") });
+    // changedAt keys the form, so every successful change empties its fields.
+    return data<Result>({ ok: true, form: "password", message: translate(user.language, "settings.passwordChanged"), changedAt: Date.now() });
   }
   const parsed = parseForm(ContactSettingsSchema, form);
   if (!parsed.ok) {
@@ -56,7 +57,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function SettingsPage() {
   const { settings } = useLoaderData<typeof loader>();
   const result = useKeptActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const navigation = useNavigation();
+  // Each form says "saving" only while it is the one being sent.
+  const sending = navigation.state === "submitting" ? (navigation.formData?.get("intent") === "password" ? "password" : "settings") : null;
   const lang = useLang();
   const passwordErrors = result?.form === "password" ? result.fieldErrors : undefined;
   return (
@@ -82,17 +85,17 @@ export default function SettingsPage() {
               {translate(lang, "settings.notifyByEmailHint")}
             </span>
           </div>
-          <SubmitRow label={translate(lang, "settings.save")} busy={busy} busyText={translate(lang, "common.saving")} />
+          <SubmitRow label={translate(lang, "settings.save")} busy={sending === "settings"} busyText={translate(lang, "common.saving")} />
         </Form>
       </section>
       <section className="panel">
-        <Form method="post" className="ticket-form" key={result?.form === "password" && result.ok ? "changed" : "form"}>
+        <Form method="post" className="ticket-form" key={result?.form === "password" && result.changedAt ? result.changedAt : "form"}>
           <h2>{translate(lang, "settings.password")}</h2>
           <input type="hidden" name="intent" value="password" />
           <Field name="currentPassword" type="password" label={translate(lang, "settings.currentPassword")} autoComplete="current-password" required error={passwordErrors?.currentPassword} />
           <Field name="password" type="password" label={translate(lang, "password.new")} hint={translate(lang, "password.hint")} autoComplete="new-password" required error={passwordErrors?.password} />
           <Field name="confirmPassword" type="password" label={translate(lang, "password.confirm")} autoComplete="new-password" required error={passwordErrors?.confirmPassword} />
-          <SubmitRow label={translate(lang, "settings.changePassword")} busy={busy} busyText={translate(lang, "common.saving")} />
+          <SubmitRow label={translate(lang, "settings.changePassword")} busy={sending === "password"} busyText={translate(lang, "common.saving")} />
         </Form>
       </section>
     </>
