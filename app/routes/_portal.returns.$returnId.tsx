@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams, type ClientActionFunctionArgs } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation, type ClientActionFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
 import { ActionMessage } from "~/components/form";
+import { useFlagOnce } from "~/components/flag-once";
 import { useKeptActionData } from "~/components/kept-action-data";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { formatQuantity } from "~/i18n/units";
@@ -100,14 +101,7 @@ function CancelReturn({ number }: { number: string }) {
 export default function ReturnRequestDetailPage() {
   const { request: r, canCancel } = useLoaderData<typeof loader>();
   const result = useKeptActionData<typeof action>();
-  const [params] = useSearchParams();
-  // Said once: the address loses "?submitted=1" (a reload or a bookmark does not say it again), the notice stays.
-  const [submittedId] = useState(() => (params.get("submitted") !== null ? r.id : null));
-  const navigate = useNavigate();
-  const { pathname } = useLocation();
-  useEffect(() => {
-    if (params.get("submitted")) navigate(pathname, { replace: true, preventScrollReset: true });
-  }, [params, pathname, navigate]);
+  const justSubmitted = useFlagOnce("submitted", r.id);
   const lang = useLang();
   return (
     <>
@@ -121,7 +115,7 @@ export default function ReturnRequestDetailPage() {
         {canCancel ? <CancelReturn key={r.id} number={r.number} /> : null}
       </div>
       <ActionMessage result={result} />
-      {submittedId === r.id && !result ? (
+      {justSubmitted && !result ? (
         <p className="notice" role="status">
           {translate(lang, "returns.submitted", { number: r.number })}
         </p>

@@ -1,6 +1,5 @@
-import { useEffect, useState } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useLocation, useNavigate, useSearchParams, type ClientActionFunctionArgs } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation, type ClientActionFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
 import { ActionMessage, SubmitRow, TextAreaField } from "~/components/form";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
@@ -13,6 +12,7 @@ import { TicketThread } from "~/modules/support/components/TicketThread";
 import { TicketActionSchema } from "~/modules/support/schemas";
 import { actOnTicket, getTicket } from "~/modules/support/ticket.server";
 import { refreshReplicaShapes } from "~/replica/active-replica.client";
+import { useFlagOnce } from "~/components/flag-once";
 import { useKeptActionData } from "~/components/kept-action-data";
 
 export const handle = routeAccess({ area: "portal" });
@@ -59,14 +59,7 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
 export default function TicketPage() {
   const { ticket, canWrite, clientMutationId } = useLoaderData<typeof loader>();
   const result = useKeptActionData<typeof action>();
-  const [params] = useSearchParams();
-  // Said once: the address loses "?created=1" (a reload or a bookmark does not say it again), the notice stays.
-  const [createdId] = useState(() => (params.get("created") !== null ? ticket.id : null));
-  const navigate = useNavigate();
-  const { pathname } = useLocation();
-  useEffect(() => {
-    if (params.get("created")) navigate(pathname, { replace: true, preventScrollReset: true });
-  }, [params, pathname, navigate]);
+  const justCreated = useFlagOnce("created", ticket.id);
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formMethod?.toLowerCase() === "post";
   const lang = useLang();
@@ -90,7 +83,7 @@ export default function TicketPage() {
           </Form>
         ) : null}
       </div>
-      {createdId === ticket.id && !result ? (
+      {justCreated && !result ? (
         <p className="notice" role="status">
           {translate(lang, "support.created", { number: ticket.number })}
         </p>
