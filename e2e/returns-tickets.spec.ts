@@ -90,6 +90,13 @@ test("a buyer requests a return for an order line and sees it in Returns; staff 
   await row.getByRole("link", { name: number }).click();
   await expect(page.locator("main h1")).toContainText("Genehmigt");
   await expect(page.locator("main")).toContainText("Abholung durch DHL am Montag.");
+
+  // The order's page lists the return beside the order's own documents.
+  await page.goto(`/orders/${line.orderId}`);
+  const requests = page.getByRole("region", { name: "Retouren und Anfragen" });
+  await expect(requests.getByRole("row", { name: new RegExp(number) })).toContainText("Genehmigt");
+  await expect(page.getByRole("region", { name: "Dokumente" }).getByRole("cell", { name: "Auftragsbestätigung" }).first()).toBeVisible();
+  await screenshots(page, "order-with-return");
 });
 
 test("a buyer raises a ticket, sees it, replies; staff answer and the buyer reads the answer, never the internal note", async ({ page, browser }) => {

@@ -43,6 +43,21 @@ beforeAll(async () => {
   db = await getDb();
   kessler = await account(db, "10001");
   today = (await db.query<{ today: string }>(`SELECT current_date::text AS today`)).rows[0].today;
+  // The seed has no returns or tickets: one of each about a delivered order in every location, so
+  // every contact's order page has some (before the contacts sync).
+  await db.query(
+    `WITH picked AS (
+       SELECT DISTINCT ON (o.location_id) o.id, o.location_id, o.number FROM sales_orders o
+        WHERE o.account_id = $1 AND EXISTS (SELECT 1 FROM delivery_notes d WHERE d.sales_order_id = o.id)
+          AND EXISTS (SELECT 1 FROM order_confirmations c WHERE c.sales_order_id = o.id)
+        ORDER BY o.location_id, o.number),
+     returns AS (
+       INSERT INTO return_requests (account_id, location_id, number, sales_order_id, reason, comment)
+       SELECT $1, location_id, 'R-PQ-' || number, id, 'damaged', 'portal-queries test' FROM picked)
+     INSERT INTO support_tickets (account_id, location_id, number, subject, category, related_entity_type, related_entity_id)
+     SELECT $1, location_id, 'T-PQ-' || number, 'About ' || number, 'order', 'sales_order', id FROM picked`,
+    [kessler.id],
+  );
   const handler = createRequestHandler(await loadBuild(), "production") as unknown as Handler;
   portal = await startHttpServer((request) => handler(request, { clientIp: "127.0.0.1" }));
 });
@@ -250,16 +265,25 @@ describe.each([
     const { rows } = await db.query<{ id: string }>(
       `SELECT o.id FROM sales_orders o
         WHERE o.account_id = ANY($1::uuid[]) AND ($2::uuid[] IS NULL OR o.location_id = ANY($2::uuid[]))
-        ORDER BY (SELECT count(*) FROM shipments s WHERE s.sales_order_id = o.id) + (SELECT count(*) FROM invoices i WHERE i.sales_order_id = o.id)
+        ORDER BY (SELECT count(*) FROM return_requests r WHERE r.sales_order_id = o.id) DESC,
+                 (SELECT count(*) FROM shipments s WHERE s.sales_order_id = o.id) + (SELECT count(*) FROM invoices i WHERE i.sales_order_id = o.id)
                + (SELECT count(*) FROM order_milestones m WHERE m.sales_order_id = o.id) DESC, o.number LIMIT 6`,
       [c.scope.accountIds, c.scope.locationIds],
     );
     expect(rows.length).toBe(6);
+    const details = [];
     for (const { id } of rows) {
       const server = await getOrder(c.scope, id);
       expect(server).not.toBeNull();
       expectSame(c.query("portal.order", { id, seesInvoices: c.seesInvoices }), server);
+      details.push(server!);
     }
+    // The first has the fixture's return and ticket, and its confirmation and delivery note.
+    const [first] = details;
+    expect(first.returns.map((r) => r.number)).toEqual([`R-PQ-${first.number}`]);
+    expect(first.tickets.map((t) => t.number)).toEqual([`T-PQ-${first.number}`]);
+    expect(first.documents.map((d) => d.type)).toEqual(expect.arrayContaining(["order_confirmation", "delivery_note"]));
+    expect(details.flatMap((d) => d.documents).every((d) => d.type !== "invoice" && d.type !== "credit_note")).toBe(true);
     const foreign = await db.query<{ id: string }>(
       `SELECT o.id FROM sales_orders o JOIN accounts a ON a.id = o.account_id WHERE a.number = '10004' LIMIT 1`,
     );
