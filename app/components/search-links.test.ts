@@ -11,6 +11,7 @@ describe("resultHref", () => {
     expect(resultHref(hit("shipment", "o-1"))).toBe("/shipments/r-1");
     expect(resultHref(hit("return_request", "o-1"))).toBe("/returns/r-1");
     expect(resultHref(hit("support_ticket"))).toBe("/support/r-1");
+    expect(resultHref(hit("quote", "o-1"))).toBe("/quotes/r-1");
   });
 
   it("opens a document without a page at its order, else the list filtered to its number", () => {
@@ -18,6 +19,5 @@ describe("resultHref", () => {
     expect(resultHref(hit("order_confirmation", "o-1"))).toBe("/orders/o-1");
     expect(resultHref(hit("file", "o-1"))).toBe("/orders/o-1");
     expect(resultHref(hit("file"))).toBe("/documents?q=N%201%2F2");
-    expect(resultHref(hit("quote", "o-1"))).toBe("/quotes?q=N%201%2F2");
   });
 });

@@ -19,7 +19,7 @@ export function resultHref(result: Pick<SearchResult, "type" | "id" | "number" |
     case "support_ticket":
       return `/support/${result.id}`;
     case "quote":
-      return `/quotes?q=${q}`;
+      return `/quotes/${result.id}`;
     case "delivery_note":
     case "order_confirmation":
     case "file":

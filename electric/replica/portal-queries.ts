@@ -7,7 +7,7 @@ import type { ShipmentDetail } from "~/modules/shipments/shipment-detail.server"
 import { isUuid } from "~/modules/ids";
 import { isInvoiceDocument } from "~/modules/documents/paths";
 import type { Overview } from "~/modules/overview/overview.server";
-import type { QuoteRow } from "~/modules/quotes/quotes.server";
+import type { QuoteDetail, QuoteRow } from "~/modules/quotes/quotes.server";
 import type { ReturnRequestRow } from "~/modules/returns/returns.server";
 import type { TicketRow } from "~/modules/support/tickets.server";
 import type { ShipmentRow } from "~/modules/shipments/shipments.server";
@@ -51,6 +51,7 @@ export interface PortalQueryMap {
   "portal.shipment": { params: { id: string }; result: ShipmentDetail | null };
   "portal.documents": { params: ListFilters & { seesInvoices: boolean }; result: DocumentRow[] };
   "portal.quotes": { params: ListFilters; result: QuoteRow[] };
+  "portal.quote": { params: { id: string }; result: QuoteDetail | null };
   "portal.returns": { params: Record<string, never>; result: ReturnRequestRow[] };
   "portal.tickets": { params: Record<string, never>; result: TicketRow[] };
 }
@@ -72,6 +73,7 @@ export const PORTAL_QUERY_SHAPES: Record<PortalQueryName, readonly string[]> = {
   "portal.shipment": ["shipments", "locations", "orders", "shipment_lines", "order_lines", "tracking_events", "delivery_notes"],
   "portal.documents": ["invoices", "delivery_notes", "order_confirmations", "quotes", "document_files", "orders"],
   "portal.quotes": ["quotes"],
+  "portal.quote": ["quotes", "quote_lines", "orders"],
   "portal.returns": ["return_requests", "orders"],
   "portal.tickets": ["support_tickets"],
 };
@@ -380,6 +382,25 @@ function listQuotes(driver: SqlDriver, filters: ListFilters): QuoteRow[] {
   }));
 }
 
+/** The quote page (quotes.server.ts getQuote). */
+function quote(driver: SqlDriver, params: { id: string }): QuoteDetail | null {
+  const [q] = driver.selectObjects<Row>(
+    `SELECT q.*, o.id AS order_id, o.number AS order_number FROM quotes q LEFT JOIN sales_orders o ON o.id = q.sales_order_id WHERE q.id = ?`,
+    [params.id],
+  );
+  if (!q) return null;
+  return {
+    id: txt(q.id), number: txt(q.number), issueDate: txt(q.issue_date), validUntil: str(q.valid_until), status: txt(q.status),
+    currency: txt(q.currency), grossAmount: txt(q.gross_amount), customerReference: str(q.customer_reference),
+    netAmount: txt(q.net_amount), taxAmount: txt(q.tax_amount), note: str(q.note), decidedAt: timestamp(q.decided_at),
+    orderId: str(q.order_id), orderNumber: str(q.order_number),
+    lines: driver.selectObjects<Row>(`SELECT * FROM quote_lines WHERE quote_id = ? ORDER BY CAST(line_no AS INTEGER) NULLS LAST`, [params.id]).map((l) => ({
+      lineNo: Number(l.line_no), sku: str(l.sku), description: txt(l.description), quantity: txt(l.quantity), unit: txt(l.unit),
+      unitPrice: txt(l.unit_price), discountPercent: txt(l.discount_percent), netAmount: txt(l.net_amount),
+    })),
+  };
+}
+
 /** The Returns page (returns.server.ts listReturnRequests). */
 function listReturnRequests(driver: SqlDriver, filters: { orderId?: string } = {}): ReturnRequestRow[] {
   const rows = selectRows(
@@ -435,6 +456,7 @@ export const PORTAL_HANDLERS: Handlers = {
   "portal.shipment": (driver, p) => shipment(driver, { id: id(p.id) }),
   "portal.documents": (driver, p) => listDocuments(driver, { q: text(p.q, "q"), limit: limit(p.limit), seesInvoices: flag(p.seesInvoices, "seesInvoices") }),
   "portal.quotes": (driver, p) => listQuotes(driver, { q: text(p.q, "q"), limit: limit(p.limit) }),
+  "portal.quote": (driver, p) => quote(driver, { id: id(p.id) }),
   "portal.returns": (driver) => listReturnRequests(driver),
   "portal.tickets": (driver) => listTickets(driver),
 };
