@@ -204,13 +204,32 @@ export async function listMailQueue(db: Queryable, filter: { status?: string | n
 // The sender of this process (bootPortal starts it once; a dev rebuild must not start a second).
 const globalForMail = globalThis as typeof globalThis & { __ledgerlightMailSender?: () => Promise<void> };
 
-/** Wakes on NOTIFY mail_queue (a commit that queued mails) and every `sweepMs` for retries and for pending mails of a restart; returns stop(). */
+/** How long a sent mail stays listed at /admin/mail-queue before its row (and its text) is deleted. */
+export const KEEP_SENT_MAILS_DAYS = 30;
+
+/** Deletes sent mails older than KEEP_SENT_MAILS_DAYS; answers how many. Failed and pending ones stay. */
+export async function pruneSentMails(db: Queryable): Promise<number> {
+  const { rowCount } = await db.query(`DELETE FROM mail_queue WHERE status = 'sent' AND sent_at < now() - make_interval(days => $1)`, [KEEP_SENT_MAILS_DAYS]);
+  return rowCount;
+}
+
+/**
+ * Wakes on NOTIFY mail_queue (a commit that queued mails) and every `sweepMs` for retries and for
+ * pending mails of a restart; prunes old sent mails at most once an hour. Returns stop().
+ */
 export async function startMailSender(db: Db, options: { sweepMs?: number; retry?: MailRetryOptions } = {}): Promise<() => Promise<void>> {
+  let prunedAt = 0;
   return startDrainLoop(db, {
     channel: "mail_queue",
     sweepMs: options.sweepMs ?? 30_000,
     label: "mail queue",
-    drain: () => drainMailQueue(db, { retry: options.retry }),
+    drain: async () => {
+      if (Date.now() - prunedAt > 3_600_000) {
+        prunedAt = Date.now();
+        await pruneSentMails(db);
+      }
+      return drainMailQueue(db, { retry: options.retry });
+    },
   });
 }
 

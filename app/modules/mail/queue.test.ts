@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { startSmtpSink } from "../../../test/support/smtp";
 import { getDb } from "~/db/connection.server";
 import { createPostgresDb, type Db } from "~/db/db.server";
-import { drainMailQueue, MAX_MAIL_ATTEMPTS, queueMails, retryMail, startMailSender, type MailRetryOptions } from "./queue.server";
+import { drainMailQueue, KEEP_SENT_MAILS_DAYS, MAX_MAIL_ATTEMPTS, pruneSentMails, queueMails, retryMail, startMailSender, type MailRetryOptions } from "./queue.server";
 
 // A real SMTP server in this process; the portal reads SMTP_URL once, at its first mail.
 const smtp = await startSmtpSink();
@@ -118,6 +118,20 @@ describe("notification mail queue", () => {
     expect(await row(diedSending)).toMatchObject({ status: "sent", attempts: 2 });
     expect(await row(beingSent)).toMatchObject({ status: "pending", attempts: 0 });
     await db.query(`DELETE FROM mail_queue WHERE id = $1`, [beingSent]);
+  });
+
+  it(`keeps sent mails ${KEEP_SENT_MAILS_DAYS} days, pending and failed ones until they are sent`, async () => {
+    const db = await getDb();
+    const [oldSent, recentSent, oldFailed, oldPending] = await queue("Prune 1 old sent", "Prune 2 recent sent", "Prune 3 old failed", "Prune 4 old pending");
+    const old = `now() - make_interval(days => ${KEEP_SENT_MAILS_DAYS + 1})`;
+    await db.query(`UPDATE mail_queue SET status = 'sent', sent_at = ${old} WHERE id = $1`, [oldSent]);
+    await db.query(`UPDATE mail_queue SET status = 'sent', sent_at = now() - interval '1 day' WHERE id = $1`, [recentSent]);
+    await db.query(`UPDATE mail_queue SET status = 'failed', created_at = ${old} WHERE id = $1`, [oldFailed]);
+    await db.query(`UPDATE mail_queue SET created_at = ${old}, next_attempt_at = now() + interval '1 hour' WHERE id = $1`, [oldPending]);
+    expect(await pruneSentMails(db)).toBe(1);
+    const { rows } = await db.query<{ id: string }>(`SELECT id FROM mail_queue WHERE id = ANY($1)`, [[oldSent, recentSent, oldFailed, oldPending]]);
+    expect(rows.map((r) => r.id).sort()).toEqual([recentSent, oldFailed, oldPending].sort());
+    await db.query(`DELETE FROM mail_queue WHERE id = ANY($1)`, [[recentSent, oldFailed, oldPending]]);
   });
 
   it("a sender wakes up when a transaction that queued mails commits", async () => {
