@@ -38,3 +38,18 @@ export async function startDrainLoop(db: Db, options: { channel: string; sweepMs
     await running;
   };
 }
+
+/**
+ * Claims a batch with `claim`, handles its rows at once, and claims again until nothing is left;
+ * answers each row's outcome by id. The queue's claim decides what is due and that no other process
+ * holds the row (webhook deliveries, notification mails).
+ */
+export async function drainClaimed<T extends { id: string }>(claim: () => Promise<T[]>, handle: (row: T) => Promise<string>): Promise<Record<string, string>> {
+  const outcomes: Record<string, string> = {};
+  for (;;) {
+    const claimed = await claim();
+    if (claimed.length === 0) return outcomes;
+    const results = await Promise.all(claimed.map(handle));
+    claimed.forEach((row, i) => (outcomes[row.id] = results[i]));
+  }
+}

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { FormError } from "~/components/form";
+import { ActionMessage, FilterSelect } from "~/components/form";
 import { formatDateTime } from "~/i18n/i18n";
 import { getDb } from "~/db/connection.server";
 import { requireStaff } from "~/modules/access/guards.server";
@@ -52,27 +52,15 @@ export default function MailQueue() {
         again with growing pauses, up to {maxAttempts} attempts over about seven hours; then it stays failed until retried here. Invitations and
         password resets are sent at once and do not show here; without <code>SMTP_URL</code> sent mails are in the <Link to="/admin/outbox">outbox</Link>.
       </p>
-      {result?.ok ? (
-        <p className="notice" role="status">
-          {result.message}
-        </p>
-      ) : (
-        <FormError message={result?.message} />
-      )}
-      <Form method="get" className="toolbar">
-        <label htmlFor="mail-status">Status</label>
-        <select id="mail-status" name="status" defaultValue={status ?? ""} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
-          <option value="">All ({(counts.pending ?? 0) + (counts.sent ?? 0) + (counts.failed ?? 0)})</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s} ({counts[s] ?? 0})
-            </option>
-          ))}
-        </select>
-        <noscript>
-          <button type="submit">Filter</button>
-        </noscript>
-      </Form>
+      <ActionMessage result={result} />
+      <FilterSelect id="mail-status" name="status" label="Status" defaultValue={status ?? ""}>
+        <option value="">All ({(counts.pending ?? 0) + (counts.sent ?? 0) + (counts.failed ?? 0)})</option>
+        {STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {s} ({counts[s] ?? 0})
+          </option>
+        ))}
+      </FilterSelect>
       <div className="panel">
         {mails.length === 0 ? <p className="muted panel-empty">No mails{status ? ` ${status}` : ""}.</p> : null}
         <table className="grid" hidden={mails.length === 0} data-testid="mail-queue">

@@ -2,7 +2,7 @@ import pRetry, { AbortError } from "p-retry";
 import { getConfig } from "~/config.server";
 import { getDb } from "~/db/connection.server";
 import type { Db, Queryable } from "~/db/db.server";
-import { startDrainLoop } from "~/db/drain-loop.server";
+import { drainClaimed, startDrainLoop } from "~/db/drain-loop.server";
 import type { Language } from "~/i18n/i18n";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { sendMail } from "./mailer.server";
@@ -137,13 +137,10 @@ async function sendOne(db: Queryable, mail: Claimed, retry: MailRetryOptions): P
 /** Sends every mail that is due; answers what happened to each (row id → sent, pending, failed). */
 export async function drainMailQueue(db: Queryable, options: { retry?: MailRetryOptions; limit?: number } = {}): Promise<Record<string, string>> {
   const retry = options.retry ?? DEFAULT_MAIL_RETRY;
-  const outcomes: Record<string, string> = {};
-  for (;;) {
-    const claimed = await claimDue(db, options.limit ?? 20);
-    if (claimed.length === 0) return outcomes;
-    const results = await Promise.all(claimed.map((mail) => sendOne(db, mail, retry)));
-    claimed.forEach((mail, i) => (outcomes[mail.id] = results[i]));
-  }
+  return drainClaimed(
+    () => claimDue(db, options.limit ?? 20),
+    (mail) => sendOne(db, mail, retry),
+  );
 }
 
 /**

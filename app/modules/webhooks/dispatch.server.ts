@@ -1,6 +1,6 @@
 import pRetry, { AbortError } from "p-retry";
 import type { Db, Queryable } from "~/db/db.server";
-import { startDrainLoop } from "~/db/drain-loop.server";
+import { drainClaimed, startDrainLoop } from "~/db/drain-loop.server";
 import { SIGNATURE_HEADER, signPayload } from "./sign";
 
 /**
@@ -158,13 +158,10 @@ async function deliverOne(db: Queryable, delivery: Claimed, retry: RetryOptions)
 /** Delivers everything due; returns what happened to each delivery. */
 export async function dispatchPending(db: Db, options: { retry?: RetryOptions; limit?: number } = {}): Promise<Record<string, string>> {
   const retry = options.retry ?? DEFAULT_RETRY;
-  const outcomes: Record<string, string> = {};
-  for (;;) {
-    const claimed = await claimDue(db, options.limit ?? 20);
-    if (claimed.length === 0) return outcomes;
-    const results = await Promise.all(claimed.map((d) => deliverOne(db, d, retry)));
-    claimed.forEach((d, i) => (outcomes[d.id] = results[i]));
-  }
+  return drainClaimed(
+    () => claimDue(db, options.limit ?? 20),
+    (delivery) => deliverOne(db, delivery, retry),
+  );
 }
 
 /** Puts a failed delivery back in line (admin "retry now"). */
