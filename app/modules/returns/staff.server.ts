@@ -72,7 +72,7 @@ export async function decideReturnRequest(
   origin: { ip?: string | null; userAgent?: string | null } = {},
 ): Promise<ReturnDecisionResult> {
   const db = await getDb();
-  const result = await db.transaction<ReturnDecisionResult>(async (tx) => {
+  return db.transaction<ReturnDecisionResult>(async (tx) => {
     const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string }>(
       `SELECT id, number, status, account_id AS "accountId" FROM return_requests WHERE id = $1 FOR UPDATE`,
       [input.returnId],
@@ -95,8 +95,7 @@ export async function decideReturnRequest(
       userAgent: origin.userAgent,
       details: { number: request.number, note: input.note },
     });
+    await mailReturnDecided(tx, request);
     return { ok: true, number: request.number, status };
   });
-  if (result.ok) mailReturnDecided({ id: input.returnId, number: result.number });
-  return result;
 }

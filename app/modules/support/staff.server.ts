@@ -73,9 +73,7 @@ export async function answerTicket(
 ): Promise<StaffTicketResult> {
   if (!isUuid(ticketId)) return { ok: false, reason: "not_found" };
   const db = await getDb();
-  // What the customer may learn once the change is committed: the public answer and the new status.
-  let change: { answer: string | null; newStatus: string | null } = { answer: null, newStatus: null };
-  const result = await db.transaction<StaffTicketResult>(async (tx) => {
+  return db.transaction<StaffTicketResult>(async (tx) => {
     const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string; locationId: string | null }>(
       `SELECT id, number, status, account_id AS "accountId", location_id AS "locationId" FROM support_tickets WHERE id = $1 FOR UPDATE`,
       [ticketId],
@@ -111,9 +109,7 @@ export async function answerTicket(
     } else if (input.body && !input.internal) {
       await tx.query(`UPDATE support_tickets SET updated_at = now() WHERE id = $1`, [ticket.id]);
     }
-    change = { answer: input.body && !input.internal ? input.body : null, newStatus: status !== ticket.status ? status : null };
+    await mailTicketAnswered(tx, ticket, { answer: input.body && !input.internal ? input.body : null, newStatus: status !== ticket.status ? status : null });
     return { ok: true, number: ticket.number, status };
   });
-  if (result.ok) mailTicketAnswered({ id: ticketId, number: result.number }, change);
-  return result;
 }

@@ -71,7 +71,7 @@ export async function createTicket(scope: Scope, input: NewTicketInput, origin: 
   const related = input.related ? await findRelatedRecord(scope, input.related) : null;
   if (input.related && !related) return { ok: false, reason: "invalid", fieldErrors: { related: "is not an order or invoice number of this account" } };
   const db = await getDb();
-  const result = await db.transaction<CreateTicketResult>(async (tx) => {
+  return db.transaction<CreateTicketResult>(async (tx) => {
     const earlier = await tx.query<{ id: string; number: string; accountId: string }>(
       `SELECT id, number, account_id AS "accountId" FROM support_tickets WHERE client_mutation_id = $1`,
       [input.clientMutationId],
@@ -107,10 +107,9 @@ export async function createTicket(scope: Scope, input: NewTicketInput, origin: 
         related: related ? { type: related.type, number: related.number } : null,
       },
     });
+    await mailStaffAboutTicket(tx, ticket, "created", { authorUserId: scope.userId, body: input.message });
     return { ok: true, id: ticket.id, number: ticket.number, replayed: false };
   });
-  if (result.ok && !result.replayed) mailStaffAboutTicket(result, "created", { authorUserId: scope.userId, body: input.message });
-  return result;
 }
 
 /** The thread of a ticket, oldest first; internal notes only when `withInternal` (staff). */
@@ -164,7 +163,7 @@ export async function actOnTicket(scope: Scope, ticketId: string, input: TicketA
   if (!contactCan(scope.role, "tickets.create")) return { ok: false, reason: "not_found" };
   if (!isUuid(ticketId)) return { ok: false, reason: "not_found" };
   const db = await getDb();
-  const result = await db.transaction<TicketActionResult>(async (tx) => {
+  return db.transaction<TicketActionResult>(async (tx) => {
     const where = scopeFilter(scope, "t", 2);
     const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string; locationId: string | null }>(
       `SELECT t.id, t.number, t.status, t.account_id AS "accountId", t.location_id AS "locationId" FROM support_tickets t
@@ -191,6 +190,7 @@ export async function actOnTicket(scope: Scope, ticketId: string, input: TicketA
       );
       await tx.query(`UPDATE support_tickets SET status = 'waiting_on_supplier', updated_at = now() WHERE id = $1`, [ticket.id]);
       await audit("ticket.message", { messageId: message[0].id, body: input.body, from: "customer" });
+      await mailStaffAboutTicket(tx, ticket, "reply", { authorUserId: scope.userId, body: input.body });
       return { ok: true, number: ticket.number, status: "waiting_on_supplier" };
     }
     if (input.intent === "close") {
@@ -204,8 +204,4 @@ export async function actOnTicket(scope: Scope, ticketId: string, input: TicketA
     await audit("ticket.reopened", { previousStatus: ticket.status });
     return { ok: true, number: ticket.number, status: "open" };
   });
-  if (result.ok && !result.replayed && input.intent === "reply") {
-    mailStaffAboutTicket({ id: ticketId, number: result.number }, "reply", { authorUserId: scope.userId, body: input.body });
-  }
-  return result;
 }
