@@ -41,7 +41,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!isUuid(id)) return reply(false, "intent must be create, update, rotate, delete or retry with an id");
   if (intent === "rotate") return reply((await rotateEndpointSecret(db, id)) !== null, "New secret: update the receiver now, deliveries are signed with it from here on.");
   if (intent === "delete") return reply(await deleteEndpoint(db, id), "Endpoint removed with its delivery log.");
-  if (intent === "retry") return reply(await retryDelivery(db, id), "Queued for delivery now.");
+  if (intent === "retry") {
+    const retried = await retryDelivery(db, id);
+    if (retried === "sending") return reply(false, "This delivery is being sent right now; its outcome shows here in a moment.");
+    return reply(retried === "queued", retried === "queued" ? "Queued for delivery now." : "No such delivery waiting: it was delivered or removed.");
+  }
   return reply(false, "intent must be create, update, rotate, delete or retry");
 }
 

@@ -164,14 +164,23 @@ export async function dispatchPending(db: Db, options: { retry?: RetryOptions; l
   );
 }
 
-/** Puts a failed delivery back in line (admin "retry now"). */
-export async function retryDelivery(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), claimed_until = NULL WHERE id = $1 AND status <> 'succeeded'`,
+/**
+ * Puts a failed or waiting delivery back in line (admin "retry now"). One a dispatcher is sending
+ * right now (claimed, lease not run out) stays with it: releasing it would send it twice.
+ */
+export async function retryDelivery(db: Queryable, id: string): Promise<"queued" | "sending" | "not_found"> {
+  const { rows } = await db.query<{ sending: boolean }>(
+    `WITH target AS (SELECT id, claimed_until > now() AS sending FROM webhook_deliveries WHERE id = $1 AND status <> 'succeeded' FOR UPDATE),
+     released AS (
+       UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now(), claimed_until = NULL
+         FROM target WHERE d.id = target.id AND target.sending IS NOT TRUE RETURNING d.id)
+     SELECT target.sending IS TRUE AS sending FROM target`,
     [id],
   );
-  if (rowCount === 1) await db.query(`SELECT pg_notify('webhook_deliveries', $1)`, [id]);
-  return rowCount === 1;
+  if (rows.length === 0) return "not_found";
+  if (rows[0].sending) return "sending";
+  await db.query(`SELECT pg_notify('webhook_deliveries', $1)`, [id]);
+  return "queued";
 }
 
 /** Wakes on NOTIFY webhook_deliveries and every `sweepMs` for retries; returns stop(). */

@@ -7,7 +7,7 @@ import { setContactStatus } from "~/modules/contacts/contacts.server";
 import { findEntity } from "~/modules/erp/entities/registry";
 import { ingestRecords } from "~/modules/erp/ingest/ingest.server";
 import { startRun } from "~/modules/erp/runs.server";
-import { dispatchPending, type RetryOptions } from "./dispatch.server";
+import { dispatchPending, retryDelivery, type RetryOptions } from "./dispatch.server";
 import { createEndpoint } from "./endpoints.server";
 import { emitWebhookEvent } from "./events.server";
 import { verifySignature } from "./sign";
@@ -114,8 +114,15 @@ describe("outbound webhooks", () => {
     );
     expect(later.rows[0]).toEqual({ status: "pending", due_later: true });
     failuresLeft = 0;
-    await db.query(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1`, [endpointId]);
-    expect(Object.values(await dispatchPending(db, { retry: FAST }))).toEqual(["succeeded"]);
+    const [{ id: deliveryId }] = (await db.query<{ id: string }>(`SELECT id FROM webhook_deliveries WHERE endpoint_id = $1`, [endpointId])).rows;
+    // "Retry now" leaves a delivery a dispatcher holds alone (it would go out twice), and releases it once the lease ran out.
+    await db.query(`UPDATE webhook_deliveries SET claimed_until = now() + interval '1 minute' WHERE id = $1`, [deliveryId]);
+    expect(await retryDelivery(db, deliveryId)).toBe("sending");
+    expect(await dispatchPending(db, { retry: FAST })).toEqual({});
+    await db.query(`UPDATE webhook_deliveries SET claimed_until = now() - interval '1 second' WHERE id = $1`, [deliveryId]);
+    expect(await retryDelivery(db, deliveryId)).toBe("queued");
+    expect(await dispatchPending(db, { retry: FAST })).toEqual({ [deliveryId]: "succeeded" });
+    expect(await retryDelivery(db, deliveryId)).toBe("not_found");
     await db.query(`UPDATE webhook_endpoints SET enabled = false WHERE id = $1`, [endpointId]);
   });
 
