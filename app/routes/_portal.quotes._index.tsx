@@ -55,13 +55,14 @@ export default function QuotesPage() {
   const canDecide = role ? contactCan(role, "quotes.decide") : false;
   const lang = useLang();
   const preference = useViewPreference("quotes");
+  // Status and sum next to the number: the pane (and a phone) leaves room for three or four columns.
   const columns: Column<QuoteRow>[] = [
     { id: "number", label: translate(lang, "invoices.number"), width: 130, sortValue: (q) => q.number, text: (q) => q.number, render: (q) => <Link to={`/quotes/${q.id}`}>{q.number}</Link> },
+    { id: "status", label: translate(lang, "orders.status"), width: 150, sortValue: (q) => q.status, text: (q) => codeLabel(lang, "status", q.status), render: (q) => <StatusBadge status={q.status} /> },
+    { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (q) => Number(q.grossAmount), text: (q) => `${q.grossAmount} ${q.currency}`, render: (q) => <Money amount={q.grossAmount} currency={q.currency} /> },
     { id: "date", label: translate(lang, "orders.date"), width: 112, sortValue: (q) => String(q.issueDate), text: (q) => formatDate(lang, q.issueDate), render: (q) => <DateText value={q.issueDate} /> },
     { id: "valid", label: translate(lang, "quotes.validUntil"), width: 112, sortValue: (q) => (q.validUntil ? String(q.validUntil) : null), text: (q) => formatDate(lang, q.validUntil), render: (q) => <DateText value={q.validUntil} /> },
     { id: "reference", label: translate(lang, "orders.reference"), width: 160, sortValue: (q) => q.customerReference ?? "", text: (q) => q.customerReference ?? "", render: (q) => q.customerReference },
-    { id: "status", label: translate(lang, "orders.status"), width: 150, sortValue: (q) => q.status, text: (q) => codeLabel(lang, "status", q.status), render: (q) => <StatusBadge status={q.status} /> },
-    { id: "total", label: translate(lang, "orders.total"), width: 120, align: "right", sortValue: (q) => Number(q.grossAmount), text: (q) => `${q.grossAmount} ${q.currency}`, render: (q) => <Money amount={q.grossAmount} currency={q.currency} /> },
   ];
   return (
     <>
