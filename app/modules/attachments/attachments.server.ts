@@ -120,7 +120,6 @@ export async function getAttachmentForStaff(attachmentId: string): Promise<Attac
 
 /** `attachment; filename="<ASCII stand-in>"; filename*=UTF-8''<the real name>` (RFC 6266 / 8187). */
 export function contentDisposition(disposition: "inline" | "attachment", fileName: string): string {
-  // eslint-disable-next-line no-control-regex
   const ascii = fileName.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]|["\\%;]/g, "_");
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encoded}`;

@@ -8,15 +8,9 @@ import { answerTicket, getTicketForStaff } from "~/modules/support/staff.server"
 import { createTicket, getTicket } from "~/modules/support/ticket.server";
 import { attachmentResponse, contentDisposition, getAttachment, getAttachmentForStaff } from "./attachments.server";
 import { MAX_ATTACHMENT_BYTES } from "./limits";
+import { EXE, PDF, PNG } from "./test-files";
 import { checkAttachments, cleanFileName, readFormWithAttachments, readUploadForm, type CheckedAttachment } from "./upload.server";
 
-/** Real file heads: file-type reads them as the formats they are. */
-export const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
-  "base64",
-);
-export const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
-const EXE = Buffer.concat([Buffer.from("MZ"), Buffer.alloc(126, 0x90), Buffer.from("PE\0\0"), Buffer.alloc(64, 0)]);
 const HEIC = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypheic"), Buffer.from([0, 0, 0, 0]), Buffer.from("mif1heic"), Buffer.alloc(32, 0)]);
 const ZIP = Buffer.concat([Buffer.from("PK\x03\x04"), Buffer.alloc(60, 0)]);
 

@@ -28,7 +28,7 @@ export function AttachmentField({ lang, error, label }: { lang: Language; error?
       </span>
       {error ? (
         <span className="error" id={`${id}-error`} role="alert">
-          {text}: {reasons.join("; ")}. {translate(lang, "attachments.reselect")}
+          {`${text}: ${reasons.join("; ")}. ${translate(lang, "attachments.reselect")}`}
         </span>
       ) : null}
     </div>
