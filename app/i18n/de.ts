@@ -278,7 +278,7 @@ export const de: Record<MessageKey, string> = {
   "attachments.none": "Keine Anhänge.",
   "attachments.download": "{name} herunterladen",
   "attachments.fromSupplier": "von uns",
-  "attachments.reselect": "Bitte wählen Sie die Dateien erneut: Ein Browser behält sie nach einem abgelehnten Formular nicht.",
+  "attachments.reselect": "Bitte wählen Sie die Dateien erneut, ohne die abgelehnten.",
   "support.field.clientMutationId": "Das Formular",
   "nav.team": "Team",
   "team.title": "Team",

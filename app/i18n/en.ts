@@ -276,7 +276,7 @@ export const en = {
   "attachments.none": "No attachments.",
   "attachments.download": "Download {name}",
   "attachments.fromSupplier": "from us",
-  "attachments.reselect": "Choose the files again: a browser cannot keep them after a refused form.",
+  "attachments.reselect": "Choose the files again, without the refused ones.",
   "support.field.clientMutationId": "The form",
   "nav.team": "Team",
   "team.title": "Team",

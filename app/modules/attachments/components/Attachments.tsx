@@ -4,8 +4,8 @@ import { ATTACHMENT_ACCEPT, ATTACHMENT_FIELD, attachmentKind, formatBytes, INLIN
 
 /**
  * The file input of the upload forms (the form needs `encType="multipart/form-data"`). A refusal
- * names each refused file with its reason; the browser cannot keep chosen files across a refused
- * submit, so the error also asks to choose them again.
+ * names each refused file with its reason and asks to choose the files again without them (a file
+ * input cannot drop one of its files; without JavaScript the reloaded page has none chosen).
  */
 export function AttachmentField({ lang, error, label }: { lang: Language; error?: string; label?: string }) {
   const id = `field-${ATTACHMENT_FIELD}`;
@@ -36,19 +36,22 @@ export function AttachmentField({ lang, error, label }: { lang: Language; error?
 }
 
 /**
- * Attachments as a list: thumbnail for images a browser shows, a type badge, the name (a link that
- * downloads it) and the size. `href` builds the download URL (contacts' or staff's route).
+ * Attachments as a list: a thumbnail for images a browser shows (with a type badge) or the type in
+ * its place, the name (a link that downloads it) and the size. `href` builds the download URL
+ * (contacts' or staff's route); `showUploader` off where the message already names its author.
  */
 export function AttachmentList({
   attachments,
   lang,
   href,
   supplierLabel,
+  showUploader = true,
 }: {
   attachments: readonly AttachmentMeta[];
   lang: Language;
   href: (id: string) => string;
   supplierLabel?: string;
+  showUploader?: boolean;
 }) {
   if (attachments.length === 0) return null;
   return (
@@ -71,9 +74,9 @@ export function AttachmentList({
                 {a.fileName}
               </a>
               <span className="muted">
-                <span className="badge">{attachmentKind(a.mediaType)}</span> {formatBytes(a.byteSize, lang)}
+                {image ? <span className="badge">{attachmentKind(a.mediaType)}</span> : null} {formatBytes(a.byteSize, lang)}
                 {a.fromSupplier && supplierLabel ? ` · ${supplierLabel}` : ""}
-                {a.uploadedBy ? ` · ${a.uploadedBy}` : ""}
+                {showUploader && a.uploadedBy ? ` · ${a.uploadedBy}` : ""}
               </span>
             </span>
           </li>

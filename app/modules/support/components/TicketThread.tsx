@@ -28,7 +28,7 @@ export function TicketThread({
             <span>{formatDateTime(lang, m.createdAt)}</span>
           </div>
           <div className="body">{m.body}</div>
-          <AttachmentList attachments={m.attachments} lang={lang} href={attachmentHref} />
+          <AttachmentList attachments={m.attachments} lang={lang} href={attachmentHref} showUploader={false} />
         </li>
       ))}
     </ol>
