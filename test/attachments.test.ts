@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "~/db/connection.server";
 import { quantityField } from "~/modules/returns/schemas";
+import { unreturnedShippedLine } from "~/modules/returns/test-support";
 import { EXE, PDF, PNG } from "~/modules/attachments/test-files";
 import { request, signIn } from "./support/portal";
 
@@ -86,23 +87,18 @@ describe("attachments over HTTP", () => {
   });
 
   it("a return request with a photo; staff approve with a label; both on the contact's page; another account's contact and another location get 404", async () => {
-    const db = await getDb();
-    const { rows } = await db.query<{ orderId: string; lineId: string }>(
-      `SELECT o.id AS "orderId", l.id AS "lineId" FROM sales_orders o JOIN locations loc ON loc.id = o.location_id JOIN sales_order_lines l ON l.sales_order_id = o.id
-        WHERE loc.code = 'EBJ' AND o.status IN ('shipped', 'completed') AND l.quantity_shipped >= 1
-          AND NOT EXISTS (SELECT 1 FROM return_requests r WHERE r.sales_order_id = o.id) LIMIT 1`,
-    );
+    const line = await unreturnedShippedLine({ locationCode: "EBJ" });
     const buyer = await signIn("buyer@nordhavn.example");
-    const fields = { clientMutationId: crypto.randomUUID(), reason: "damaged", comment: "Housing cracked", [quantityField(rows[0].lineId)]: "1" };
+    const fields = { clientMutationId: crypto.randomUUID(), reason: "damaged", comment: "Housing cracked", [quantityField(line.lineId)]: "1" };
     const tooLarge = new Uint8Array(11 * 1024 * 1024);
     tooLarge.set(PNG);
-    const refused = await request(`/orders/${rows[0].orderId}/return`, { cookie: buyer, multipart: multipart(fields, [["crack.png", tooLarge]]) });
+    const refused = await request(`/orders/${line.orderId}/return`, { cookie: buyer, multipart: multipart(fields, [["crack.png", tooLarge]]) });
     expect(refused.status).toBe(400);
     const refusedHtml = await refused.text();
     expect(refusedHtml).toContain("Housing cracked");
     expect(refusedHtml).toContain("Attachments: &quot;crack.png&quot; is 11 MB; the limit is 10 MB per file");
 
-    const posted = await request(`/orders/${rows[0].orderId}/return`, { cookie: buyer, multipart: multipart(fields, [["crack.png", PNG]]) });
+    const posted = await request(`/orders/${line.orderId}/return`, { cookie: buyer, multipart: multipart(fields, [["crack.png", PNG]]) });
     expect(posted.status).toBe(302);
     const path = (posted.headers.get("location") ?? "").replace(/\?.*$/, "");
     const staff = await signIn("sales@brandt-soehne.example");

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "~/db/connection.server";
 import { scopeOf } from "~/modules/access/test-support";
 import { requestReturn } from "~/modules/returns/request.server";
+import { unreturnedShippedLine } from "~/modules/returns/test-support";
 import { getReturnRequest } from "~/modules/returns/returns.server";
 import { decideReturnRequest, getReturnRequestForStaff } from "~/modules/returns/staff.server";
 import { answerTicket, getTicketForStaff } from "~/modules/support/staff.server";
@@ -164,16 +165,12 @@ describe("attachments of tickets and return requests", () => {
 
   it("a return request's photos and staff's return label: on the request for contacts in scope, in both webhook events", async () => {
     const db = await getDb();
-    const { rows } = await db.query<{ orderId: string; lineId: string }>(
-      `SELECT o.id AS "orderId", l.id AS "lineId" FROM sales_orders o JOIN accounts a ON a.id = o.account_id JOIN sales_order_lines l ON l.sales_order_id = o.id
-        WHERE a.number = '10001' AND o.status IN ('shipped', 'completed') AND l.quantity_shipped >= 1
-          AND NOT EXISTS (SELECT 1 FROM return_requests r WHERE r.sales_order_id = o.id) LIMIT 1`,
-    );
+    const line = await unreturnedShippedLine({ accountNumber: "10001" });
     const buyer = await scopeOf("buyer@kessler.example");
     const foreign = await scopeOf("buyer@nordhavn.example");
     const requested = await requestReturn(
       buyer,
-      { orderId: rows[0].orderId, clientMutationId: crypto.randomUUID(), reason: "damaged", comment: "Gehäuse gerissen", lines: [{ orderLineId: rows[0].lineId, thousandths: 1000 }] },
+      { orderId: line.orderId, clientMutationId: crypto.randomUUID(), reason: "damaged", comment: "Gehäuse gerissen", lines: [{ orderLineId: line.lineId, thousandths: 1000 }] },
       {},
       await checked(["riss.png", PNG]),
     );
