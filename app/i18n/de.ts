@@ -233,6 +233,7 @@ export const de: Record<MessageKey, string> = {
   "mail.return.decided.subject": "Retoure {number}: {status}",
   "mail.return.approved.body": "{supplier} hat Ihre Retoure {number} zu Auftrag {order} genehmigt.{note}\n\nDie Retoure im Portal:\n{link}",
   "mail.return.rejected.body": "{supplier} hat Ihre Retoure {number} zu Auftrag {order} abgelehnt.{note}\n\nDie Retoure im Portal:\n{link}",
+  "mail.attachments": "\n\nAnhänge (im Portal): {files}",
   "mail.return.note": "\n\nUnsere Anmerkung:\n{note}",
   "mail.staff.ticketCreated.subject": "Neues Ticket {number} von {account}: {subject}",
   "mail.staff.ticketCreated.body": "{contact} ({email}) von {account} hat Ticket {number} eröffnet.\n\nBetreff: {subject}\nKategorie: {category}\nPriorität: {priority}\n\n{message}\n\nHier beantworten:\n{link}",

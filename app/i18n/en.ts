@@ -231,6 +231,7 @@ export const en = {
   "mail.return.decided.subject": "Return request {number}: {status}",
   "mail.return.approved.body": "{supplier} approved your return request {number} for order {order}.{note}\n\nThe request in the portal:\n{link}",
   "mail.return.rejected.body": "{supplier} rejected your return request {number} for order {order}.{note}\n\nThe request in the portal:\n{link}",
+  "mail.attachments": "\n\nAttachments (in the portal): {files}",
   "mail.return.note": "\n\nOur note:\n{note}",
   "mail.staff.ticketCreated.subject": "New ticket {number} from {account}: {subject}",
   "mail.staff.ticketCreated.body": "{contact} ({email}) of {account} opened ticket {number}.\n\nSubject: {subject}\nCategory: {category}\nPriority: {priority}\n\n{message}\n\nAnswer it here:\n{link}",

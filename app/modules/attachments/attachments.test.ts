@@ -74,6 +74,10 @@ describe("attachment checks (limits and sniffed types)", () => {
       new Request("http://portal.test/x", { method: "POST", body: new URLSearchParams({ a: "1" }), headers: { "Content-Type": "application/x-www-form-urlencoded" } }),
     );
     expect(plain.form.get("a")).toBe("1");
+    const noBoundary = new Request("http://portal.test/x", { method: "POST", body: "x", headers: { "Content-Type": "multipart/form-data" } });
+    await expect(readUploadForm(noBoundary)).rejects.toMatchObject({ status: 400 });
+    const hugeText = multipart({ message: "x".repeat(200 * 1024) }, []);
+    await expect(readUploadForm(hugeText)).rejects.toMatchObject({ status: 413 });
   });
 
   it("cleans file names and sends them back safely encoded", () => {

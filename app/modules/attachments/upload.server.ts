@@ -45,7 +45,8 @@ export type AttachmentCheck = { ok: true; files: CheckedAttachment[] } | { ok: f
 
 /**
  * The form of a request: multipart (with files) or urlencoded (no files, e.g. a form posted
- * without the file input). A text field over 100 kB answers 413.
+ * without the file input). A text field over 100 kB answers 413, a body that is no readable
+ * multipart form 400.
  */
 export async function readUploadForm(request: Request): Promise<UploadForm> {
   const contentType = request.headers.get("content-type") ?? "";
@@ -74,7 +75,8 @@ export async function readUploadForm(request: Request): Promise<UploadForm> {
     if (error instanceof MaxPartSizeExceededError) {
       throw new Response(`The field ${error.field} is larger than ${MAX_TEXT_FIELD_BYTES} bytes.`, { status: 413 });
     }
-    throw error;
+    // No boundary, a cut-off or malformed body: the client's fault, not ours.
+    throw new Response(`The form could not be read: ${(error as Error).message}`, { status: 400 });
   }
 }
 

@@ -6,6 +6,8 @@ import { formatQuantity } from "~/i18n/units";
 import { sendMailsLater } from "~/modules/mail/later.server";
 import type { OutgoingMail } from "~/modules/mail/mailer.server";
 import { loadReturnLines, type ReturnRequestDetail } from "~/modules/returns/returns.server";
+import { loadReturnAttachments } from "~/modules/attachments/attachments.server";
+import { formatBytes } from "~/modules/attachments/limits";
 import { getSupplierSettings, supplierDisplayName } from "~/modules/supplier/supplier.server";
 import type { TicketRow } from "~/modules/support/tickets.server";
 import { contactWhoSees, staffRecipients, type MailRecipient } from "./recipients.server";
@@ -24,6 +26,15 @@ import { contactWhoSees, staffRecipients, type MailRecipient } from "./recipient
 const FINAL_TICKET_STATUSES = ["resolved", "closed"];
 
 const link = (path: string) => `${getConfig().publicUrl}${path}`;
+
+/** A file attached to what the mail is about: named with its size, never sent along (decision 033). */
+type FileFacts = { name: string; size: number };
+
+/** "\n\nAttachments (in the portal): a.png (5 kB), b.pdf (18 kB)", or nothing. */
+function attachmentsLine(lang: Language, files: readonly FileFacts[] = []): string {
+  if (files.length === 0) return "";
+  return translate(lang, "mail.attachments", { files: files.map((f) => `${f.name} (${formatBytes(f.size, lang)})`).join(", ") });
+}
 
 async function supplierName(db: Queryable): Promise<string> {
   return supplierDisplayName(await getSupplierSettings(db));
@@ -64,7 +75,10 @@ async function loadAuthor(db: Queryable, userId: string): Promise<{ name: string
  * Staff answered a ticket: a public answer (`answer`, never an internal note) and/or a new status.
  * The contact who opened it hears about the answer, or about the ticket being resolved or closed.
  */
-export function mailTicketAnswered(ticket: { id: string; number: string }, change: { answer: string | null; newStatus: string | null }): void {
+export function mailTicketAnswered(
+  ticket: { id: string; number: string },
+  change: { answer: string | null; newStatus: string | null; attachments?: readonly FileFacts[] },
+): void {
   const final = change.newStatus !== null && FINAL_TICKET_STATUSES.includes(change.newStatus);
   if (!change.answer && !final) return;
   sendMailsLater(`${ticket.number} answered`, async () => {
@@ -76,14 +90,18 @@ export function mailTicketAnswered(ticket: { id: string; number: string }, chang
     const lang = to.language;
     const vars = { supplier, number: t.number, subject: t.subject, status: codeLabel(lang, "status", t.status), link: link(`/support/${t.id}`) };
     const [subject, body] = change.answer
-      ? [translate(lang, "mail.ticket.answer.subject", vars), translate(lang, "mail.ticket.answer.body", { ...vars, message: change.answer })]
+      ? [translate(lang, "mail.ticket.answer.subject", vars), translate(lang, "mail.ticket.answer.body", { ...vars, message: change.answer + attachmentsLine(lang, change.attachments) })]
       : [translate(lang, "mail.ticket.status.subject", vars), translate(lang, "mail.ticket.status.body", vars)];
     return [contactMail(to, supplier, subject, body)];
   });
 }
 
 /** A contact opened a ticket or replied on one: the staff who answer tickets hear about it, with the message. */
-export function mailStaffAboutTicket(ticket: { id: string; number: string }, event: "created" | "reply", message: { authorUserId: string; body: string }): void {
+export function mailStaffAboutTicket(
+  ticket: { id: string; number: string },
+  event: "created" | "reply",
+  message: { authorUserId: string; body: string; attachments?: readonly FileFacts[] },
+): void {
   sendMailsLater(`${ticket.number} ${event} for staff`, async () => {
     const db = await getDb();
     const recipients = await staffRecipients(db, "tickets.answer");
@@ -97,7 +115,7 @@ export function mailStaffAboutTicket(ticket: { id: string; number: string }, eve
       const vars = {
         number: t.number, subject: t.subject, account: `${t.accountName} (${t.accountNumber})`, contact: author.name, email: author.email,
         category: codeLabel(lang, "support.category", t.category), priority: codeLabel(lang, "support.priority", t.priority),
-        message: message.body, link: link(`/admin/tickets/${t.id}`),
+        message: message.body + attachmentsLine(lang, message.attachments), link: link(`/admin/tickets/${t.id}`),
       };
       return { to: to.email, subject: translate(lang, keys[0], vars), text: `${translate(lang, keys[1], vars)}\n` };
     });
@@ -129,13 +147,14 @@ export function mailReturnDecided(request: { id: string; number: string }): void
     const db = await getDb();
     const r = await loadReturn(db, request.id);
     if (r.status !== "approved" && r.status !== "rejected") return [];
+    const files = (await loadReturnAttachments(db, r.id)).filter((a) => a.fromSupplier).map((a) => ({ name: a.fileName, size: a.byteSize }));
     const to = await contactWhoSees(db, r.requestedBy, "return_requests", r.id);
     if (!to) return [];
     const supplier = await supplierName(db);
     const lang = to.language;
     const vars = {
       supplier, number: r.number, order: r.orderNumber ?? "–", status: codeLabel(lang, "status", r.status), link: link(`/returns/${r.id}`),
-      note: r.decisionNote ? translate(lang, "mail.return.note", { note: r.decisionNote }) : "",
+      note: (r.decisionNote ? translate(lang, "mail.return.note", { note: r.decisionNote }) : "") + attachmentsLine(lang, files),
     };
     const body = translate(lang, r.status === "approved" ? "mail.return.approved.body" : "mail.return.rejected.body", vars);
     return [contactMail(to, supplier, translate(lang, "mail.return.decided.subject", vars), body)];
@@ -151,13 +170,14 @@ export function mailStaffAboutReturn(request: { id: string; number: string }, ev
     const r = await loadReturn(db, request.id);
     const author = await loadAuthor(db, actorUserId);
     const lines = await loadReturnLines(db, r.id);
+    const files = event === "requested" ? (await loadReturnAttachments(db, r.id)).filter((a) => !a.fromSupplier).map((a) => ({ name: a.fileName, size: a.byteSize })) : [];
     return recipients.map((to) => {
       const lang: Language = to.language;
       const vars = {
         number: r.number, order: r.orderNumber ?? "–", account: `${r.accountName} (${r.accountNumber})`, contact: author.name, email: author.email,
         reason: codeLabel(lang, "returns.reason", r.reason), link: link(`/admin/returns/${r.id}`),
         lines: lines.map((l) => `- ${l.lineNo}. ${l.sku ? `${l.sku} ` : ""}${l.description}: ${formatQuantity(lang, l.quantity, l.unit)}`).join("\n"),
-        comment: r.comment ? translate(lang, "mail.staff.comment", { comment: r.comment }) : "",
+        comment: (r.comment ? translate(lang, "mail.staff.comment", { comment: r.comment }) : "") + attachmentsLine(lang, files),
       };
       const [subject, body]: [MessageKey, MessageKey] =
         event === "requested" ? ["mail.staff.returnRequested.subject", "mail.staff.returnRequested.body"] : ["mail.staff.returnCancelled.subject", "mail.staff.returnCancelled.body"];

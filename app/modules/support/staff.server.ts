@@ -2,7 +2,7 @@ import { getDb } from "~/db/connection.server";
 import { isUuid } from "~/modules/ids";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { mailTicketAnswered } from "~/modules/notify/mails.server";
-import { attachFiles } from "~/modules/attachments/attachments.server";
+import { attachFiles, type AttachmentEventMeta } from "~/modules/attachments/attachments.server";
 import type { CheckedAttachment } from "~/modules/attachments/upload.server";
 import type { StaffTicketInput } from "./schemas";
 import { loadRelated, loadTicketMessages, type TicketDetail } from "./ticket.server";
@@ -79,7 +79,7 @@ export async function answerTicket(
   if (files.length > 0 && !input.body) throw new Error("answerTicket: files need an answer or note to belong to (the form asks for one)");
   const db = await getDb();
   // What the customer may learn once the change is committed: the public answer and the new status.
-  let change: { answer: string | null; newStatus: string | null } = { answer: null, newStatus: null };
+  let change: { answer: string | null; newStatus: string | null; attachments: AttachmentEventMeta[] } = { answer: null, newStatus: null, attachments: [] };
   const result = await db.transaction<StaffTicketResult>(async (tx) => {
     const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string; locationId: string | null }>(
       `SELECT id, number, status, account_id AS "accountId", location_id AS "locationId" FROM support_tickets WHERE id = $1 FOR UPDATE`,
@@ -93,6 +93,7 @@ export async function answerTicket(
         ip: origin.ip, userAgent: origin.userAgent, details: { number: ticket.number, ...details },
       });
     let status = input.status && input.status !== ticket.status ? input.status : ticket.status;
+    let attached: AttachmentEventMeta[] = [];
     if (input.body) {
       const { rows: message } = await tx.query<{ id: string }>(
         `INSERT INTO ticket_messages (account_id, location_id, ticket_id, author_user_id, body, is_internal) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -101,6 +102,7 @@ export async function answerTicket(
       const attachments = await attachFiles(
         tx, { accountId: ticket.accountId, locationId: ticket.locationId, ticketMessageId: message[0].id, uploadedBy: staff.userId, fromSupplier: true }, files,
       );
+      if (!input.internal) attached = attachments;
       if (input.internal) await audit("support.internal_note", { messageId: message[0].id, attachments });
       else {
         await audit("ticket.message", { messageId: message[0].id, body: input.body, from: "supplier", attachments });
@@ -119,7 +121,7 @@ export async function answerTicket(
     } else if (input.body && !input.internal) {
       await tx.query(`UPDATE support_tickets SET updated_at = now() WHERE id = $1`, [ticket.id]);
     }
-    change = { answer: input.body && !input.internal ? input.body : null, newStatus: status !== ticket.status ? status : null };
+    change = { answer: input.body && !input.internal ? input.body : null, newStatus: status !== ticket.status ? status : null, attachments: attached };
     return { ok: true, number: ticket.number, status };
   });
   if (result.ok) mailTicketAnswered({ id: ticketId, number: result.number }, change);
