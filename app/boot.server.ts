@@ -1,7 +1,7 @@
 import { getConfig } from "./config.server";
 import { getDb } from "./db/connection.server";
 import { startErpBackground } from "./modules/erp/background.server";
-import { mailsSettled } from "./modules/mail/later.server";
+import { startMailBackground } from "./modules/mail/queue.server";
 import { DEMO_LOGINS, DEMO_PASSWORD, isSeeded, seedDemo } from "../db/seed/seed";
 
 /**
@@ -23,10 +23,12 @@ export async function bootPortal(): Promise<{ seeded: boolean; stop: () => Promi
   if (await isSeeded(db)) printDemoLogins(config.publicUrl);
   // Scheduled SQL pulls and webhook delivery to the ERP.
   const stopErp = await startErpBackground();
-  // On shutdown, notification mails already composed get up to 10 s to go out (decision 031).
+  // The notification mail queue's sender (decision 032); it resumes mails a previous run left pending.
+  const stopMail = await startMailBackground();
+  // On shutdown, the mails being sent get up to 10 s; whatever is left goes out after the next start.
   const stop = async () => {
     await stopErp();
-    await Promise.race([mailsSettled(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    await Promise.race([stopMail(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   };
   return { seeded, stop };
 }

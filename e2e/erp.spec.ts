@@ -54,7 +54,7 @@ test("a CSV upload shows its run until it is done", async ({ page }) => {
   expect(stored[0].n).toBe(40);
 });
 
-test("an invoice marked paid through the REST API shows as paid in a signed-in contact's open page within a second", async ({ page }) => {
+test("an invoice marked paid through the REST API shows as paid in a signed-in contact's open page within a second", { tag: "@latency" }, async ({ page }) => {
   test.setTimeout(150_000);
   // The open invoice due soonest (sync.spec.ts pays the newest one): paying it in full settles it.
   const [invoice] = await sql<{ id: string; erp_id: string; number: string; amount_due: string; currency: string }>(

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { DEMO_PASSWORD, screenshots, signIn } from "./support/fixtures";
+import { DEMO_PASSWORD, screenshots, signIn, sql } from "./support/fixtures";
 
 /** Presses `key` until `target` has the focus (at most `max` times): Tab-walking, no mouse. */
 async function pressUntilFocused(page: Page, key: string, target: Locator, max = 40) {
@@ -99,4 +99,37 @@ test("orders split view: j/k moves the focus, the preview pane follows, Enter op
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
   await expect(page.locator("main h1")).toContainText(numbers[1]);
+});
+
+test("the palette opens a ticket, a return and a shipment on their own pages", async ({ page }) => {
+  test.setTimeout(120_000);
+  const [order] = await sql<{ id: string; accountId: string; locationId: string | null; shipmentId: string; shipmentNumber: string }>(
+    `SELECT o.id, o.account_id AS "accountId", o.location_id AS "locationId", s.id AS "shipmentId", s.number AS "shipmentNumber"
+       FROM sales_orders o JOIN accounts a ON a.id = o.account_id JOIN shipments s ON s.sales_order_id = o.id
+      WHERE a.number = '10001' ORDER BY o.order_date DESC LIMIT 1`,
+  );
+  const suffix = Date.now().toString(36).toUpperCase();
+  const [ticket] = await sql<{ id: string; number: string }>(
+    `INSERT INTO support_tickets (account_id, location_id, number, subject, category, related_entity_type, related_entity_id)
+     VALUES ($1, $2, $3, 'Palette test', 'order', 'sales_order', $4) RETURNING id, number`,
+    [order.accountId, order.locationId, `T-KB${suffix}`, order.id],
+  );
+  const [request] = await sql<{ id: string; number: string }>(
+    `INSERT INTO return_requests (account_id, location_id, number, sales_order_id, reason) VALUES ($1, $2, $3, $4, 'damaged') RETURNING id, number`,
+    [order.accountId, order.locationId, `RMA-KB${suffix}`, order.id],
+  );
+  await signIn(page, "admin@kessler.example");
+  await expect(page.getByTestId("sync-status")).toHaveAttribute("data-phase", "ready", { timeout: 90_000 });
+  for (const [number, path] of [
+    [ticket.number, `/support/${ticket.id}`],
+    [request.number, `/returns/${request.id}`],
+    [order.shipmentNumber, `/shipments/${order.shipmentId}`],
+  ]) {
+    await page.keyboard.press("Control+k");
+    await page.getByRole("searchbox", { name: /Search documents|Dokumente suchen/ }).fill(number);
+    await expect(page.getByRole("listbox").getByRole("option").first()).toContainText(number);
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(new RegExp(`${path}$`));
+    await expect(page.locator("main h1")).toContainText(number);
+  }
 });

@@ -38,7 +38,7 @@ test("admin pages are accessible for staff", async ({ page }) => {
   await signIn(page, "admin@brandt-soehne.example");
   await expectNoSeriousA11yViolations(page);
   await screenshots(page, "admin-accounts");
-  for (const path of ["/admin/signups", "/admin/outbox"]) {
+  for (const path of ["/admin/signups", "/admin/outbox", "/admin/mail-queue"]) {
     await page.goto(path);
     await expectNoSeriousA11yViolations(page);
   }

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn, sql } from "./support/fixtures";
+import { screenshots, signIn, sql } from "./support/fixtures";
 
 // What a customer reads: words in their language, never the codes the database stores.
 const RAW_CODES = /\b(sent|accepted|rejected|expired|damaged|approved|waiting_on_supplier|waiting on supplier|resolved|delivery|invoice)\b/;
@@ -165,4 +165,50 @@ test("a viewer's overview says nothing about invoices (they cannot see any)", as
   await page.goto("/overview");
   await expect(page.getByRole("heading", { name: "Neueste Aufträge" })).toBeVisible();
   await expect(page.locator("main")).not.toContainText(/Überfällige Rechnungen|Nichts überfällig/);
+});
+
+test("quotes: the pane shows a quote's lines, Enter opens its page with all of them, and the buyer declines it there", async ({ page }) => {
+  test.setTimeout(90_000);
+  // A fresh open quote with 14 lines (more than the pane shows), made before signing in: the first sync brings it.
+  const suffix = Date.now().toString(36).toUpperCase();
+  const [quote] = await sql<{ id: string; number: string }>(
+    `INSERT INTO quotes (erp_id, account_id, location_id, number, issue_date, valid_until, currency, net_amount, tax_amount, gross_amount, note)
+     SELECT $1, a.id, (SELECT q2.location_id FROM quotes q2 WHERE q2.account_id = a.id AND q2.status = 'sent' ORDER BY q2.issue_date DESC LIMIT 1), $2, current_date, current_date + 30,
+            'EUR', 1400.00, 266.00, 1666.00, 'Lieferung in zwei Abrufen möglich.'
+       FROM accounts a WHERE a.number = '10001' RETURNING id, number`,
+    [`E2E-QT-${suffix}`, `QT-E2E-${suffix}`],
+  );
+  await sql(
+    `INSERT INTO quote_lines (account_id, location_id, quote_id, line_no, sku, description, quantity, unit, unit_price, discount_percent, vat_rate, net_amount)
+     SELECT q.account_id, q.location_id, q.id, n, 'SKU-E2E-' || n, 'Position ' || n, 10, 'C62', 10.00, CASE WHEN n = 1 THEN 5 ELSE 0 END, 19, 100.00
+       FROM quotes q, generate_series(1, 14) n WHERE q.id = $1`,
+    [quote.id],
+  );
+  await signIn(page, "buyer@kessler.example"); // German
+  await page.goto("/quotes");
+  await expect(page.getByTestId("sync-status")).toHaveAttribute("data-phase", "ready", { timeout: 45_000 });
+  const table = page.getByTestId("quotes-table");
+  await table.getByRole("row", { name: new RegExp(quote.number) }).getByRole("gridcell", { name: "Zur Entscheidung" }).click();
+  const pane = page.getByTestId("quote-preview");
+  await expect(pane.getByRole("row", { name: /SKU-E2E-12\b/ })).toBeVisible();
+  await expect(pane.getByRole("row", { name: /SKU-E2E-13\b/ })).toHaveCount(0);
+  await expect(pane).toContainText("2 weitere auf der Seite des Angebots");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/quotes/${quote.id}$`));
+  await expect(page.locator("main h1")).toContainText(`Angebot ${quote.number}`);
+  await expect(page.locator("main").getByRole("row", { name: /SKU-E2E-14\b/ })).toBeVisible();
+  await expect(page.locator("main").getByRole("row", { name: /SKU-E2E-1\b/ })).toContainText("5 %");
+  await expect(page.locator("main")).toContainText("Lieferung in zwei Abrufen möglich.");
+  await screenshots(page, "quote-page");
+
+  await page.getByLabel("Hinweis an unseren Vertrieb").fill("Preis zu hoch.");
+  await page.getByRole("button", { name: "Ablehnen" }).click();
+  await expect(page.locator("main").getByRole("status")).toContainText(`Angebot ${quote.number} abgelehnt`);
+  await expect(page.locator("main h1")).toContainText("Abgelehnt");
+  await expect(page.getByRole("button", { name: "Ablehnen" })).toHaveCount(0);
+  const [stored] = await sql<{ status: string; comment: string }>(
+    `SELECT q.status, d.comment FROM quotes q JOIN quote_decisions d ON d.quote_id = q.id WHERE q.id = $1`,
+    [quote.id],
+  );
+  expect(stored).toEqual({ status: "rejected", comment: "Preis zu hoch." });
 });

@@ -90,6 +90,13 @@ test("a buyer requests a return for an order line and sees it in Returns; staff 
   await row.getByRole("link", { name: number }).click();
   await expect(page.locator("main h1")).toContainText("Genehmigt");
   await expect(page.locator("main")).toContainText("Abholung durch DHL am Montag.");
+
+  // The order's page lists the return beside the order's own documents.
+  await page.goto(`/orders/${line.orderId}`);
+  const requests = page.getByRole("region", { name: "Retouren und Anfragen" });
+  await expect(requests.getByRole("row", { name: new RegExp(number) })).toContainText("Genehmigt");
+  await expect(page.getByRole("region", { name: "Dokumente" }).getByRole("cell", { name: "Auftragsbestätigung" }).first()).toBeVisible();
+  await screenshots(page, "order-with-return");
 });
 
 test("a buyer raises a ticket, sees it, replies; staff answer and the buyer reads the answer, never the internal note", async ({ page, browser }) => {
@@ -231,6 +238,16 @@ test("a buyer cancels a return request from its page with the keyboard; staff se
   await staff.close();
   const mail = await waitForMail("support@brandt-soehne.example", 10_000, `${number} von Kessler`);
   expect(mail.subject).toContain("storniert");
+
+  // The mail went out through the queue: staff see it as sent on the mail queue page.
+  const queue = await browser.newPage();
+  await signIn(queue, "support@brandt-soehne.example");
+  await queue.goto("/admin/mail-queue");
+  const rows = queue.getByTestId("mail-queue").getByRole("row").filter({ hasText: number }).filter({ hasText: "support@brandt-soehne.example" });
+  await expect(rows.filter({ hasText: "staff.return.requested" })).toContainText("sent");
+  await expect(rows.filter({ hasText: "staff.return.cancelled" })).toContainText("sent");
+  await screenshots(queue, "admin-mail-queue");
+  await queue.close();
 });
 
 test("a contact switches the mails about tickets and returns off on the settings page", async ({ page }) => {

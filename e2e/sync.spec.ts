@@ -48,7 +48,7 @@ test("the replica syncs, and search finds an invoice by number prefix, by PO and
   await expect(page).toHaveURL(new RegExp(`/invoices/${invoice.id}$`));
 });
 
-test("a change committed in Postgres appears in the open page without a reload", async ({ page }) => {
+test("a change committed in Postgres appears in the open page without a reload", { tag: "@latency" }, async ({ page }) => {
   test.setTimeout(120_000);
   // The replica worker keeps live shapes over Server-Sent Events (electric/replica/sync.ts).
   const liveRequests: URL[] = [];

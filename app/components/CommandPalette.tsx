@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { codeLabel, formatDate, formatMoney, type Language } from "~/i18n/i18n";
 import { getActiveReplica } from "~/replica/active-replica.client";
 import type { DocumentType, SearchResult } from "../../electric/replica/search";
+import { resultHref } from "./search-links";
 
 const TYPE_LABEL: Record<Language, Record<DocumentType, string>> = {
   en: {
@@ -27,29 +28,6 @@ const FILTERS: { label: Record<Language, string>; types?: DocumentType[] }[] = [
   { label: { en: "Shipments", de: "Lieferungen" }, types: ["shipment", "delivery_note"] },
   { label: { en: "Quotes", de: "Angebote" }, types: ["quote"] },
 ];
-
-export function resultHref(result: SearchResult): string {
-  const q = encodeURIComponent(result.number ?? "");
-  switch (result.type) {
-    case "order":
-      return `/orders/${result.id}`;
-    case "invoice":
-    case "credit_note":
-      return `/invoices/${result.id}`;
-    case "shipment":
-    case "delivery_note":
-    case "order_confirmation":
-      return result.orderId ? `/orders/${result.orderId}` : `/shipments?q=${q}`;
-    case "quote":
-      return `/quotes?q=${q}`;
-    case "return_request":
-      return `/returns`;
-    case "support_ticket":
-      return `/support`;
-    default:
-      return `/documents?q=${q}`;
-  }
-}
 
 interface Filters {
   dateFrom: string;

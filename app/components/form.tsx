@@ -1,3 +1,4 @@
+import { Form } from "@remix-run/react";
 import { useEffect, type InputHTMLAttributes, type ReactNode } from "react";
 import type { Language } from "~/i18n/i18n";
 import { localizeReason } from "~/i18n/reasons";
@@ -52,6 +53,24 @@ export function ActionMessage({ result }: { result?: { ok: boolean; message?: st
     <p className="notice" role="status">
       {result.message}
     </p>
+  );
+}
+
+/**
+ * A list page's filter: a GET form with one labelled select that applies as soon as it changes (a
+ * "Filter" button without JavaScript). `children` are the options.
+ */
+export function FilterSelect({ id, name, label, defaultValue, children }: { id: string; name: string; label: string; defaultValue: string; children: ReactNode }) {
+  return (
+    <Form method="get" className="toolbar">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
+        {children}
+      </select>
+      <noscript>
+        <button type="submit">Filter</button>
+      </noscript>
+    </Form>
   );
 }
 

@@ -22,6 +22,7 @@ import { documentPdfPath } from "~/modules/documents/paths";
 import { DocumentPreview } from "~/modules/documents/components/DocumentPreview";
 import { StatementLink } from "~/modules/documents/components/StatementLink";
 import { LIST_LIMIT } from "~/modules/lists";
+import { DOCUMENT_TYPE_LABELS } from "~/modules/documents/type-labels";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -48,25 +49,6 @@ export async function clientLoader({
   );
 }
 
-const TYPE_LABELS: Record<"en" | "de", Record<DocumentRow["type"], string>> = {
-  en: {
-    invoice: "Invoice",
-    credit_note: "Credit note",
-    delivery_note: "Delivery note",
-    order_confirmation: "Order confirmation",
-    quote: "Quote",
-    file: "File",
-  },
-  de: {
-    invoice: "Rechnung",
-    credit_note: "Gutschrift",
-    delivery_note: "Lieferschein",
-    order_confirmation: "Auftragsbestätigung",
-    quote: "Angebot",
-    file: "Datei",
-  },
-};
-
 const keyOf = (d: { type: string; id: string }) => `${d.type}:${d.id}`;
 
 /** Invoices and credit notes open their page; other documents open their order. */
@@ -81,7 +63,7 @@ export default function DocumentsPage() {
   const lang = useLang();
   const preference = useViewPreference("documents");
   const [selected, setSelected] = useState<string[]>([]);
-  const TYPE_LABEL = TYPE_LABELS[lang];
+  const TYPE_LABEL = DOCUMENT_TYPE_LABELS[lang];
   // Files have no bulk download: only the generated documents go into the ZIP.
   const onSelectionChange = useCallback(
     (rows: DocumentRow[]) =>

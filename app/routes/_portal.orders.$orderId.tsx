@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRouteLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, milestoneLabel, Money, StatusBadge, useLang } from "~/components/format";
-import { formatDateTime, formatNumber, translate } from "~/i18n/i18n";
+import { codeLabel, formatDateTime, formatNumber, translate } from "~/i18n/i18n";
+import { documentPdfPath } from "~/modules/documents/paths";
+import { DOCUMENT_TYPE_LABELS } from "~/modules/documents/type-labels";
 import { formatQuantity } from "~/i18n/units";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { getOrder } from "~/modules/orders/orders.server";
@@ -211,6 +213,79 @@ export default function OrderPage() {
           </tbody>
         </table>
       </section>
+      {order.documents.length > 0 ? (
+        <section className="panel" aria-labelledby="order-documents">
+          <h2 id="order-documents">{translate(lang, "documents.title")}</h2>
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>{translate(lang, "documents.type")}</th>
+                <th>{de ? "Nummer / Titel" : "Number / title"}</th>
+                <th>{translate(lang, "orders.date")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.documents.map((d) => (
+                <tr key={`${d.type}:${d.id}`}>
+                  <td>{DOCUMENT_TYPE_LABELS[lang][d.type]}</td>
+                  <td>
+                    <a href={documentPdfPath(d.type, d.id) ?? undefined} target="_blank" rel="noreferrer">
+                      {d.number}
+                    </a>
+                  </td>
+                  <td>
+                    <DateText value={d.issueDate} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+      {order.returns.length + order.tickets.length > 0 ? (
+        <section className="panel" aria-labelledby="order-requests">
+          <h2 id="order-requests">{de ? "Retouren und Anfragen" : "Returns and questions"}</h2>
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>{translate(lang, "documents.type")}</th>
+                <th>#</th>
+                <th>{de ? "Grund / Betreff" : "Reason / subject"}</th>
+                <th>{translate(lang, "orders.status")}</th>
+                <th>{de ? "Erstellt" : "Created"}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.returns.map((r) => (
+                <tr key={r.id}>
+                  <td>{de ? "Retoure" : "Return"}</td>
+                  <td>
+                    <Link to={`/returns/${r.id}`}>{r.number}</Link>
+                  </td>
+                  <td>{codeLabel(lang, "returns.reason", r.reason)}</td>
+                  <td>
+                    <StatusBadge status={r.status} />
+                  </td>
+                  <td>{formatDateTime(lang, r.createdAt)}</td>
+                </tr>
+              ))}
+              {order.tickets.map((t) => (
+                <tr key={t.id}>
+                  <td>{de ? "Anfrage" : "Question"}</td>
+                  <td>
+                    <Link to={`/support/${t.id}`}>{t.number}</Link>
+                  </td>
+                  <td className="wrap">{t.subject}</td>
+                  <td>
+                    <StatusBadge status={t.status} />
+                  </td>
+                  <td>{formatDateTime(lang, t.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
     </>
   );
 }

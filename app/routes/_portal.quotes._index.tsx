@@ -1,17 +1,15 @@
 import { useMemo } from "react";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useLoaderData, useRouteLoaderData, type ClientActionFunctionArgs, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRouteLoaderData, type ClientActionFunctionArgs, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { useViewPreference, type Column } from "~/components/DataTable";
 import { SplitView } from "~/components/SplitView";
 import { ListToolbar } from "~/components/ListToolbar";
 import { codeLabel, formatDate, translate } from "~/i18n/i18n";
-import { notFound, requireContact, requireContactPermission } from "~/modules/access/guards.server";
+import { requireContact } from "~/modules/access/guards.server";
+import { quoteDecisionAction } from "~/modules/quotes/decision-action.server";
 import { contactCan, type ContactRole } from "~/modules/access/permissions";
-import { parseForm } from "~/modules/forms";
-import { QuoteDecision, withDecision, type QuoteActionResult } from "~/modules/quotes/components/QuoteDecision";
-import { decideQuote } from "~/modules/quotes/decide.server";
-import { QuoteDecisionSchema } from "~/modules/quotes/schemas";
+import { QuoteDecision, withDecision } from "~/modules/quotes/components/QuoteDecision";
 import { listQuotes } from "~/modules/quotes/quotes.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { readPortal } from "~/replica/portal-reads.client";
@@ -31,26 +29,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { quotes: await listQuotes(scope, { q: qOf(request) }) };
 }
 
-/** Accept or decline a quote (buyer and admin roles); the decision reaches the list through the replica. */
-export async function action({ request, context }: ActionFunctionArgs) {
-  const { scope } = await requireContactPermission(request, "quotes.decide");
-  const parsed = parseForm(QuoteDecisionSchema, await request.formData());
-  if (!parsed.ok) return data<QuoteActionResult>({ ok: false, fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
-  const result = await decideQuote(scope, parsed.data, { ip: context.clientIp, userAgent: request.headers.get("user-agent") });
-  const lang = scope.language;
-  const values = { quoteId: parsed.data.quoteId };
-  if (result.ok) {
-    const message = translate(lang, result.status === "accepted" ? "quotes.accepted" : "quotes.rejected", { number: result.number });
-    const decided = { quoteId: parsed.data.quoteId, status: result.status, customerReference: parsed.data.customerReference };
-    return data<QuoteActionResult>({ ok: true, message, values, decided });
-  }
-  if (result.reason === "not_found") notFound();
-  const message =
-    result.status === "sent"
-      ? translate(lang, "quotes.noLongerValid", { number: result.number, date: formatDate(lang, result.validUntil) })
-      : translate(lang, "quotes.notOpen", { number: result.number, status: codeLabel(lang, "status", result.status) });
-  return data<QuoteActionResult>({ ok: false, message, values: { ...values, customerReference: parsed.data.customerReference ?? "", comment: parsed.data.comment ?? "" } }, { status: 409 });
-}
+/** Accept or decline a quote from the pane (the quote's page posts the same). */
+export const action = quoteDecisionAction;
 
 /** The decision is in Postgres once the server answers; the replica fetches it before the list re-reads. */
 export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
@@ -76,7 +56,7 @@ export default function QuotesPage() {
   const lang = useLang();
   const preference = useViewPreference("quotes");
   const columns: Column<QuoteRow>[] = [
-    { id: "number", label: translate(lang, "invoices.number"), width: 130, sortValue: (q) => q.number, text: (q) => q.number, render: (q) => q.number },
+    { id: "number", label: translate(lang, "invoices.number"), width: 130, sortValue: (q) => q.number, text: (q) => q.number, render: (q) => <Link to={`/quotes/${q.id}`}>{q.number}</Link> },
     { id: "date", label: translate(lang, "orders.date"), width: 112, sortValue: (q) => String(q.issueDate), text: (q) => formatDate(lang, q.issueDate), render: (q) => <DateText value={q.issueDate} /> },
     { id: "valid", label: translate(lang, "quotes.validUntil"), width: 112, sortValue: (q) => (q.validUntil ? String(q.validUntil) : null), text: (q) => formatDate(lang, q.validUntil), render: (q) => <DateText value={q.validUntil} /> },
     { id: "reference", label: translate(lang, "orders.reference"), width: 160, sortValue: (q) => q.customerReference ?? "", text: (q) => q.customerReference ?? "", render: (q) => q.customerReference },
@@ -93,6 +73,7 @@ export default function QuotesPage() {
         rows={quotes}
         columns={columns}
         rowKey={(q) => q.id}
+        rowHref={(q) => `/quotes/${q.id}`}
         preference={preference}
         limit={LIST_LIMIT}
         emptyText={translate(lang, "common.none")}

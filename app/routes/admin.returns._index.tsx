@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { FilterSelect } from "~/components/form";
 import { codeLabel, formatDateTime } from "~/i18n/i18n";
 import { requireStaff } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -23,20 +24,14 @@ export default function AdminReturns() {
   return (
     <>
       <h1>Return requests</h1>
-      <Form method="get" className="toolbar">
-        <label htmlFor="return-status">Status</label>
-        <select id="return-status" name="status" defaultValue={params.get("status") ?? "submitted"} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
-          <option value="all">All</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {codeLabel("en", "status", s)}
-            </option>
-          ))}
-        </select>
-        <noscript>
-          <button type="submit">Filter</button>
-        </noscript>
-      </Form>
+      <FilterSelect id="return-status" name="status" label="Status" defaultValue={params.get("status") ?? "submitted"}>
+        <option value="all">All</option>
+        {STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {codeLabel("en", "status", s)}
+          </option>
+        ))}
+      </FilterSelect>
       <div className="panel">
         {returns.length === 0 ? <p className="muted panel-empty">No return requests.</p> : null}
         <table className="grid" hidden={returns.length === 0} data-testid="admin-returns">

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { FilterSelect } from "~/components/form";
 import { codeLabel, formatDateTime } from "~/i18n/i18n";
 import { requireStaff } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -23,21 +24,15 @@ export default function AdminTickets() {
   return (
     <>
       <h1>Support tickets</h1>
-      <Form method="get" className="toolbar">
-        <label htmlFor="ticket-status">Status</label>
-        <select id="ticket-status" name="status" defaultValue={params.get("status") ?? "active"} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
-          <option value="active">Not resolved or closed</option>
-          <option value="all">All</option>
-          {TICKET_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {staffStatusLabel(s)}
-            </option>
-          ))}
-        </select>
-        <noscript>
-          <button type="submit">Filter</button>
-        </noscript>
-      </Form>
+      <FilterSelect id="ticket-status" name="status" label="Status" defaultValue={params.get("status") ?? "active"}>
+        <option value="active">Not resolved or closed</option>
+        <option value="all">All</option>
+        {TICKET_STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {staffStatusLabel(s)}
+          </option>
+        ))}
+      </FilterSelect>
       <div className="panel">
         {tickets.length === 0 ? <p className="muted panel-empty">No tickets.</p> : null}
         <table className="grid" hidden={tickets.length === 0} data-testid="admin-tickets">

@@ -36,6 +36,7 @@ export default function AdminShell() {
           <NavLink to="/admin/tickets">Support tickets</NavLink>
           <NavLink to="/admin/returns">Return requests</NavLink>
           {can.signups ? <NavLink to="/admin/signups">Access requests</NavLink> : null}
+          {can.outbox ? <NavLink to="/admin/mail-queue">Mail queue</NavLink> : null}
           {can.outbox ? <NavLink to="/admin/outbox">Outbox</NavLink> : null}
           {can.erp ? (
             <>

@@ -9,7 +9,7 @@ import { INVOICE_STATES } from "~/modules/invoices/states";
 import { getOrder, listOrderFilterOptions, listOrders } from "~/modules/orders/orders.server";
 import { getShipment } from "~/modules/shipments/shipment-detail.server";
 import { activitySince, getOverview } from "~/modules/overview/overview.server";
-import { listQuotes } from "~/modules/quotes/quotes.server";
+import { getQuote, listQuotes } from "~/modules/quotes/quotes.server";
 import { listReturnRequests } from "~/modules/returns/returns.server";
 import { listTickets } from "~/modules/support/tickets.server";
 import { listShipments } from "~/modules/shipments/shipments.server";
@@ -43,6 +43,21 @@ beforeAll(async () => {
   db = await getDb();
   kessler = await account(db, "10001");
   today = (await db.query<{ today: string }>(`SELECT current_date::text AS today`)).rows[0].today;
+  // The seed has no returns or tickets: one of each about a delivered order in every location, so
+  // every contact's order page has some (before the contacts sync).
+  await db.query(
+    `WITH picked AS (
+       SELECT DISTINCT ON (o.location_id) o.id, o.location_id, o.number FROM sales_orders o
+        WHERE o.account_id = $1 AND EXISTS (SELECT 1 FROM delivery_notes d WHERE d.sales_order_id = o.id)
+          AND EXISTS (SELECT 1 FROM order_confirmations c WHERE c.sales_order_id = o.id)
+        ORDER BY o.location_id, o.number),
+     returns AS (
+       INSERT INTO return_requests (account_id, location_id, number, sales_order_id, reason, comment)
+       SELECT $1, location_id, 'R-PQ-' || number, id, 'damaged', 'portal-queries test' FROM picked)
+     INSERT INTO support_tickets (account_id, location_id, number, subject, category, related_entity_type, related_entity_id)
+     SELECT $1, location_id, 'T-PQ-' || number, 'About ' || number, 'order', 'sales_order', id FROM picked`,
+    [kessler.id],
+  );
   const handler = createRequestHandler(await loadBuild(), "production") as unknown as Handler;
   portal = await startHttpServer((request) => handler(request, { clientIp: "127.0.0.1" }));
 });
@@ -250,16 +265,25 @@ describe.each([
     const { rows } = await db.query<{ id: string }>(
       `SELECT o.id FROM sales_orders o
         WHERE o.account_id = ANY($1::uuid[]) AND ($2::uuid[] IS NULL OR o.location_id = ANY($2::uuid[]))
-        ORDER BY (SELECT count(*) FROM shipments s WHERE s.sales_order_id = o.id) + (SELECT count(*) FROM invoices i WHERE i.sales_order_id = o.id)
+        ORDER BY (SELECT count(*) FROM return_requests r WHERE r.sales_order_id = o.id) DESC,
+                 (SELECT count(*) FROM shipments s WHERE s.sales_order_id = o.id) + (SELECT count(*) FROM invoices i WHERE i.sales_order_id = o.id)
                + (SELECT count(*) FROM order_milestones m WHERE m.sales_order_id = o.id) DESC, o.number LIMIT 6`,
       [c.scope.accountIds, c.scope.locationIds],
     );
     expect(rows.length).toBe(6);
+    const details = [];
     for (const { id } of rows) {
       const server = await getOrder(c.scope, id);
       expect(server).not.toBeNull();
       expectSame(c.query("portal.order", { id, seesInvoices: c.seesInvoices }), server);
+      details.push(server!);
     }
+    // The first has the fixture's return and ticket, and its confirmation and delivery note.
+    const [first] = details;
+    expect(first.returns.map((r) => r.number)).toEqual([`R-PQ-${first.number}`]);
+    expect(first.tickets.map((t) => t.number)).toEqual([`T-PQ-${first.number}`]);
+    expect(first.documents.map((d) => d.type)).toEqual(expect.arrayContaining(["order_confirmation", "delivery_note"]));
+    expect(details.flatMap((d) => d.documents).every((d) => d.type !== "invoice" && d.type !== "credit_note")).toBe(true);
     const foreign = await db.query<{ id: string }>(
       `SELECT o.id FROM sales_orders o JOIN accounts a ON a.id = o.account_id WHERE a.number = '10004' LIMIT 1`,
     );
@@ -339,6 +363,21 @@ describe.each([
     for (const q of searches([...quotes.map((x) => x.number), ...quotes.map((x) => x.customerReference)])) {
       expectSame(c.query("portal.quotes", { q }), await listQuotes(c.scope, { q }));
     }
+    const details = [];
+    for (const { id } of quotes) {
+      const server = await getQuote(c.scope, id);
+      expect(server).not.toBeNull();
+      expectSame(c.query("portal.quote", { id }), server);
+      details.push(server!);
+    }
+    expect(details.every((q) => q.lines.length > 0)).toBe(true);
+    // The seed's accepted quote and its order (at the head office, outside the restricted viewer's location).
+    if (!c.scope.locationIds) expect(details.some((q) => q.orderId !== null && q.decidedAt instanceof Date)).toBe(true);
+    const foreign = await db.query<{ id: string }>(`SELECT q.id FROM quotes q JOIN accounts a ON a.id = q.account_id WHERE a.number = '10004' LIMIT 1`);
+    for (const id of [foreign.rows[0].id, "00000000-0000-4000-8000-000000000000", "not-a-uuid"]) {
+      expect(await getQuote(c.scope, id)).toBeNull();
+      expect(c.query("portal.quote", { id })).toBeNull();
+    }
   });
 
   it("returns and tickets", async () => {
@@ -356,17 +395,18 @@ describe.each([
       ["shipments", "shipments"], ["invoices", "invoices"], ["invoice_lines", "invoice_lines"], ["invoice_tax_breakdown", "invoice_tax_breakdown"],
       ["payments", "payments"], ["delivery_notes", "delivery_notes"], ["order_confirmations", "order_confirmations"], ["quotes", "quotes"],
       ["document_files", "document_files"], ["cost_centers", "cost_centers"], ["shipment_lines", "shipment_lines"], ["tracking_events", "tracking_events"],
-      ["return_requests", "return_requests"], ["support_tickets", "support_tickets"],
+      ["return_requests", "return_requests"], ["support_tickets", "support_tickets"], ["quote_lines", "quote_lines"],
     ]);
     // Real ids, so the detail queries go on to read the children.
     const orderId = String(c.driver.selectValue(`SELECT sales_order_id FROM shipments WHERE sales_order_id IS NOT NULL LIMIT 1`));
     const invoiceId = String(c.driver.selectValue(`SELECT invoice_id FROM payments LIMIT 1`) ?? "none");
     const shipmentId = String(c.driver.selectValue(`SELECT shipment_id FROM tracking_events LIMIT 1`));
+    const quoteId = String(c.driver.selectValue(`SELECT quote_id FROM quote_lines LIMIT 1`));
     const params: { [N in PortalQueryName]: PortalQueryMap[N]["params"] } = {
       "portal.overview": { today, seesInvoices: true, since: new Date(0).toISOString(), firstVisit: false }, "portal.orders": { q: "x" }, "portal.order": { id: orderId, seesInvoices: true },
       "portal.order-filters": {}, "portal.shipment": { id: shipmentId },
       "portal.invoices": { q: "x", today }, "portal.invoice": { id: invoiceId, today }, "portal.shipments": { q: "x" },
-      "portal.documents": { q: "x", seesInvoices: true }, "portal.quotes": { q: "x" }, "portal.returns": {}, "portal.tickets": {},
+      "portal.documents": { q: "x", seesInvoices: true }, "portal.quotes": { q: "x" }, "portal.quote": { id: quoteId }, "portal.returns": {}, "portal.tickets": {},
     };
     for (const [name, shapes] of Object.entries(PORTAL_QUERY_SHAPES) as [PortalQueryName, readonly string[]][]) {
       const hidden = [...tables].filter(([shape]) => !shapes.includes(shape)).map(([, table]) => table);

@@ -5,8 +5,9 @@ import type { OrderDetail, OrderFilters, OrderListRow } from "~/modules/orders/o
 import { sortFilterOptions, type OrderFilterOptions } from "~/modules/orders/filter-options";
 import type { ShipmentDetail } from "~/modules/shipments/shipment-detail.server";
 import { isUuid } from "~/modules/ids";
+import { isInvoiceDocument } from "~/modules/documents/paths";
 import type { Overview } from "~/modules/overview/overview.server";
-import type { QuoteRow } from "~/modules/quotes/quotes.server";
+import type { QuoteDetail, QuoteRow } from "~/modules/quotes/quotes.server";
 import type { ReturnRequestRow } from "~/modules/returns/returns.server";
 import type { TicketRow } from "~/modules/support/tickets.server";
 import type { ShipmentRow } from "~/modules/shipments/shipments.server";
@@ -50,6 +51,7 @@ export interface PortalQueryMap {
   "portal.shipment": { params: { id: string }; result: ShipmentDetail | null };
   "portal.documents": { params: ListFilters & { seesInvoices: boolean }; result: DocumentRow[] };
   "portal.quotes": { params: ListFilters; result: QuoteRow[] };
+  "portal.quote": { params: { id: string }; result: QuoteDetail | null };
   "portal.returns": { params: Record<string, never>; result: ReturnRequestRow[] };
   "portal.tickets": { params: Record<string, never>; result: TicketRow[] };
 }
@@ -60,7 +62,10 @@ export type PortalQueryName = keyof PortalQueryMap;
 export const PORTAL_QUERY_SHAPES: Record<PortalQueryName, readonly string[]> = {
   "portal.overview": ["orders", "order_lines", "locations", "cost_centers", "shipments", "invoices"],
   "portal.orders": ["orders", "order_lines", "locations", "cost_centers"],
-  "portal.order": ["orders", "locations", "order_lines", "order_milestones", "shipments", "invoices"],
+  "portal.order": [
+    "orders", "locations", "order_lines", "order_milestones", "shipments", "invoices",
+    "delivery_notes", "order_confirmations", "quotes", "document_files", "return_requests", "support_tickets",
+  ],
   "portal.order-filters": ["orders", "locations", "cost_centers"],
   "portal.invoices": ["invoices", "orders"],
   "portal.invoice": ["invoices", "orders", "invoice_lines", "invoice_tax_breakdown", "payments"],
@@ -68,6 +73,7 @@ export const PORTAL_QUERY_SHAPES: Record<PortalQueryName, readonly string[]> = {
   "portal.shipment": ["shipments", "locations", "orders", "shipment_lines", "order_lines", "tracking_events", "delivery_notes"],
   "portal.documents": ["invoices", "delivery_notes", "order_confirmations", "quotes", "document_files", "orders"],
   "portal.quotes": ["quotes"],
+  "portal.quote": ["quotes", "quote_lines", "orders"],
   "portal.returns": ["return_requests", "orders"],
   "portal.tickets": ["support_tickets"],
 };
@@ -222,6 +228,9 @@ function order(driver: SqlDriver, params: { id: string; seesInvoices: boolean })
           grossAmount: txt(i.gross_amount), currency: txt(i.currency), status: txt(i.status),
         }))
       : [],
+    documents: listDocuments(driver, { orderId: params.id, seesInvoices: params.seesInvoices }).filter((d) => !isInvoiceDocument(d)),
+    returns: listReturnRequests(driver, { orderId: params.id }),
+    tickets: listTickets(driver, { orderId: params.id }),
   };
 }
 
@@ -321,7 +330,7 @@ function orderFilterOptions(driver: SqlDriver): OrderFilterOptions {
   });
 }
 
-function listDocuments(driver: SqlDriver, filters: ListFilters & { seesInvoices: boolean }): DocumentRow[] {
+function listDocuments(driver: SqlDriver, filters: ListFilters & { seesInvoices: boolean; orderId?: string }): DocumentRow[] {
   const sql = new Sql();
   // Invoices, credit notes and statements (also as ERP files) are finance documents.
   // Every branch names its columns: the first one present names the union's.
@@ -329,20 +338,21 @@ function listDocuments(driver: SqlDriver, filters: ListFilters & { seesInvoices:
     ...(filters.seesInvoices ? [`SELECT i.id, i.kind AS type, i.number, i.issue_date AS issue_date, i.sales_order_id AS order_id FROM invoices i`] : []),
     `SELECT d.id, 'delivery_note' AS type, d.number, d.issue_date AS issue_date, d.sales_order_id AS order_id FROM delivery_notes d`,
     `SELECT c.id, 'order_confirmation' AS type, c.number, c.issue_date AS issue_date, c.sales_order_id AS order_id FROM order_confirmations c`,
-    `SELECT q.id, 'quote' AS type, q.number, q.issue_date AS issue_date, NULL AS order_id FROM quotes q`,
+    `SELECT q.id, 'quote' AS type, q.number, q.issue_date AS issue_date, q.sales_order_id AS order_id FROM quotes q`,
     // issued_at::date on the server, whose session runs in UTC like the replica's text.
     `SELECT df.id, 'file' AS type, df.title AS number, substr(df.issued_at, 1, 10) AS issue_date, df.sales_order_id AS order_id
        FROM document_files df ${filters.seesInvoices ? "" : `WHERE df.document_type NOT IN ('invoice', 'credit_note', 'statement')`}`,
   ];
-  let where = "";
+  const where: string[] = [];
+  if (filters.orderId) where.push(`docs.order_id = ${sql.bind(filters.orderId)}`);
   if (filters.q) {
     const q = contains(filters.q);
-    where = `WHERE pg_ilike(docs.number, ${sql.bind(q)}) OR pg_ilike(o.number, ${sql.bind(q)})`;
+    where.push(`(pg_ilike(docs.number, ${sql.bind(q)}) OR pg_ilike(o.number, ${sql.bind(q)}))`);
   }
   const rows = selectRows(
     driver,
     `SELECT docs.*, o.number AS order_number FROM (${sources.join(" UNION ALL ")}) docs
-       LEFT JOIN sales_orders o ON o.id = docs.order_id ${where}
+       LEFT JOIN sales_orders o ON o.id = docs.order_id ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY docs.issue_date DESC NULLS LAST, docs.number DESC NULLS FIRST, docs.id LIMIT ${sql.bind(filters.limit ?? LIST_LIMIT)}`,
     sql.params,
     ["id", "type", "number", "issue_date", "order_id", "order_number"],
@@ -372,13 +382,33 @@ function listQuotes(driver: SqlDriver, filters: ListFilters): QuoteRow[] {
   }));
 }
 
+/** The quote page (quotes.server.ts getQuote). */
+function quote(driver: SqlDriver, params: { id: string }): QuoteDetail | null {
+  const [q] = driver.selectObjects<Row>(
+    `SELECT q.*, o.id AS order_id, o.number AS order_number FROM quotes q LEFT JOIN sales_orders o ON o.id = q.sales_order_id WHERE q.id = ?`,
+    [params.id],
+  );
+  if (!q) return null;
+  return {
+    id: txt(q.id), number: txt(q.number), issueDate: txt(q.issue_date), validUntil: str(q.valid_until), status: txt(q.status),
+    currency: txt(q.currency), grossAmount: txt(q.gross_amount), customerReference: str(q.customer_reference),
+    netAmount: txt(q.net_amount), taxAmount: txt(q.tax_amount), note: str(q.note), decidedAt: timestamp(q.decided_at),
+    orderId: str(q.order_id), orderNumber: str(q.order_number),
+    lines: driver.selectObjects<Row>(`SELECT * FROM quote_lines WHERE quote_id = ? ORDER BY CAST(line_no AS INTEGER) NULLS LAST`, [params.id]).map((l) => ({
+      lineNo: Number(l.line_no), sku: str(l.sku), description: txt(l.description), quantity: txt(l.quantity), unit: txt(l.unit),
+      unitPrice: txt(l.unit_price), discountPercent: txt(l.discount_percent), netAmount: txt(l.net_amount),
+    })),
+  };
+}
+
 /** The Returns page (returns.server.ts listReturnRequests). */
-function listReturnRequests(driver: SqlDriver): ReturnRequestRow[] {
+function listReturnRequests(driver: SqlDriver, filters: { orderId?: string } = {}): ReturnRequestRow[] {
   const rows = selectRows(
     driver,
     `SELECT r.id, r.number, r.reason, r.status, r.created_at, o.id AS order_id, o.number AS order_number
-       FROM return_requests r LEFT JOIN sales_orders o ON o.id = r.sales_order_id ORDER BY r.created_at DESC, r.number DESC LIMIT ${LIST_LIMIT}`,
-    [],
+       FROM return_requests r LEFT JOIN sales_orders o ON o.id = r.sales_order_id ${filters.orderId ? "WHERE r.sales_order_id = ?" : ""}
+      ORDER BY r.created_at DESC, r.number DESC LIMIT ${LIST_LIMIT}`,
+    filters.orderId ? [filters.orderId] : [],
     ["id", "number", "reason", "status", "created_at", "order_id", "order_number"],
   );
   return rows.map((r) => ({
@@ -388,11 +418,12 @@ function listReturnRequests(driver: SqlDriver): ReturnRequestRow[] {
 }
 
 /** The Support page (tickets.server.ts listTickets). */
-function listTickets(driver: SqlDriver): TicketRow[] {
+function listTickets(driver: SqlDriver, filters: { orderId?: string } = {}): TicketRow[] {
   const rows = selectRows(
     driver,
-    `SELECT * FROM support_tickets t ORDER BY t.updated_at DESC, t.number DESC LIMIT ${LIST_LIMIT}`,
-    [],
+    `SELECT * FROM support_tickets t ${filters.orderId ? "WHERE t.related_entity_type = 'sales_order' AND t.related_entity_id = ?" : ""}
+      ORDER BY t.updated_at DESC, t.number DESC LIMIT ${LIST_LIMIT}`,
+    filters.orderId ? [filters.orderId] : [],
     ["id", "number", "subject", "category", "priority", "status", "created_at", "updated_at"],
   );
   return rows.map((t) => ({
@@ -425,6 +456,7 @@ export const PORTAL_HANDLERS: Handlers = {
   "portal.shipment": (driver, p) => shipment(driver, { id: id(p.id) }),
   "portal.documents": (driver, p) => listDocuments(driver, { q: text(p.q, "q"), limit: limit(p.limit), seesInvoices: flag(p.seesInvoices, "seesInvoices") }),
   "portal.quotes": (driver, p) => listQuotes(driver, { q: text(p.q, "q"), limit: limit(p.limit) }),
+  "portal.quote": (driver, p) => quote(driver, { id: id(p.id) }),
   "portal.returns": (driver) => listReturnRequests(driver),
   "portal.tickets": (driver) => listTickets(driver),
 };

@@ -5,6 +5,7 @@ export interface ReceivedMail {
   to: string[];
   subject: string;
   text: string;
+  messageId: string;
 }
 
 export interface SmtpSink {
@@ -13,6 +14,8 @@ export interface SmtpSink {
   waitFor: (to: string) => Promise<ReceivedMail>;
   /** Refuse every recipient with 550 from now on (true) or accept again (false): a failing mail server. */
   setFailing: (failing: boolean) => void;
+  /** Refuse the next `count` recipients with 550, then accept again: a mail server with a short outage. */
+  failNext: (count: number) => void;
   /** Hold each message this long before accepting it: a slow mail server. */
   setDelay: (ms: number) => void;
   close: () => Promise<void>;
@@ -22,12 +25,14 @@ export interface SmtpSink {
 export async function startSmtpSink(): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
   let failing = false;
+  let failuresLeft = 0;
   let delayMs = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     onRcptTo(_address, _session, callback) {
-      if (!failing) return callback();
+      if (!failing && failuresLeft === 0) return callback();
+      if (failuresLeft > 0) failuresLeft--;
       const error = new Error("Mailbox unavailable") as Error & { responseCode: number };
       error.responseCode = 550;
       callback(error);
@@ -39,7 +44,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         PostalMime.parse(Buffer.concat(chunks))
           .then(async (mail) => {
             if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-            mails.push({ to: (mail.to ?? []).map((a) => a.address ?? ""), subject: mail.subject ?? "", text: mail.text ?? "" });
+            mails.push({ to: (mail.to ?? []).map((a) => a.address ?? ""), subject: mail.subject ?? "", text: mail.text ?? "", messageId: mail.messageId ?? "" });
             callback();
           })
           .catch(callback);
@@ -61,6 +66,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     setFailing: (value) => {
       failing = value;
+    },
+    failNext: (count) => {
+      failuresLeft = count;
     },
     setDelay: (ms) => {
       delayMs = ms;

@@ -28,6 +28,8 @@ export type StaffPermission =
   | "accounts.read"
   | "contacts.manage"
   | "outbox.read"
+  /** Send a failed notification mail again (/admin/mail-queue). */
+  | "mail.retry"
   | "signups.decide"
   | "audit.read"
   /** ERP connectivity: API keys, import runs, the dead letter, CSV upload, SQL sources, webhooks. */
@@ -38,7 +40,7 @@ export type StaffPermission =
   | "returns.decide";
 
 const STAFF_PERMISSIONS: Record<StaffRole, readonly StaffPermission[]> = {
-  admin: ["accounts.read", "contacts.manage", "outbox.read", "signups.decide", "audit.read", "erp.manage", "tickets.answer", "returns.decide"],
+  admin: ["accounts.read", "contacts.manage", "outbox.read", "mail.retry", "signups.decide", "audit.read", "erp.manage", "tickets.answer", "returns.decide"],
   sales: ["accounts.read", "contacts.manage", "signups.decide", "tickets.answer", "returns.decide"],
   support: ["accounts.read", "contacts.manage", "outbox.read", "tickets.answer", "returns.decide"],
   finance: ["accounts.read", "audit.read"],

@@ -16,3 +16,8 @@ export function documentPdfPath(type: string, id: string): string | null {
       return null;
   }
 }
+
+/** Invoices and credit notes, as documents (the order page lists them apart, with their state). */
+export function isInvoiceDocument(document: { type: string }): boolean {
+  return document.type === "invoice" || document.type === "credit_note";
+}

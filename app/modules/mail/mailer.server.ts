@@ -9,14 +9,17 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html?: string;
+  /** A stable Message-ID (the mail queue's row), so a mail sent again after a crash can be recognised as the same. */
+  messageId?: string;
 }
 
 let transport: Transporter | undefined;
 
 function getTransport(): Transporter {
   const config = getConfig();
+  // Bounded waits: a mail server that hangs fails the attempt (and the mail queue retries it later).
   transport ??= config.SMTP_URL
-    ? nodemailer.createTransport(config.SMTP_URL)
+    ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 })
     : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   return transport;
 }

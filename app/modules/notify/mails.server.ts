@@ -1,10 +1,8 @@
 import { getConfig } from "~/config.server";
-import { getDb } from "~/db/connection.server";
 import type { Queryable } from "~/db/db.server";
 import { codeLabel, translate, type Language, type MessageKey } from "~/i18n/i18n";
 import { formatQuantity } from "~/i18n/units";
-import { sendMailsLater } from "~/modules/mail/later.server";
-import type { OutgoingMail } from "~/modules/mail/mailer.server";
+import { queueMails, type QueuedMail } from "~/modules/mail/queue.server";
 import { loadReturnLines, type ReturnRequestDetail } from "~/modules/returns/returns.server";
 import { loadReturnAttachments } from "~/modules/attachments/attachments.server";
 import { formatBytes } from "~/modules/attachments/limits";
@@ -13,11 +11,12 @@ import type { TicketRow } from "~/modules/support/tickets.server";
 import { contactWhoSees, staffRecipients, type MailRecipient } from "./recipients.server";
 
 /**
- * Notification mails about tickets and return requests (decision 031). Each `mail…` function is
- * called by the module that made the change, after its transaction committed; it returns at once
- * and the mails go out in the background (sendMailsLater), so a slow or failing SMTP server never
- * fails or delays the contact's or staff member's action. Contacts get mail about their own records
- * only while they can still see them (recipients.server.ts) and never see internal notes: the
+ * Notification mails about tickets and return requests (decisions 031, 032). Each `mail…` function is
+ * called by the module that makes the change, inside its transaction: it composes the mails from the
+ * transaction's rows and queues them (queueMails), and the mail sender sends them in the background
+ * with retries, so a slow or failing SMTP server never fails or delays the contact's or staff
+ * member's action, and a committed change cannot lose its mails. Contacts get mail about their own
+ * records only while they can still see them (recipients.server.ts) and never see internal notes: the
  * callers pass only the text the customer reads. Plain text, in the recipient's language, with a
  * link to the record's page under PUBLIC_URL.
  */
@@ -36,16 +35,21 @@ function attachmentsLine(lang: Language, files: readonly FileFacts[] = []): stri
   return translate(lang, "mail.attachments", { files: files.map((f) => `${f.name} (${formatBytes(f.size, lang)})`).join(", ") });
 }
 
+/** A return request's files from the contact (`fromSupplier` false) or from staff, for the mail's line. */
+async function returnFiles(db: Queryable, returnId: string, fromSupplier: boolean): Promise<FileFacts[]> {
+  return (await loadReturnAttachments(db, returnId)).filter((a) => a.fromSupplier === fromSupplier).map((a) => ({ name: a.fileName, size: a.byteSize }));
+}
+
 async function supplierName(db: Queryable): Promise<string> {
   return supplierDisplayName(await getSupplierSettings(db));
 }
 
 /** A contact's mail: greeting, body, and the footer saying how to turn these mails off. */
-function contactMail(to: MailRecipient, supplier: string, subject: string, body: string): OutgoingMail {
+function contactMail(to: MailRecipient, supplier: string, subject: string, body: string): QueuedMail {
   const lang = to.language;
   const greeting = translate(lang, "mail.notify.greeting", { name: to.name ?? "" });
   const footer = translate(lang, "mail.notify.footer", { supplier, settings: link("/settings") });
-  return { to: to.email, subject, text: `${greeting}\n\n${body}\n\n-- \n${footer}\n` };
+  return { to: to.email, language: lang, subject, text: `${greeting}\n\n${body}\n\n-- \n${footer}\n` };
 }
 
 /** The ticket list's row (without its dates), who opened it and whose account it is. */
@@ -75,14 +79,14 @@ async function loadAuthor(db: Queryable, userId: string): Promise<{ name: string
  * Staff answered a ticket: a public answer (`answer`, never an internal note) and/or a new status.
  * The contact who opened it hears about the answer, or about the ticket being resolved or closed.
  */
-export function mailTicketAnswered(
+export async function mailTicketAnswered(
+  db: Queryable,
   ticket: { id: string; number: string },
   change: { answer: string | null; newStatus: string | null; attachments?: readonly FileFacts[] },
-): void {
+): Promise<void> {
   const final = change.newStatus !== null && FINAL_TICKET_STATUSES.includes(change.newStatus);
   if (!change.answer && !final) return;
-  sendMailsLater(`${ticket.number} answered`, async () => {
-    const db = await getDb();
+  await queueMails(db, { kind: change.answer ? "ticket.answered" : "ticket.status", reference: ticket.number }, async () => {
     const t = await loadTicket(db, ticket.id);
     const to = await contactWhoSees(db, t.createdBy, "support_tickets", t.id);
     if (!to) return [];
@@ -97,13 +101,13 @@ export function mailTicketAnswered(
 }
 
 /** A contact opened a ticket or replied on one: the staff who answer tickets hear about it, with the message. */
-export function mailStaffAboutTicket(
+export async function mailStaffAboutTicket(
+  db: Queryable,
   ticket: { id: string; number: string },
   event: "created" | "reply",
   message: { authorUserId: string; body: string; attachments?: readonly FileFacts[] },
-): void {
-  sendMailsLater(`${ticket.number} ${event} for staff`, async () => {
-    const db = await getDb();
+): Promise<void> {
+  await queueMails(db, { kind: `staff.ticket.${event}`, reference: ticket.number }, async () => {
     const recipients = await staffRecipients(db, "tickets.answer");
     if (recipients.length === 0) return [];
     const t = await loadTicket(db, ticket.id);
@@ -117,7 +121,7 @@ export function mailStaffAboutTicket(
         category: codeLabel(lang, "support.category", t.category), priority: codeLabel(lang, "support.priority", t.priority),
         message: message.body + attachmentsLine(lang, message.attachments), link: link(`/admin/tickets/${t.id}`),
       };
-      return { to: to.email, subject: translate(lang, keys[0], vars), text: `${translate(lang, keys[1], vars)}\n` };
+      return { to: to.email, language: lang, subject: translate(lang, keys[0], vars), text: `${translate(lang, keys[1], vars)}\n` };
     });
   });
 }
@@ -142,12 +146,11 @@ async function loadReturn(db: Queryable, returnId: string): Promise<ReturnFacts>
 }
 
 /** Staff approved or rejected a return request: the contact who requested it reads the decision and the note meant for them. */
-export function mailReturnDecided(request: { id: string; number: string }): void {
-  sendMailsLater(`${request.number} decided`, async () => {
-    const db = await getDb();
+export async function mailReturnDecided(db: Queryable, request: { id: string; number: string }): Promise<void> {
+  await queueMails(db, { kind: "return.decided", reference: request.number }, async () => {
     const r = await loadReturn(db, request.id);
     if (r.status !== "approved" && r.status !== "rejected") return [];
-    const files = (await loadReturnAttachments(db, r.id)).filter((a) => a.fromSupplier).map((a) => ({ name: a.fileName, size: a.byteSize }));
+    const files = await returnFiles(db, r.id, true);
     const to = await contactWhoSees(db, r.requestedBy, "return_requests", r.id);
     if (!to) return [];
     const supplier = await supplierName(db);
@@ -162,15 +165,14 @@ export function mailReturnDecided(request: { id: string; number: string }): void
 }
 
 /** A contact requested or cancelled a return: the staff who decide returns hear about it (lines and comment on a new one). */
-export function mailStaffAboutReturn(request: { id: string; number: string }, event: "requested" | "cancelled", actorUserId: string): void {
-  sendMailsLater(`${request.number} ${event} for staff`, async () => {
-    const db = await getDb();
+export async function mailStaffAboutReturn(db: Queryable, request: { id: string; number: string }, event: "requested" | "cancelled", actorUserId: string): Promise<void> {
+  await queueMails(db, { kind: `staff.return.${event}`, reference: request.number }, async () => {
     const recipients = await staffRecipients(db, "returns.decide");
     if (recipients.length === 0) return [];
     const r = await loadReturn(db, request.id);
     const author = await loadAuthor(db, actorUserId);
     const lines = await loadReturnLines(db, r.id);
-    const files = event === "requested" ? (await loadReturnAttachments(db, r.id)).filter((a) => !a.fromSupplier).map((a) => ({ name: a.fileName, size: a.byteSize })) : [];
+    const files = event === "requested" ? await returnFiles(db, r.id, false) : [];
     return recipients.map((to) => {
       const lang: Language = to.language;
       const vars = {
@@ -181,7 +183,7 @@ export function mailStaffAboutReturn(request: { id: string; number: string }, ev
       };
       const [subject, body]: [MessageKey, MessageKey] =
         event === "requested" ? ["mail.staff.returnRequested.subject", "mail.staff.returnRequested.body"] : ["mail.staff.returnCancelled.subject", "mail.staff.returnCancelled.body"];
-      return { to: to.email, subject: translate(lang, subject, vars), text: `${translate(lang, body, vars)}\n` };
+      return { to: to.email, language: lang, subject: translate(lang, subject, vars), text: `${translate(lang, body, vars)}\n` };
     });
   });
 }

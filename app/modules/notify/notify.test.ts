@@ -3,7 +3,7 @@ import { startSmtpSink, type ReceivedMail } from "../../../test/support/smtp";
 import { getConfig } from "~/config.server";
 import { getDb } from "~/db/connection.server";
 import { scopeOf } from "~/modules/access/test-support";
-import { mailsSettled } from "~/modules/mail/later.server";
+import { drainMailQueue, mailsSettled } from "~/modules/mail/queue.server";
 import { saveContactSettings } from "~/modules/preferences/preferences.server";
 import { cancelReturnRequest, requestReturn } from "~/modules/returns/request.server";
 import { decideReturnRequest } from "~/modules/returns/staff.server";
@@ -197,21 +197,34 @@ describe("ticket notification mails", () => {
     expect((await answer(restricted.id)).mails).toEqual([]);
   });
 
-  it("a failing or slow mail server neither fails nor holds up the action; the failure is logged", async () => {
+  it("a failing or slow mail server neither fails nor holds up the action; the mail waits in the queue and goes out once the server is back", async () => {
     const support = { userId: await userId("support@brandt-soehne.example") };
     const created = await openTicket("buyer@kessler.example");
+    const db = await getDb();
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
       smtp.setFailing(true);
-      const { result, mails } = await mailsOf(() => answerTicket(support, created.id, { body: "Trotzdem gespeichert", internal: false, status: undefined }));
+      const { result, mails } = await mailsOf(async () => {
+        const answered = await answerTicket(support, created.id, { body: "Trotzdem gespeichert", internal: false, status: undefined });
+        await drainMailQueue(db, { retry: { retries: 2, minTimeout: 10, maxTimeout: 30 } });
+        return answered;
+      });
       expect(result).toEqual({ ok: true, number: created.number, status: "waiting_on_customer" });
       expect(mails).toEqual([]);
-      expect(logged.mock.calls.map((c) => String(c[0])).join("\n")).toMatch(new RegExp(`notification mail "${created.number} answered" to buyer@kessler.example failed: .*550`));
-      const { rows } = await (await getDb()).query<{ n: number }>(`SELECT count(*)::int AS n FROM ticket_messages WHERE ticket_id = $1 AND body = 'Trotzdem gespeichert'`, [created.id]);
+      expect(logged.mock.calls.map((c) => String(c[0])).join("\n")).toMatch(
+        new RegExp(`notification mail "${created.number} ticket.answered" to buyer@kessler.example failed \\(attempt 3 of 15, next try in 5 min\\): .*550`),
+      );
+      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ticket_messages WHERE ticket_id = $1 AND body = 'Trotzdem gespeichert'`, [created.id]);
       expect(rows[0].n).toBe(1);
     } finally {
       logged.mockRestore();
     }
+    // The server is back and the five minutes have passed: the mail goes out, once.
+    smtp.setFailing(false);
+    await db.query(`UPDATE mail_queue SET next_attempt_at = now() WHERE reference = $1 AND status = 'pending'`, [created.number]);
+    const { mails: resent } = await mailsOf(async () => undefined);
+    expect(to(resent)).toEqual(["buyer@kessler.example"]);
+    expect(resent[0].text).toContain("Trotzdem gespeichert");
 
     smtp.setFailing(false);
     smtp.setDelay(1500);

@@ -4,6 +4,10 @@ import { contactCan } from "~/modules/access/permissions";
 import { isUuid } from "~/modules/ids";
 import { sortFilterOptions, type OrderFilterOptions } from "./filter-options";
 import { LIST_LIMIT } from "~/modules/lists";
+import { listDocuments, type DocumentRow } from "~/modules/documents/documents.server";
+import { isInvoiceDocument } from "~/modules/documents/paths";
+import { listReturnRequests, type ReturnRequestRow } from "~/modules/returns/returns.server";
+import { listTickets, type TicketRow } from "~/modules/support/tickets.server";
 export type { OrderFilterOptions } from "./filter-options";
 
 export interface OrderRow {
@@ -122,6 +126,10 @@ export interface OrderDetail extends OrderRow {
   milestones: { kind: string; occurredAt: Date | null; expectedAt: Date | null; note: string | null }[];
   shipments: { id: string; number: string; carrier: string; trackingNumber: string | null; trackingUrl: string | null; status: string; shippedAt: Date | null }[];
   invoices: { id: string; number: string; kind: string; issueDate: string; grossAmount: string; currency: string; status: string }[];
+  /** Its confirmations, delivery notes, quote and ERP files (invoices are above, with their state). */
+  documents: DocumentRow[];
+  returns: ReturnRequestRow[];
+  tickets: TicketRow[];
 }
 
 /** The order if it is in scope; null otherwise (the route answers 404 either way). */
@@ -166,5 +174,19 @@ export async function getOrder(scope: Scope, orderId: string): Promise<OrderDeta
     ),
   ]);
   const seesInvoices = contactCan(scope.role, "invoices.read");
-  return { ...order, lines: lines.rows, milestones: milestones.rows, shipments: shipments.rows, invoices: seesInvoices ? invoices.rows : [] };
+  const [documents, returns, tickets] = await Promise.all([
+    listDocuments(scope, { orderId }),
+    listReturnRequests(scope, { orderId }),
+    listTickets(scope, { orderId }),
+  ]);
+  return {
+    ...order,
+    lines: lines.rows,
+    milestones: milestones.rows,
+    shipments: shipments.rows,
+    invoices: seesInvoices ? invoices.rows : [],
+    documents: documents.filter((d) => !isInvoiceDocument(d)),
+    returns,
+    tickets,
+  };
 }

@@ -109,7 +109,7 @@ export async function listReturnableOrders(scope: Scope, limit = 300): Promise<R
 export async function requestReturn(scope: Scope, input: ReturnRequestInput, origin: Origin = {}, files: readonly CheckedAttachment[] = []): Promise<ReturnRequestResult> {
   if (!contactCan(scope.role, "returns.request")) return { ok: false, reason: "not_found" };
   const db = await getDb();
-  const result = await db.transaction<ReturnRequestResult>(async (tx) => {
+  return db.transaction<ReturnRequestResult>(async (tx) => {
     const where = scopeFilter(scope, "o", 2);
     const { rows: orders } = await tx.query<{ id: string; accountId: string; locationId: string | null; number: string; status: string }>(
       `SELECT o.id, o.account_id AS "accountId", o.location_id AS "locationId", o.number, o.status
@@ -183,10 +183,9 @@ export async function requestReturn(scope: Scope, input: ReturnRequestInput, ori
         attachments,
       },
     });
+    await mailStaffAboutReturn(tx, request, "requested", scope.userId);
     return { ok: true, id: request.id, number: request.number, replayed: false };
   });
-  if (result.ok && !result.replayed) mailStaffAboutReturn(result, "requested", scope.userId);
-  return result;
 }
 
 export type ReturnCancelResult =
@@ -205,7 +204,7 @@ export type ReturnCancelResult =
 export async function cancelReturnRequest(scope: Scope, returnId: string, origin: Origin = {}): Promise<ReturnCancelResult> {
   if (!contactCan(scope.role, "returns.request") || !isUuid(returnId)) return { ok: false, reason: "not_found" };
   const db = await getDb();
-  const result = await db.transaction<ReturnCancelResult>(async (tx) => {
+  return db.transaction<ReturnCancelResult>(async (tx) => {
     const where = scopeFilter(scope, "r", 2);
     const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string }>(
       `SELECT r.id, r.number, r.status, r.account_id AS "accountId" FROM return_requests r WHERE r.id = $1 AND ${where.sql} FOR UPDATE`,
@@ -226,8 +225,7 @@ export async function cancelReturnRequest(scope: Scope, returnId: string, origin
       userAgent: origin.userAgent,
       details: { number: request.number, previousStatus: request.status },
     });
+    await mailStaffAboutReturn(tx, request, "cancelled", scope.userId);
     return { ok: true, number: request.number, replayed: false };
   });
-  if (result.ok && !result.replayed) mailStaffAboutReturn({ id: returnId, number: result.number }, "cancelled", scope.userId);
-  return result;
 }

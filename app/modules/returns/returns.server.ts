@@ -16,14 +16,15 @@ export interface ReturnRequestRow {
   orderNumber: string | null;
 }
 
-export async function listReturnRequests(scope: Scope): Promise<ReturnRequestRow[]> {
+/** The scope's return requests, newest first; `orderId` keeps one order's. */
+export async function listReturnRequests(scope: Scope, filters: { orderId?: string } = {}): Promise<ReturnRequestRow[]> {
   const db = await getDb();
-  const where = scopeFilter(scope, "r", 1);
+  const where = scopeFilter(scope, "r", 2);
   const { rows } = await db.query<ReturnRequestRow>(
     `SELECT r.id, r.number, r.reason, r.status, r.created_at AS "createdAt", o.id AS "orderId", o.number AS "orderNumber"
        FROM return_requests r LEFT JOIN sales_orders o ON o.id = r.sales_order_id
-      WHERE ${where.sql} ORDER BY r.created_at DESC, r.number DESC LIMIT ${LIST_LIMIT}`,
-    where.params,
+      WHERE ($1::uuid IS NULL OR r.sales_order_id = $1::uuid) AND ${where.sql} ORDER BY r.created_at DESC, r.number DESC LIMIT ${LIST_LIMIT}`,
+    [filters.orderId ?? null, ...where.params],
   );
   return rows;
 }

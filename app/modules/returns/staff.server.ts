@@ -76,7 +76,7 @@ export async function decideReturnRequest(
   files: readonly CheckedAttachment[] = [],
 ): Promise<ReturnDecisionResult> {
   const db = await getDb();
-  const result = await db.transaction<ReturnDecisionResult>(async (tx) => {
+  return db.transaction<ReturnDecisionResult>(async (tx) => {
     const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string; locationId: string | null }>(
       `SELECT id, number, status, account_id AS "accountId", location_id AS "locationId" FROM return_requests WHERE id = $1 FOR UPDATE`,
       [input.returnId],
@@ -102,8 +102,7 @@ export async function decideReturnRequest(
       userAgent: origin.userAgent,
       details: { number: request.number, note: input.note, attachments },
     });
+    await mailReturnDecided(tx, request);
     return { ok: true, number: request.number, status };
   });
-  if (result.ok) mailReturnDecided({ id: input.returnId, number: result.number });
-  return result;
 }

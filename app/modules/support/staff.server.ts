@@ -78,9 +78,7 @@ export async function answerTicket(
   if (!isUuid(ticketId)) return { ok: false, reason: "not_found" };
   if (files.length > 0 && !input.body) throw new Error("answerTicket: files need an answer or note to belong to (the form asks for one)");
   const db = await getDb();
-  // What the customer may learn once the change is committed: the public answer and the new status.
-  let change: { answer: string | null; newStatus: string | null; attachments: AttachmentEventMeta[] } = { answer: null, newStatus: null, attachments: [] };
-  const result = await db.transaction<StaffTicketResult>(async (tx) => {
+  return db.transaction<StaffTicketResult>(async (tx) => {
     const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string; locationId: string | null }>(
       `SELECT id, number, status, account_id AS "accountId", location_id AS "locationId" FROM support_tickets WHERE id = $1 FOR UPDATE`,
       [ticketId],
@@ -121,9 +119,9 @@ export async function answerTicket(
     } else if (input.body && !input.internal) {
       await tx.query(`UPDATE support_tickets SET updated_at = now() WHERE id = $1`, [ticket.id]);
     }
-    change = { answer: input.body && !input.internal ? input.body : null, newStatus: status !== ticket.status ? status : null, attachments: attached };
+    await mailTicketAnswered(tx, ticket, {
+      answer: input.body && !input.internal ? input.body : null, newStatus: status !== ticket.status ? status : null, attachments: attached,
+    });
     return { ok: true, number: ticket.number, status };
   });
-  if (result.ok) mailTicketAnswered({ id: ticketId, number: result.number }, change);
-  return result;
 }

@@ -5,7 +5,7 @@ import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { contactCan } from "~/modules/access/permissions";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 import { mailStaffAboutTicket } from "~/modules/notify/mails.server";
-import { attachFiles, loadMessageAttachments, type AttachmentEventMeta } from "~/modules/attachments/attachments.server";
+import { attachFiles, loadMessageAttachments } from "~/modules/attachments/attachments.server";
 import type { AttachmentMeta } from "~/modules/attachments/limits";
 import type { CheckedAttachment } from "~/modules/attachments/upload.server";
 import type { NewTicketInput, TicketActionInput } from "./schemas";
@@ -77,8 +77,7 @@ export async function createTicket(scope: Scope, input: NewTicketInput, origin: 
   const related = input.related ? await findRelatedRecord(scope, input.related) : null;
   if (input.related && !related) return { ok: false, reason: "invalid", fieldErrors: { related: "is not an order or invoice number of this account" } };
   const db = await getDb();
-  let attached: AttachmentEventMeta[] = [];
-  const result = await db.transaction<CreateTicketResult>(async (tx) => {
+  return db.transaction<CreateTicketResult>(async (tx) => {
     const earlier = await tx.query<{ id: string; number: string; accountId: string }>(
       `SELECT id, number, account_id AS "accountId" FROM support_tickets WHERE client_mutation_id = $1`,
       [input.clientMutationId],
@@ -102,7 +101,6 @@ export async function createTicket(scope: Scope, input: NewTicketInput, origin: 
       [scope.accountId, locationId, ticket.id, scope.userId, input.message, input.clientMutationId],
     );
     const attachments = await attachFiles(tx, { accountId: scope.accountId, locationId, ticketMessageId: message[0].id, uploadedBy: scope.userId, fromSupplier: false }, files);
-    attached = attachments;
     await recordAuditEvent(tx, {
       action: "ticket.created",
       actorUserId: scope.userId,
@@ -116,10 +114,9 @@ export async function createTicket(scope: Scope, input: NewTicketInput, origin: 
         related: related ? { type: related.type, number: related.number } : null, attachments,
       },
     });
+    await mailStaffAboutTicket(tx, ticket, "created", { authorUserId: scope.userId, body: input.message, attachments });
     return { ok: true, id: ticket.id, number: ticket.number, replayed: false };
   });
-  if (result.ok && !result.replayed) mailStaffAboutTicket(result, "created", { authorUserId: scope.userId, body: input.message, attachments: attached });
-  return result;
 }
 
 /** The thread of a ticket, oldest first; internal notes only when `withInternal` (staff). */
@@ -181,8 +178,7 @@ export async function actOnTicket(
   if (!contactCan(scope.role, "tickets.create")) return { ok: false, reason: "not_found" };
   if (!isUuid(ticketId)) return { ok: false, reason: "not_found" };
   const db = await getDb();
-  let attached: AttachmentEventMeta[] = [];
-  const result = await db.transaction<TicketActionResult>(async (tx) => {
+  return db.transaction<TicketActionResult>(async (tx) => {
     const where = scopeFilter(scope, "t", 2);
     const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string; locationId: string | null }>(
       `SELECT t.id, t.number, t.status, t.account_id AS "accountId", t.location_id AS "locationId" FROM support_tickets t
@@ -210,9 +206,9 @@ export async function actOnTicket(
       const attachments = await attachFiles(
         tx, { accountId: ticket.accountId, locationId: ticket.locationId, ticketMessageId: message[0].id, uploadedBy: scope.userId, fromSupplier: false }, files,
       );
-      attached = attachments;
       await tx.query(`UPDATE support_tickets SET status = 'waiting_on_supplier', updated_at = now() WHERE id = $1`, [ticket.id]);
       await audit("ticket.message", { messageId: message[0].id, body: input.body, from: "customer", attachments });
+      await mailStaffAboutTicket(tx, ticket, "reply", { authorUserId: scope.userId, body: input.body, attachments });
       return { ok: true, number: ticket.number, status: "waiting_on_supplier" };
     }
     if (input.intent === "close") {
@@ -226,8 +222,4 @@ export async function actOnTicket(
     await audit("ticket.reopened", { previousStatus: ticket.status });
     return { ok: true, number: ticket.number, status: "open" };
   });
-  if (result.ok && !result.replayed && input.intent === "reply") {
-    mailStaffAboutTicket({ id: ticketId, number: result.number }, "reply", { authorUserId: scope.userId, body: input.body, attachments: attached });
-  }
-  return result;
 }

@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from "p-retry";
 import type { Db, Queryable } from "~/db/db.server";
+import { drainClaimed, startDrainLoop } from "~/db/drain-loop.server";
 import { SIGNATURE_HEADER, signPayload } from "./sign";
 
 /**
@@ -157,13 +158,10 @@ async function deliverOne(db: Queryable, delivery: Claimed, retry: RetryOptions)
 /** Delivers everything due; returns what happened to each delivery. */
 export async function dispatchPending(db: Db, options: { retry?: RetryOptions; limit?: number } = {}): Promise<Record<string, string>> {
   const retry = options.retry ?? DEFAULT_RETRY;
-  const outcomes: Record<string, string> = {};
-  for (;;) {
-    const claimed = await claimDue(db, options.limit ?? 20);
-    if (claimed.length === 0) return outcomes;
-    const results = await Promise.all(claimed.map((d) => deliverOne(db, d, retry)));
-    claimed.forEach((d, i) => (outcomes[d.id] = results[i]));
-  }
+  return drainClaimed(
+    () => claimDue(db, options.limit ?? 20),
+    (delivery) => deliverOne(db, delivery, retry),
+  );
 }
 
 /** Puts a failed delivery back in line (admin "retry now"). */
@@ -178,30 +176,10 @@ export async function retryDelivery(db: Queryable, id: string): Promise<boolean>
 
 /** Wakes on NOTIFY webhook_deliveries and every `sweepMs` for retries; returns stop(). */
 export async function startWebhookDispatcher(db: Db, options: { sweepMs?: number; retry?: RetryOptions } = {}): Promise<() => Promise<void>> {
-  let running: Promise<unknown> | null = null;
-  let again = false;
-  const kick = () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = dispatchPending(db, { retry: options.retry })
-      .catch((error: Error) => console.error(`webhook dispatch failed: ${error.message}`))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          kick();
-        }
-      });
-  };
-  const unlisten = await db.listen("webhook_deliveries", kick);
-  const timer = setInterval(kick, options.sweepMs ?? 30_000);
-  timer.unref();
-  kick();
-  return async () => {
-    clearInterval(timer);
-    await unlisten();
-    await running;
-  };
+  return startDrainLoop(db, {
+    channel: "webhook_deliveries",
+    sweepMs: options.sweepMs ?? 30_000,
+    label: "webhook dispatch",
+    drain: () => dispatchPending(db, { retry: options.retry }),
+  });
 }

@@ -1,10 +1,12 @@
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, Link, useFetcher, useNavigation } from "@remix-run/react";
+import { useEffect } from "react";
 import { Field, FormError } from "~/components/form";
 import { Money, StatusBadge } from "~/components/format";
 import { localCalendarDate } from "~/components/calendar";
-import { formatDate, translate, type Language } from "~/i18n/i18n";
+import { formatDate, formatNumber, translate, type Language } from "~/i18n/i18n";
+import { formatQuantity } from "~/i18n/units";
 import { documentPdfPath } from "~/modules/documents/paths";
-import type { QuoteRow } from "../quotes.server";
+import type { QuoteDetail, QuoteRow } from "../quotes.server";
 import { isQuoteOpen } from "../schemas";
 
 /** A row of the quotes list (the same from the replica and from the server). */
@@ -32,22 +34,24 @@ export function withDecision<T extends QuoteSummary>(quotes: readonly T[], resul
   );
 }
 
-/**
- * The quotes page's pane: the focused quote's facts, its PDF and, while it is open and the role may
- * decide, the accept / decline form (PO number and a comment travel with the decision).
- */
+/** The quote as the list shows it today: an open quote past its date reads "expired". */
+export function quoteShownStatus(quote: QuoteSummary, today: string): string {
+  return quote.status === "sent" && !isQuoteOpen(quote, today) ? "expired" : quote.status;
+}
+
+/** The quotes list's pane: the focused quote's facts, its lines (read through the quote page's loaders), its PDF and the decision. */
 export function QuoteDecision({ quote, canDecide, result, lang }: { quote: QuoteSummary; canDecide: boolean; result?: QuoteActionResult; lang: Language }) {
-  const navigation = useNavigation();
-  const busy = navigation.state !== "idle" && navigation.formData?.get("quoteId") === quote.id;
-  // The browser's calendar date; the server checks validity again on submit.
-  const open = isQuoteOpen(quote, localCalendarDate());
+  const fetcher = useFetcher<{ quote: QuoteDetail }>();
+  const { load } = fetcher;
+  useEffect(() => {
+    load(`/quotes/${quote.id}`);
+  }, [load, quote.id]);
+  const detail = fetcher.data?.quote.id === quote.id ? fetcher.data.quote : null;
   const pdf = documentPdfPath("quote", quote.id);
-  const mine = result?.values?.quoteId === quote.id ? result : undefined;
-  const expired = quote.status === "sent" && !open;
   return (
     <div data-testid="quote-decision">
       <h2 className="preview-heading" style={{ fontSize: 15, marginTop: 0 }}>
-        {quote.number} <StatusBadge status={expired ? "expired" : quote.status} />
+        {quote.number} <StatusBadge status={quoteShownStatus(quote, localCalendarDate())} />
       </h2>
       <dl className="facts">
         <dt>{translate(lang, "orders.date")}</dt>
@@ -65,13 +69,86 @@ export function QuoteDecision({ quote, canDecide, result, lang }: { quote: Quote
           </>
         ) : null}
       </dl>
-      {pdf ? (
-        <p>
-          <a href={pdf} target="_blank" rel="noreferrer">
-            {translate(lang, "quotes.pdf")}
-          </a>
+      <p>
+        <Link to={`/quotes/${quote.id}`}>{lang === "de" ? "Angebot öffnen" : "Open quote"}</Link> <kbd>Enter</kbd>
+        {pdf ? (
+          <>
+            {" · "}
+            <a href={pdf} target="_blank" rel="noreferrer">
+              {translate(lang, "quotes.pdf")}
+            </a>
+          </>
+        ) : null}
+      </p>
+      <h3 className="preview-heading">{translate(lang, "orders.lines")}</h3>
+      {detail ? <QuoteLines quote={detail} lang={lang} limit={PREVIEW_LINES} compact /> : <p className="muted">…</p>}
+      <QuoteDecisionForm quote={quote} canDecide={canDecide} result={result} lang={lang} />
+    </div>
+  );
+}
+
+/** At most this many lines in the pane; the quote's page has them all. */
+const PREVIEW_LINES = 12;
+
+/** A quote's lines; `compact` leaves out the line number, unit price and discount (the pane is narrow). */
+export function QuoteLines({ quote, lang, limit, compact = false }: { quote: QuoteDetail; lang: Language; limit?: number; compact?: boolean }) {
+  const lines = limit === undefined ? quote.lines : quote.lines.slice(0, limit);
+  return (
+    <>
+      <table className="grid">
+        <thead>
+          <tr>
+            {compact ? null : <th>#</th>}
+            <th>{translate(lang, "common.sku")}</th>
+            <th>{translate(lang, "common.description")}</th>
+            <th className="num">{translate(lang, "common.quantity")}</th>
+            {compact ? null : <th className="num">{translate(lang, "common.unitPrice")}</th>}
+            {compact ? null : <th className="num">{lang === "de" ? "Rabatt" : "Discount"}</th>}
+            <th className="num">{translate(lang, "common.net")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((l) => (
+            <tr key={l.lineNo}>
+              {compact ? null : <td>{l.lineNo}</td>}
+              <td>{l.sku ?? "–"}</td>
+              <td className="wrap">{l.description}</td>
+              <td className="num">{formatQuantity(lang, l.quantity, l.unit)}</td>
+              {compact ? null : (
+                <td className="num">
+                  <Money amount={l.unitPrice} currency={quote.currency} />
+                </td>
+              )}
+              {compact ? null : <td className="num">{Number(l.discountPercent) > 0 ? `${formatNumber(lang, l.discountPercent)} %` : "–"}</td>}
+              <td className="num">
+                <Money amount={l.netAmount} currency={quote.currency} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {lines.length < quote.lines.length ? (
+        <p className="muted">
+          {lang === "de" ? `${quote.lines.length - lines.length} weitere auf der Seite des Angebots` : `${quote.lines.length - lines.length} more on the quote's page`}
         </p>
       ) : null}
+    </>
+  );
+}
+
+/**
+ * The decision: while the quote is open and the role may decide, accept / decline with a PO number
+ * and a comment; otherwise why not. The answer (kept action data) shows here.
+ */
+export function QuoteDecisionForm({ quote, canDecide, result, lang }: { quote: QuoteSummary; canDecide: boolean; result?: QuoteActionResult; lang: Language }) {
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle" && navigation.formData?.get("quoteId") === quote.id;
+  // The browser's calendar date; the server checks validity again on submit.
+  const open = isQuoteOpen(quote, localCalendarDate());
+  const mine = result?.values?.quoteId === quote.id ? result : undefined;
+  const expired = quote.status === "sent" && !open;
+  return (
+    <>
       {mine?.ok ? (
         <p className="notice" role="status">
           {mine.message}
@@ -107,6 +184,6 @@ export function QuoteDecision({ quote, canDecide, result, lang }: { quote: Quote
           </p>
         </Form>
       ) : null}
-    </div>
+    </>
   );
 }
