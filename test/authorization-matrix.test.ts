@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/connection.server";
+import { getBlobStore } from "~/modules/blobs/blob-store.server";
 import type { RouteAccess } from "~/modules/access/route-access";
 import { contactCan, staffCan, type ContactRole, type StaffRole } from "~/modules/access/permissions";
 import { loadBuild, request, signIn } from "./support/portal";
@@ -41,6 +42,7 @@ const PARAM_TABLES: Record<string, string> = {
   returnId: "return_requests",
   ticketId: "support_tickets",
   documentId: "document_files",
+  attachmentId: "attachments",
 };
 
 interface Case {
@@ -75,6 +77,21 @@ beforeAll(async () => {
       `INSERT INTO support_tickets (account_id, location_id, number, subject)
        SELECT ${account}, ${location}, 'T-MATRIX-${tag}', 'Matrix'
         WHERE NOT EXISTS (SELECT 1 FROM support_tickets WHERE account_id = ${account} AND location_id IS NOT DISTINCT FROM ${location})`,
+    );
+  }
+  // An attachment on a message of each of those tickets (the blob itself in the store, so "own" answers 200).
+  const sha256 = await getBlobStore().write(new TextEncoder().encode("matrix attachment\n"));
+  const tickets = [
+    `SELECT id, account_id, location_id FROM support_tickets WHERE location_id IN (${viewerLocations}) LIMIT 1`,
+    `SELECT t.id, t.account_id, t.location_id FROM support_tickets t JOIN accounts a ON a.id = t.account_id WHERE a.number = '10004' LIMIT 1`,
+  ];
+  for (const ticket of tickets) {
+    await db.query(
+      `WITH t AS (${ticket}),
+            m AS (INSERT INTO ticket_messages (account_id, location_id, ticket_id, body) SELECT account_id, location_id, id, 'Matrix' FROM t RETURNING id, account_id, location_id)
+       INSERT INTO attachments (account_id, location_id, ticket_message_id, file_name, media_type, byte_size, blob_sha256)
+       SELECT account_id, location_id, id, 'matrix.txt', 'text/plain', 18, $1 FROM m`,
+      [sha256],
     );
   }
   for (const [param, table] of Object.entries(PARAM_TABLES)) {

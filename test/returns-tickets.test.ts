@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "~/db/connection.server";
 import { quantityField } from "~/modules/returns/schemas";
+import { unreturnedShippedLine } from "~/modules/returns/test-support";
 import { request, signIn } from "./support/portal";
 
 /**
@@ -91,15 +92,11 @@ describe("return requests and tickets over HTTP", () => {
 
   it("cancel: the buyer cancels a submitted request from its page (twice is fine, a decided one answers 409); another account's contact and a contact outside the location get 404", async () => {
     const db = await getDb();
-    const { rows } = await db.query<{ orderId: string; lineId: string }>(
-      `SELECT o.id AS "orderId", l.id AS "lineId" FROM sales_orders o JOIN locations loc ON loc.id = o.location_id JOIN sales_order_lines l ON l.sales_order_id = o.id
-        WHERE loc.code = 'EBJ' AND o.status IN ('shipped', 'completed') AND l.quantity_shipped >= 1
-          AND NOT EXISTS (SELECT 1 FROM return_requests r WHERE r.sales_order_id = o.id) LIMIT 1`,
-    );
+    const line = await unreturnedShippedLine({ locationCode: "EBJ" });
     const buyer = await signIn("buyer@nordhavn.example"); // English
-    const posted = await request(`/orders/${rows[0].orderId}/return`, {
+    const posted = await request(`/orders/${line.orderId}/return`, {
       cookie: buyer,
-      form: { clientMutationId: crypto.randomUUID(), reason: "not_needed", [quantityField(rows[0].lineId)]: "1" },
+      form: { clientMutationId: crypto.randomUUID(), reason: "not_needed", [quantityField(line.lineId)]: "1" },
     });
     const path = (posted.headers.get("location") ?? "").replace(/\?.*$/, "");
     expect(path).toMatch(/^\/returns\/[0-9a-f-]{36}$/);

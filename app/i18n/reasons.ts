@@ -33,6 +33,7 @@ const GERMAN: Record<string, string> = {
   "need a quantity on at least one line": "brauchen bei mindestens einer Position eine Menge",
   "must be at most 10000 characters": "darf höchstens 10000 Zeichen haben",
   "is not an order or invoice number of this account": "ist keine Auftrags- oder Rechnungsnummer dieses Kontos",
+  "is required to attach files": "ist erforderlich, um Dateien anzuhängen",
 };
 
 const de = (decimal: string) => decimal.replace(".", ",");
@@ -43,7 +44,20 @@ const GERMAN_PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
     /^must be at most ([\d.]+) \(delivered ([\d.]+), already requested ([\d.]+)\)$/,
     (m) => `darf höchstens ${de(m[1])} sein (geliefert ${de(m[2])}, bereits angemeldet ${de(m[3])})`,
   ],
+  // Refused attachments (app/modules/attachments/upload.server.ts), one reason per file.
+  [/^must be at most (\d+) files \((\d+) were chosen\)$/, (m) => `dürfen höchstens ${m[1]} Dateien sein (${m[2]} gewählt)`],
+  [/^"(.+)" is (.+); the limit is (.+) per file$/, (m) => `„${m[1]}“ hat ${de(m[2])}; erlaubt sind höchstens ${m[3]} je Datei`],
+  [/^"(.+)" is empty$/, (m) => `„${m[1]}“ ist leer`],
+  [/^"(.+)" is not accepted: its content is (\S+) \((\.\w+)\), not one of .+$/, (m) => `„${m[1]}“ wird nicht angenommen: der Inhalt ist ${m[2]} (${m[3]}), ${NOT_ACCEPTED}`],
+  [/^"(.+)" is not accepted: its content is none of .+$/, (m) => `„${m[1]}“ wird nicht angenommen: der Inhalt ist ${NOT_ACCEPTED}`],
+  [/^"(.+)" is named (\.\w+) but its content is (.+)$/, (m) => `„${m[1]}“ heißt ${m[2]}, der Inhalt ist aber ${TYPE_WORDS[m[3]] ?? m[3]}`],
 ];
+
+const NOT_ACCEPTED = "weder ein Bild (JPEG, PNG, WebP, HEIC) noch PDF, Text oder CSV";
+const TYPE_WORDS: Record<string, string> = {
+  "a JPEG image": "ein JPEG-Bild", "a PNG image": "ein PNG-Bild", "a WebP image": "ein WebP-Bild", "a HEIC image": "ein HEIC-Bild",
+  "a HEIF image": "ein HEIF-Bild", "a PDF": "ein PDF", "plain text": "Text", "CSV text": "CSV-Text",
+};
 
 
 export function localizeReason(lang: Language, reason: string): string {

@@ -11,6 +11,7 @@ import { getReturnableOrder, requestReturn } from "~/modules/returns/request.ser
 import { ReturnRequestSchema } from "~/modules/returns/schemas";
 import { refreshReplicaShapes } from "~/replica/active-replica.client";
 import { useKeptActionData } from "~/components/kept-action-data";
+import { readFormWithAttachments, refusalOf } from "~/modules/attachments/upload.server";
 
 export const handle = routeAccess({ area: "portal", permission: "returns.request" });
 
@@ -28,11 +29,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { scope } = await requireContactPermission(request, "returns.request");
   if (!(await getReturnableOrder(scope, params.orderId ?? ""))) notFound();
-  const form = await request.formData();
+  const { form, files, fileError } = await readFormWithAttachments(request);
   form.set("orderId", params.orderId ?? "");
   const parsed = parseForm(ReturnRequestSchema, form);
-  if (!parsed.ok) return data<ReturnFormResult>({ ok: false, fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
-  const result = await requestReturn(scope, parsed.data, requestOrigin(request, context.clientIp));
+  const refused = refusalOf(parsed, fileError);
+  if (refused || !parsed.ok) return data<ReturnFormResult>(refused ?? { ok: false, fieldErrors: {}, values: {} }, { status: 400 });
+  const result = await requestReturn(scope, parsed.data, requestOrigin(request, context.clientIp), files);
   if (result.ok) throw redirect(`/returns/${result.id}?submitted=1`);
   if (result.reason === "not_found") notFound();
   return data<ReturnFormResult>({ ok: false, fieldErrors: result.fieldErrors, values: parsed.values }, { status: 400 });

@@ -16,6 +16,7 @@ import { cancelReturnRequest } from "~/modules/returns/request.server";
 import { getReturnRequest } from "~/modules/returns/returns.server";
 import { ReturnCancelSchema } from "~/modules/returns/schemas";
 import { refreshReplicaShapes } from "~/replica/active-replica.client";
+import { AttachmentList } from "~/modules/attachments/components/Attachments";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -173,6 +174,14 @@ export default function ReturnRequestDetailPage() {
           </tbody>
         </table>
       </section>
+      {r.attachments.length > 0 ? (
+        <section className="panel">
+          <h2>{translate(lang, "attachments.title")}</h2>
+          <div className="attachments-panel">
+            <AttachmentList attachments={r.attachments} lang={lang} href={(id) => `/attachments/${id}`} supplierLabel={translate(lang, "attachments.fromSupplier")} />
+          </div>
+        </section>
+      ) : null}
     </>
   );
 }

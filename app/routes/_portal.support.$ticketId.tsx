@@ -14,6 +14,8 @@ import { actOnTicket, getTicket } from "~/modules/support/ticket.server";
 import { refreshReplicaShapes } from "~/replica/active-replica.client";
 import { useFlagOnce } from "~/components/flag-once";
 import { useKeptActionData } from "~/components/kept-action-data";
+import { AttachmentField } from "~/modules/attachments/components/Attachments";
+import { readFormWithAttachments, refusalOf } from "~/modules/attachments/upload.server";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -34,9 +36,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { scope } = await requireContact(request);
   const ticketId = params.ticketId ?? "";
   if (!contactCan(scope.role, "tickets.create") || !(await getTicket(scope, ticketId))) notFound();
-  const parsed = parseForm(TicketActionSchema, await request.formData());
-  if (!parsed.ok) return data<TicketPageResult>({ ok: false, fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
-  const result = await actOnTicket(scope, ticketId, parsed.data, requestOrigin(request, context.clientIp));
+  const { form, files, fileError } = await readFormWithAttachments(request);
+  const parsed = parseForm(TicketActionSchema, form);
+  const refused = refusalOf(parsed, fileError);
+  if (refused || !parsed.ok) return data<TicketPageResult>(refused ?? { ok: false }, { status: 400 });
+  const result = await actOnTicket(scope, ticketId, parsed.data, requestOrigin(request, context.clientIp), files);
   const lang = scope.language;
   if (!result.ok && result.reason === "not_found") notFound();
   if (!result.ok) {
@@ -121,10 +125,11 @@ export default function TicketPage() {
             <p className="muted panel-empty">{translate(lang, "support.closedHint")}</p>
           ) : (
             // A new id after each reply (the loader runs again) empties the form; a refusal keeps what was typed.
-            <Form method="post" className="ticket-form" key={clientMutationId}>
+            <Form method="post" encType="multipart/form-data" className="ticket-form" key={clientMutationId}>
               <input type="hidden" name="intent" value="reply" />
               <input type="hidden" name="clientMutationId" value={result?.values?.clientMutationId ?? clientMutationId} />
               <TextAreaField name="body" label={translate(lang, "support.field.body")} defaultValue={result?.values?.body} error={errors.body} rows={5} maxLength={10000} />
+              <AttachmentField lang={lang} error={errors.files} />
               <SubmitRow label={translate(lang, "support.sendReply")} busy={busy} busyText={translate(lang, "common.saving")} />
             </Form>
           )}

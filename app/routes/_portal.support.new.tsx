@@ -11,6 +11,8 @@ import { NewTicketSchema, TICKET_CATEGORIES, TICKET_PRIORITIES } from "~/modules
 import { createTicket, findRelatedRecord } from "~/modules/support/ticket.server";
 import { refreshReplicaShapes } from "~/replica/active-replica.client";
 import { useKeptActionData } from "~/components/kept-action-data";
+import { AttachmentField } from "~/modules/attachments/components/Attachments";
+import { readFormWithAttachments, refusalOf } from "~/modules/attachments/upload.server";
 
 export const handle = routeAccess({ area: "portal", permission: "tickets.create" });
 
@@ -29,9 +31,11 @@ type NewTicketResult = { ok: false; fieldErrors: Record<string, string>; values:
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { scope } = await requireContactPermission(request, "tickets.create");
-  const parsed = parseForm(NewTicketSchema, await request.formData());
-  if (!parsed.ok) return data<NewTicketResult>({ ok: false, fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
-  const result = await createTicket(scope, parsed.data, requestOrigin(request, context.clientIp));
+  const { form, files, fileError } = await readFormWithAttachments(request);
+  const parsed = parseForm(NewTicketSchema, form);
+  const refused = refusalOf(parsed, fileError);
+  if (refused || !parsed.ok) return data<NewTicketResult>(refused ?? { ok: false, fieldErrors: {}, values: {} }, { status: 400 });
+  const result = await createTicket(scope, parsed.data, requestOrigin(request, context.clientIp), files);
   if (result.ok) throw redirect(`/support/${result.id}?created=1`);
   if (result.reason === "not_found") notFound();
   return data<NewTicketResult>({ ok: false, fieldErrors: result.fieldErrors, values: parsed.values }, { status: 400 });
@@ -61,7 +65,7 @@ export default function NewTicketPage() {
       </p>
       <h1>{translate(lang, "support.newTitle")}</h1>
       <section className="panel">
-        <Form method="post" className="ticket-form" aria-label={translate(lang, "support.newTitle")}>
+        <Form method="post" encType="multipart/form-data" className="ticket-form" aria-label={translate(lang, "support.newTitle")}>
           <input type="hidden" name="clientMutationId" value={values.clientMutationId ?? clientMutationId} />
           <FormError message={errors.clientMutationId ? `${translate(lang, "support.field.clientMutationId")} ${errors.clientMutationId}` : null} />
           <Field name="subject" label={translate(lang, "support.subject")} defaultValue={values.subject ?? ""} error={errors.subject} maxLength={200} autoFocus autoComplete="off" />
@@ -90,6 +94,7 @@ export default function NewTicketPage() {
             autoComplete="off"
           />
           <TextAreaField name="message" label={translate(lang, "support.message")} defaultValue={values.message} error={errors.message} rows={8} maxLength={10000} />
+          <AttachmentField lang={lang} error={errors.files} />
           <SubmitRow label={translate(lang, "support.create")} busy={busy} busyText={translate(lang, "common.saving")} />
         </Form>
       </section>

@@ -10,6 +10,8 @@ import { requestOrigin } from "~/modules/audit/audit.server";
 import { parseForm } from "~/modules/forms";
 import { ReturnDecisionSchema } from "~/modules/returns/schemas";
 import { decideReturnRequest, getReturnRequestForStaff } from "~/modules/returns/staff.server";
+import { AttachmentField, AttachmentList } from "~/modules/attachments/components/Attachments";
+import { readFormWithAttachments, refusalOf } from "~/modules/attachments/upload.server";
 
 export const handle = routeAccess({ area: "admin", permission: "accounts.read", actionPermission: "returns.decide" });
 
@@ -26,11 +28,12 @@ type Result = { ok: boolean; message?: string; fieldErrors?: Record<string, stri
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user } = await requireStaff(request, "returns.decide");
-  const form = await request.formData();
+  const { form, files, fileError } = await readFormWithAttachments(request);
   form.set("returnId", params.returnId ?? "");
   const parsed = parseForm(ReturnDecisionSchema, form);
-  if (!parsed.ok) return data<Result>({ ok: false, fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
-  const result = await decideReturnRequest({ userId: user.id }, parsed.data, requestOrigin(request, context.clientIp));
+  const refused = refusalOf(parsed, fileError);
+  if (refused || !parsed.ok) return data<Result>(refused ?? { ok: false }, { status: 400 });
+  const result = await decideReturnRequest({ userId: user.id }, parsed.data, requestOrigin(request, context.clientIp), files);
   if (!result.ok && result.reason === "not_found") notFound();
   if (!result.ok) return data<Result>({ ok: false, message: `${result.number} is already ${codeLabel("en", "status", result.status).toLowerCase()}.`, values: parsed.values }, { status: 409 });
   return data<Result>({ ok: true, message: `${result.number} ${result.status}.` });
@@ -58,7 +61,7 @@ export default function AdminReturn() {
             result?.message ??
             (result?.fieldErrors
               ? Object.entries(result.fieldErrors)
-                  .filter(([field]) => field !== "note")
+                  .filter(([field]) => field !== "note" && field !== "files")
                   .map(([field, reason]) => `${field} ${reason}`)
                   .join("; ") || null
               : null)
@@ -120,11 +123,20 @@ export default function AdminReturn() {
           </tbody>
         </table>
       </section>
+      {r.attachments.length > 0 ? (
+        <section className="panel">
+          <h2>Attachments</h2>
+          <div className="attachments-panel">
+            <AttachmentList attachments={r.attachments} lang="en" href={(id) => `/admin/attachments/${id}`} supplierLabel="Staff" />
+          </div>
+        </section>
+      ) : null}
       {canDecide && r.status === "submitted" ? (
         <section className="panel">
           <h2>Decision</h2>
-          <Form method="post" className="ticket-form">
+          <Form method="post" encType="multipart/form-data" className="ticket-form">
             <TextAreaField name="note" label="Note to the customer" hint="Shown on their return request (optional)." defaultValue={result?.values?.note} error={result?.fieldErrors?.note} rows={3} maxLength={1000} />
+            <AttachmentField lang="en" label="Attachments for the customer (e.g. a return label)" error={result?.fieldErrors?.files} />
             <p className="form-actions">
               <button type="submit" name="intent" value="approve" className="primary" disabled={busy}>
                 Approve

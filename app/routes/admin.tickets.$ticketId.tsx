@@ -10,6 +10,8 @@ import { parseForm } from "~/modules/forms";
 import { TicketThread } from "~/modules/support/components/TicketThread";
 import { StaffTicketSchema, staffStatusLabel, TICKET_STATUSES } from "~/modules/support/schemas";
 import { answerTicket, getTicketForStaff } from "~/modules/support/staff.server";
+import { AttachmentField } from "~/modules/attachments/components/Attachments";
+import { readFormWithAttachments, refusalOf } from "~/modules/attachments/upload.server";
 
 export const handle = routeAccess({ area: "admin", permission: "accounts.read", actionPermission: "tickets.answer" });
 
@@ -26,9 +28,13 @@ type Result = { ok: boolean; message?: string; fieldErrors?: Record<string, stri
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user } = await requireStaff(request, "tickets.answer");
-  const parsed = parseForm(StaffTicketSchema, await request.formData());
-  if (!parsed.ok) return data<Result>({ ok: false, fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
-  const result = await answerTicket({ userId: user.id }, params.ticketId ?? "", parsed.data, requestOrigin(request, context.clientIp));
+  const { form, files, fileError } = await readFormWithAttachments(request);
+  const parsed = parseForm(StaffTicketSchema, form);
+  const refused = refusalOf(parsed, fileError);
+  if (refused || !parsed.ok) return data<Result>(refused ?? { ok: false }, { status: 400 });
+  // Files belong to a message: an answer or a note.
+  if (files.length > 0 && !parsed.data.body) return data<Result>({ ok: false, fieldErrors: { body: "is required to attach files" }, values: parsed.values }, { status: 400 });
+  const result = await answerTicket({ userId: user.id }, params.ticketId ?? "", parsed.data, requestOrigin(request, context.clientIp), files);
   if (!result.ok) notFound();
   return data<Result>({ ok: true, message: `Saved. ${result.number} is now ${staffStatusLabel(result.status).toLowerCase()}.` });
 }
@@ -85,19 +91,20 @@ export default function AdminTicket() {
       </div>
       <section className="panel">
         <h2>Messages</h2>
-        <TicketThread messages={ticket.messages} lang="en" supplierLabel="Staff" />
+        <TicketThread messages={ticket.messages} lang="en" supplierLabel="Staff" attachmentHref={(id) => `/admin/attachments/${id}`} />
       </section>
       {canAnswer ? (
         <section className="panel">
           <h2>Answer</h2>
-          <Form method="post" className="ticket-form" key={ticket.messages.length + ticket.status}>
-            <FormError message={result && !result.ok && !errors.body ? "The answer was not saved." : null} />
+          <Form method="post" encType="multipart/form-data" className="ticket-form" key={ticket.messages.length + ticket.status}>
+            <FormError message={result && !result.ok && !errors.body && !errors.files ? "The answer was not saved." : null} />
             <TextAreaField name="body" label="Answer or note" hint="The customer reads it, unless it is an internal note." defaultValue={result?.values?.body} error={errors.body} rows={5} />
             <div className="field">
               <label>
                 <input type="checkbox" name="internal" defaultChecked={result?.values?.internal === "on"} /> Internal note (never shown to the customer)
               </label>
             </div>
+            <AttachmentField lang="en" label="Attachments (e.g. a return label)" error={errors.files} />
             <SelectField
               name="status"
               label="Status"

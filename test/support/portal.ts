@@ -27,18 +27,21 @@ export interface PortalRequest {
   method?: string;
   cookie?: string;
   form?: Record<string, string>;
+  /** A multipart body (file uploads); the runtime sets its Content-Type with the boundary. */
+  multipart?: FormData;
   ip?: string;
 }
 
 export async function request(pathname: string, options: PortalRequest = {}): Promise<Response> {
   const headers = new Headers();
   if (options.cookie) headers.set("Cookie", options.cookie);
-  let body: URLSearchParams | undefined;
+  let body: URLSearchParams | FormData | undefined;
   if (options.form) {
     body = new URLSearchParams(options.form);
     headers.set("Content-Type", "application/x-www-form-urlencoded");
   }
-  const method = options.method ?? (options.form ? "POST" : "GET");
+  if (options.multipart) body = options.multipart;
+  const method = options.method ?? (options.form || options.multipart ? "POST" : "GET");
   // Remix answers same-origin form posts; a browser would send these.
   if (method !== "GET") {
     headers.set("Origin", ORIGIN);

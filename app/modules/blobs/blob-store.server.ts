@@ -67,6 +67,14 @@ export class BlobStore {
     if (options.contentType && options.contentType !== sniffed) {
       throw new BlobRejectedError("wrong_type", `The file was declared as ${options.contentType} but its content is ${sniffed}.`);
     }
+    return { sha256: await this.write(bytes), byteSize: bytes.byteLength, contentType: sniffed };
+  }
+
+  /**
+   * Stores bytes whose type and size the caller has already checked (attachments, which accept other
+   * types than the ERP's documents and sniff them with `file-type`); returns their sha256.
+   */
+  async write(bytes: Uint8Array): Promise<string> {
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     const target = this.pathOf(sha256);
     if (!(await exists(target))) {
@@ -75,7 +83,7 @@ export class BlobStore {
       await writeFile(temp, bytes, { flag: "wx" });
       await rename(temp, target);
     }
-    return { sha256, byteSize: bytes.byteLength, contentType: sniffed };
+    return sha256;
   }
 
   async has(sha256: string): Promise<boolean> {

@@ -4,6 +4,8 @@ import { codeLabel, translate, type Language, type MessageKey } from "~/i18n/i18
 import { formatQuantity } from "~/i18n/units";
 import { queueMails, type QueuedMail } from "~/modules/mail/queue.server";
 import { loadReturnLines, type ReturnRequestDetail } from "~/modules/returns/returns.server";
+import { loadReturnAttachments } from "~/modules/attachments/attachments.server";
+import { formatBytes } from "~/modules/attachments/limits";
 import { getSupplierSettings, supplierDisplayName } from "~/modules/supplier/supplier.server";
 import type { TicketRow } from "~/modules/support/tickets.server";
 import { contactWhoSees, staffRecipients, type MailRecipient } from "./recipients.server";
@@ -23,6 +25,20 @@ import { contactWhoSees, staffRecipients, type MailRecipient } from "./recipient
 const FINAL_TICKET_STATUSES = ["resolved", "closed"];
 
 const link = (path: string) => `${getConfig().publicUrl}${path}`;
+
+/** A file attached to what the mail is about: named with its size, never sent along (decision 033). */
+type FileFacts = { name: string; size: number };
+
+/** "\n\nAttachments (in the portal): a.png (5 kB), b.pdf (18 kB)", or nothing. */
+function attachmentsLine(lang: Language, files: readonly FileFacts[] = []): string {
+  if (files.length === 0) return "";
+  return translate(lang, "mail.attachments", { files: files.map((f) => `${f.name} (${formatBytes(f.size, lang)})`).join(", ") });
+}
+
+/** A return request's files from the contact (`fromSupplier` false) or from staff, for the mail's line. */
+async function returnFiles(db: Queryable, returnId: string, fromSupplier: boolean): Promise<FileFacts[]> {
+  return (await loadReturnAttachments(db, returnId)).filter((a) => a.fromSupplier === fromSupplier).map((a) => ({ name: a.fileName, size: a.byteSize }));
+}
 
 async function supplierName(db: Queryable): Promise<string> {
   return supplierDisplayName(await getSupplierSettings(db));
@@ -63,7 +79,11 @@ async function loadAuthor(db: Queryable, userId: string): Promise<{ name: string
  * Staff answered a ticket: a public answer (`answer`, never an internal note) and/or a new status.
  * The contact who opened it hears about the answer, or about the ticket being resolved or closed.
  */
-export async function mailTicketAnswered(db: Queryable, ticket: { id: string; number: string }, change: { answer: string | null; newStatus: string | null }): Promise<void> {
+export async function mailTicketAnswered(
+  db: Queryable,
+  ticket: { id: string; number: string },
+  change: { answer: string | null; newStatus: string | null; attachments?: readonly FileFacts[] },
+): Promise<void> {
   const final = change.newStatus !== null && FINAL_TICKET_STATUSES.includes(change.newStatus);
   if (!change.answer && !final) return;
   await queueMails(db, { kind: change.answer ? "ticket.answered" : "ticket.status", reference: ticket.number }, async () => {
@@ -74,7 +94,7 @@ export async function mailTicketAnswered(db: Queryable, ticket: { id: string; nu
     const lang = to.language;
     const vars = { supplier, number: t.number, subject: t.subject, status: codeLabel(lang, "status", t.status), link: link(`/support/${t.id}`) };
     const [subject, body] = change.answer
-      ? [translate(lang, "mail.ticket.answer.subject", vars), translate(lang, "mail.ticket.answer.body", { ...vars, message: change.answer })]
+      ? [translate(lang, "mail.ticket.answer.subject", vars), translate(lang, "mail.ticket.answer.body", { ...vars, message: change.answer + attachmentsLine(lang, change.attachments) })]
       : [translate(lang, "mail.ticket.status.subject", vars), translate(lang, "mail.ticket.status.body", vars)];
     return [contactMail(to, supplier, subject, body)];
   });
@@ -85,7 +105,7 @@ export async function mailStaffAboutTicket(
   db: Queryable,
   ticket: { id: string; number: string },
   event: "created" | "reply",
-  message: { authorUserId: string; body: string },
+  message: { authorUserId: string; body: string; attachments?: readonly FileFacts[] },
 ): Promise<void> {
   await queueMails(db, { kind: `staff.ticket.${event}`, reference: ticket.number }, async () => {
     const recipients = await staffRecipients(db, "tickets.answer");
@@ -99,7 +119,7 @@ export async function mailStaffAboutTicket(
       const vars = {
         number: t.number, subject: t.subject, account: `${t.accountName} (${t.accountNumber})`, contact: author.name, email: author.email,
         category: codeLabel(lang, "support.category", t.category), priority: codeLabel(lang, "support.priority", t.priority),
-        message: message.body, link: link(`/admin/tickets/${t.id}`),
+        message: message.body + attachmentsLine(lang, message.attachments), link: link(`/admin/tickets/${t.id}`),
       };
       return { to: to.email, language: lang, subject: translate(lang, keys[0], vars), text: `${translate(lang, keys[1], vars)}\n` };
     });
@@ -130,13 +150,14 @@ export async function mailReturnDecided(db: Queryable, request: { id: string; nu
   await queueMails(db, { kind: "return.decided", reference: request.number }, async () => {
     const r = await loadReturn(db, request.id);
     if (r.status !== "approved" && r.status !== "rejected") return [];
+    const files = await returnFiles(db, r.id, true);
     const to = await contactWhoSees(db, r.requestedBy, "return_requests", r.id);
     if (!to) return [];
     const supplier = await supplierName(db);
     const lang = to.language;
     const vars = {
       supplier, number: r.number, order: r.orderNumber ?? "–", status: codeLabel(lang, "status", r.status), link: link(`/returns/${r.id}`),
-      note: r.decisionNote ? translate(lang, "mail.return.note", { note: r.decisionNote }) : "",
+      note: (r.decisionNote ? translate(lang, "mail.return.note", { note: r.decisionNote }) : "") + attachmentsLine(lang, files),
     };
     const body = translate(lang, r.status === "approved" ? "mail.return.approved.body" : "mail.return.rejected.body", vars);
     return [contactMail(to, supplier, translate(lang, "mail.return.decided.subject", vars), body)];
@@ -151,13 +172,14 @@ export async function mailStaffAboutReturn(db: Queryable, request: { id: string;
     const r = await loadReturn(db, request.id);
     const author = await loadAuthor(db, actorUserId);
     const lines = await loadReturnLines(db, r.id);
+    const files = event === "requested" ? await returnFiles(db, r.id, false) : [];
     return recipients.map((to) => {
       const lang: Language = to.language;
       const vars = {
         number: r.number, order: r.orderNumber ?? "–", account: `${r.accountName} (${r.accountNumber})`, contact: author.name, email: author.email,
         reason: codeLabel(lang, "returns.reason", r.reason), link: link(`/admin/returns/${r.id}`),
         lines: lines.map((l) => `- ${l.lineNo}. ${l.sku ? `${l.sku} ` : ""}${l.description}: ${formatQuantity(lang, l.quantity, l.unit)}`).join("\n"),
-        comment: r.comment ? translate(lang, "mail.staff.comment", { comment: r.comment }) : "",
+        comment: (r.comment ? translate(lang, "mail.staff.comment", { comment: r.comment }) : "") + attachmentsLine(lang, files),
       };
       const [subject, body]: [MessageKey, MessageKey] =
         event === "requested" ? ["mail.staff.returnRequested.subject", "mail.staff.returnRequested.body"] : ["mail.staff.returnCancelled.subject", "mail.staff.returnCancelled.body"];

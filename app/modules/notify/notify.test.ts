@@ -10,6 +10,8 @@ import { decideReturnRequest } from "~/modules/returns/staff.server";
 import { answerTicket } from "~/modules/support/staff.server";
 import { actOnTicket, createTicket } from "~/modules/support/ticket.server";
 import type { NewTicketInput } from "~/modules/support/schemas";
+import { PDF, PNG } from "~/modules/attachments/test-files";
+import { checkAttachments } from "~/modules/attachments/upload.server";
 
 // A real SMTP server in this process; the portal reads SMTP_URL once, at its first mail. SUPPORT_MAIL_TO
 // stays unset: staff mails go to the active staff whose role answers tickets and decides returns.
@@ -117,6 +119,33 @@ describe("ticket notification mails", () => {
     expect((await mailsOf(() => actOnTicket(buyer, created.id, { intent: "close" }))).mails).toEqual([]);
     const all = smtp.mails.map((m) => m.text).join("\n");
     expect(all).not.toContain("Kunde zahlt spät");
+  });
+
+  it("names attached files (never sends them): the contact's in staff's mail, staff's answer and return label in the contact's, never a note's", async () => {
+    const buyer = await scopeOf("buyer@kessler.example");
+    const support = { userId: await userId("support@brandt-soehne.example") };
+    const photo = await checkAttachments({ files: [{ fileName: "schaden.png", bytes: new Uint8Array(PNG), byteSize: PNG.byteLength }], fileCount: 1 });
+    const pdf = await checkAttachments({ files: [{ fileName: "label.pdf", bytes: new Uint8Array(PDF), byteSize: PDF.byteLength }], fileCount: 1 });
+    if (!photo.ok || !pdf.ok) throw new Error("fixtures refused");
+    const { result: created, mails: opened } = await mailsOf(() => createTicket(buyer, newTicket(), {}, photo.files));
+    if (!created.ok) throw new Error("not created");
+    expect(opened[0].text).toContain("Anhänge (im Portal): schaden.png (");
+    const note = await mailsOf(() => answerTicket(support, created.id, { body: "Intern", internal: true, status: undefined }, {}, pdf.files));
+    expect(note.mails).toEqual([]);
+    const answer = await mailsOf(() => answerTicket(support, created.id, { body: "Label anbei.", internal: false, status: undefined }, {}, pdf.files));
+    expect(answer.mails[0].text).toMatch(/Label anbei\.\n\nAnhänge \(im Portal\): label\.pdf \(\d+ B\)/);
+    expect(answer.mails[0].text).not.toContain("%PDF");
+
+    const { orderId, lineId } = await shippedLine("10001");
+    const requested = await mailsOf(() =>
+      requestReturn(buyer, { orderId, clientMutationId: crypto.randomUUID(), reason: "damaged", comment: "Riss", lines: [{ orderLineId: lineId, thousandths: 1000 }] }, {}, photo.files),
+    );
+    if (!requested.result.ok) throw new Error("not requested");
+    expect(requested.mails[0].text).toContain("schaden.png (");
+    const decided = await mailsOf(() => decideReturnRequest(support, { returnId: (requested.result as { id: string }).id, intent: "approve", note: "Label anbei" }, {}, pdf.files));
+    expect(to(decided.mails)).toEqual(["buyer@kessler.example"]);
+    expect(decided.mails[0].text).toContain("Anhänge (im Portal): label.pdf (");
+    expect(decided.mails[0].text).not.toContain("schaden.png");
   });
 
   it("writes to an English contact in English", async () => {

@@ -5,6 +5,8 @@ import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { contactCan } from "~/modules/access/permissions";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 import { mailStaffAboutReturn } from "~/modules/notify/mails.server";
+import { attachFiles } from "~/modules/attachments/attachments.server";
+import type { CheckedAttachment } from "~/modules/attachments/upload.server";
 import { quantityField, quantityThousandths, RETURNABLE_ORDER_STATUSES, thousandthsText, type ReturnRequestInput } from "./schemas";
 
 export interface ReturnableLine {
@@ -101,9 +103,10 @@ export async function listReturnableOrders(scope: Scope, limit = 300): Promise<R
  * colleagues cannot both return the same pieces; header and lines are written in one transaction
  * with the audit event `return.requested`, which the audit trigger turns into the ERP's webhook
  * event. The same clientMutationId again (a double click, a replayed outbox entry) answers the
- * request it created the first time.
+ * request it created the first time. `files` (checked: photos of the damage, a delivery note with
+ * remarks) are attached to the request and named in the audit event, never with their bytes.
  */
-export async function requestReturn(scope: Scope, input: ReturnRequestInput, origin: Origin = {}): Promise<ReturnRequestResult> {
+export async function requestReturn(scope: Scope, input: ReturnRequestInput, origin: Origin = {}, files: readonly CheckedAttachment[] = []): Promise<ReturnRequestResult> {
   if (!contactCan(scope.role, "returns.request")) return { ok: false, reason: "not_found" };
   const db = await getDb();
   return db.transaction<ReturnRequestResult>(async (tx) => {
@@ -160,6 +163,9 @@ export async function requestReturn(scope: Scope, input: ReturnRequestInput, ori
         [order.accountId, order.locationId, request.id, index + 1, line.id, line.sku, line.description, thousandthsText(thousandths), line.unit],
       );
     }
+    const attachments = await attachFiles(
+      tx, { accountId: order.accountId, locationId: order.locationId, returnRequestId: request.id, uploadedBy: scope.userId, fromSupplier: false }, files,
+    );
     await recordAuditEvent(tx, {
       action: "return.requested",
       actorUserId: scope.userId,
@@ -174,6 +180,7 @@ export async function requestReturn(scope: Scope, input: ReturnRequestInput, ori
         reason: input.reason,
         comment: input.comment,
         lines: picked.map(({ line, thousandths }, index) => ({ lineNo: index + 1, orderLineNo: line.lineNo, sku: line.sku, quantity: thousandthsText(thousandths), unit: line.unit })),
+        attachments,
       },
     });
     await mailStaffAboutReturn(tx, request, "requested", scope.userId);

@@ -3,6 +3,8 @@ import { LIST_LIMIT } from "~/modules/lists";
 import type { Queryable } from "~/db/db.server";
 import { isUuid } from "~/modules/ids";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
+import { loadReturnAttachments } from "~/modules/attachments/attachments.server";
+import type { AttachmentMeta } from "~/modules/attachments/limits";
 
 export interface ReturnRequestRow {
   id: string;
@@ -34,6 +36,8 @@ export interface ReturnRequestDetail extends ReturnRequestRow {
   requestedBy: string | null;
   locationName: string | null;
   lines: { lineNo: number; sku: string | null; description: string; quantity: string; unit: string }[];
+  /** The contact's files with the request, then staff's with the decision (decision 033). */
+  attachments: AttachmentMeta[];
 }
 
 /** One return request with its lines; null when it is not in the scope (404). */
@@ -41,7 +45,7 @@ export async function getReturnRequest(scope: Scope, returnId: string): Promise<
   if (!isUuid(returnId)) return null;
   const db = await getDb();
   const where = scopeFilter(scope, "r", 2);
-  const { rows } = await db.query<Omit<ReturnRequestDetail, "lines">>(
+  const { rows } = await db.query<Omit<ReturnRequestDetail, "lines" | "attachments">>(
     `SELECT r.id, r.number, r.reason, r.status, r.created_at AS "createdAt", o.id AS "orderId", o.number AS "orderNumber",
             r.comment, r.decision_note AS "decisionNote", r.decided_at AS "decidedAt", u.name AS "requestedBy", loc.name AS "locationName"
        FROM return_requests r LEFT JOIN sales_orders o ON o.id = r.sales_order_id
@@ -51,7 +55,7 @@ export async function getReturnRequest(scope: Scope, returnId: string): Promise<
   );
   const request = rows[0];
   if (!request) return null;
-  return { ...request, lines: await loadReturnLines(db, request.id) };
+  return { ...request, lines: await loadReturnLines(db, request.id), attachments: await loadReturnAttachments(db, request.id) };
 }
 
 /** A return request's lines (the request itself was already found in the caller's scope). */

@@ -2,6 +2,8 @@ import { getDb } from "~/db/connection.server";
 import { isUuid } from "~/modules/ids";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { mailReturnDecided } from "~/modules/notify/mails.server";
+import { attachFiles, loadReturnAttachments } from "~/modules/attachments/attachments.server";
+import type { CheckedAttachment } from "~/modules/attachments/upload.server";
 import type { ReturnDecisionInput } from "./schemas";
 import { loadReturnLines, type ReturnRequestDetail } from "./returns.server";
 
@@ -42,7 +44,7 @@ export type StaffReturnDetail = ReturnRequestDetail & { accountId: string; accou
 export async function getReturnRequestForStaff(returnId: string): Promise<StaffReturnDetail | null> {
   if (!isUuid(returnId)) return null;
   const db = await getDb();
-  const { rows } = await db.query<Omit<StaffReturnDetail, "lines">>(
+  const { rows } = await db.query<Omit<StaffReturnDetail, "lines" | "attachments">>(
     `SELECT r.id, r.number, r.reason, r.status, r.created_at AS "createdAt", o.id AS "orderId", o.number AS "orderNumber",
             r.comment, r.decision_note AS "decisionNote", r.decided_at AS "decidedAt", u.name AS "requestedBy", loc.name AS "locationName",
             a.id AS "accountId", a.number AS "accountNumber", a.name AS "accountName", d.name AS "decidedBy"
@@ -54,7 +56,7 @@ export async function getReturnRequestForStaff(returnId: string): Promise<StaffR
   );
   const request = rows[0];
   if (!request) return null;
-  return { ...request, lines: await loadReturnLines(db, request.id) };
+  return { ...request, lines: await loadReturnLines(db, request.id), attachments: await loadReturnAttachments(db, request.id) };
 }
 
 export type ReturnDecisionResult =
@@ -64,17 +66,19 @@ export type ReturnDecisionResult =
 
 /**
  * Approves or rejects a submitted return request (locked, so two staff members cannot both decide).
- * The audit event `return.approved` / `return.rejected` also becomes the ERP's webhook event.
+ * The audit event `return.approved` / `return.rejected` also becomes the ERP's webhook event. `files`
+ * (checked: a return label, a document) go with the decision; the contact sees them on the request.
  */
 export async function decideReturnRequest(
   staff: { userId: string },
   input: ReturnDecisionInput,
   origin: { ip?: string | null; userAgent?: string | null } = {},
+  files: readonly CheckedAttachment[] = [],
 ): Promise<ReturnDecisionResult> {
   const db = await getDb();
   return db.transaction<ReturnDecisionResult>(async (tx) => {
-    const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string }>(
-      `SELECT id, number, status, account_id AS "accountId" FROM return_requests WHERE id = $1 FOR UPDATE`,
+    const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string; locationId: string | null }>(
+      `SELECT id, number, status, account_id AS "accountId", location_id AS "locationId" FROM return_requests WHERE id = $1 FOR UPDATE`,
       [input.returnId],
     );
     const request = rows[0];
@@ -85,6 +89,9 @@ export async function decideReturnRequest(
       `UPDATE return_requests SET status = $2, decided_by_user_id = $3, decided_at = now(), decision_note = $4, updated_at = now() WHERE id = $1`,
       [request.id, status, staff.userId, input.note],
     );
+    const attachments = await attachFiles(
+      tx, { accountId: request.accountId, locationId: request.locationId, returnRequestId: request.id, uploadedBy: staff.userId, fromSupplier: true }, files,
+    );
     await recordAuditEvent(tx, {
       action: `return.${status}`,
       actorUserId: staff.userId,
@@ -93,7 +100,7 @@ export async function decideReturnRequest(
       entityId: request.id,
       ip: origin.ip,
       userAgent: origin.userAgent,
-      details: { number: request.number, note: input.note },
+      details: { number: request.number, note: input.note, attachments },
     });
     await mailReturnDecided(tx, request);
     return { ok: true, number: request.number, status };

@@ -2,6 +2,8 @@ import { getDb } from "~/db/connection.server";
 import { isUuid } from "~/modules/ids";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { mailTicketAnswered } from "~/modules/notify/mails.server";
+import { attachFiles, type AttachmentEventMeta } from "~/modules/attachments/attachments.server";
+import type { CheckedAttachment } from "~/modules/attachments/upload.server";
 import type { StaffTicketInput } from "./schemas";
 import { loadRelated, loadTicketMessages, type TicketDetail } from "./ticket.server";
 
@@ -63,15 +65,18 @@ export type StaffTicketResult = { ok: true; number: string; status: string } | {
  * A staff answer: a reply the customer reads (the ticket then waits on the customer unless a status
  * is chosen), or an internal note the customer never sees, and/or a status change. Replies are
  * audited as `ticket.message` and status changes as `ticket.status_changed` (both reach the ERP);
- * internal notes as `support.internal_note` (audit trail only).
+ * internal notes as `support.internal_note` (audit trail only). `files` (checked) are attached to the
+ * answer or note and named in its audit event; a note's files stay as hidden from contacts as the note.
  */
 export async function answerTicket(
   staff: { userId: string },
   ticketId: string,
   input: StaffTicketInput,
   origin: { ip?: string | null; userAgent?: string | null } = {},
+  files: readonly CheckedAttachment[] = [],
 ): Promise<StaffTicketResult> {
   if (!isUuid(ticketId)) return { ok: false, reason: "not_found" };
+  if (files.length > 0 && !input.body) throw new Error("answerTicket: files need an answer or note to belong to (the form asks for one)");
   const db = await getDb();
   return db.transaction<StaffTicketResult>(async (tx) => {
     const { rows } = await tx.query<{ id: string; number: string; status: string; accountId: string; locationId: string | null }>(
@@ -86,14 +91,19 @@ export async function answerTicket(
         ip: origin.ip, userAgent: origin.userAgent, details: { number: ticket.number, ...details },
       });
     let status = input.status && input.status !== ticket.status ? input.status : ticket.status;
+    let attached: AttachmentEventMeta[] = [];
     if (input.body) {
       const { rows: message } = await tx.query<{ id: string }>(
         `INSERT INTO ticket_messages (account_id, location_id, ticket_id, author_user_id, body, is_internal) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [ticket.accountId, ticket.locationId, ticket.id, staff.userId, input.body, input.internal],
       );
-      if (input.internal) await audit("support.internal_note", { messageId: message[0].id });
+      const attachments = await attachFiles(
+        tx, { accountId: ticket.accountId, locationId: ticket.locationId, ticketMessageId: message[0].id, uploadedBy: staff.userId, fromSupplier: true }, files,
+      );
+      if (!input.internal) attached = attachments;
+      if (input.internal) await audit("support.internal_note", { messageId: message[0].id, attachments });
       else {
-        await audit("ticket.message", { messageId: message[0].id, body: input.body, from: "supplier" });
+        await audit("ticket.message", { messageId: message[0].id, body: input.body, from: "supplier", attachments });
         // A public answer hands the ticket to the customer unless staff chose a status themselves.
         if (status === ticket.status && (status === "open" || status === "waiting_on_supplier")) status = "waiting_on_customer";
       }
@@ -109,7 +119,9 @@ export async function answerTicket(
     } else if (input.body && !input.internal) {
       await tx.query(`UPDATE support_tickets SET updated_at = now() WHERE id = $1`, [ticket.id]);
     }
-    await mailTicketAnswered(tx, ticket, { answer: input.body && !input.internal ? input.body : null, newStatus: status !== ticket.status ? status : null });
+    await mailTicketAnswered(tx, ticket, {
+      answer: input.body && !input.internal ? input.body : null, newStatus: status !== ticket.status ? status : null, attachments: attached,
+    });
     return { ok: true, number: ticket.number, status };
   });
 }

@@ -5,6 +5,9 @@ import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { contactCan } from "~/modules/access/permissions";
 import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 import { mailStaffAboutTicket } from "~/modules/notify/mails.server";
+import { attachFiles, loadMessageAttachments } from "~/modules/attachments/attachments.server";
+import type { AttachmentMeta } from "~/modules/attachments/limits";
+import type { CheckedAttachment } from "~/modules/attachments/upload.server";
 import type { NewTicketInput, TicketActionInput } from "./schemas";
 import type { TicketRow } from "./tickets.server";
 
@@ -19,6 +22,8 @@ export interface TicketMessage {
   fromSupplier: boolean;
   /** Staff-only note: never in a contact's answer (getTicket leaves them out). */
   isInternal: boolean;
+  /** Files attached to this message (decision 033). */
+  attachments: AttachmentMeta[];
 }
 
 /** A list row (tickets.server.ts) plus what the ticket's page shows. */
@@ -64,9 +69,10 @@ export type CreateTicketResult =
  * Opens a ticket with its first message in one transaction: number from the sequence, the location
  * of the related order or invoice (a location-restricted contact's own location otherwise, so they
  * can see it), audited as `ticket.created` (also the ERP's webhook event). The same
- * clientMutationId again answers the ticket it created the first time.
+ * clientMutationId again answers the ticket it created the first time. `files` (already checked,
+ * upload.server.ts) are attached to the first message; the audit event names them (never the bytes).
  */
-export async function createTicket(scope: Scope, input: NewTicketInput, origin: Origin = {}): Promise<CreateTicketResult> {
+export async function createTicket(scope: Scope, input: NewTicketInput, origin: Origin = {}, files: readonly CheckedAttachment[] = []): Promise<CreateTicketResult> {
   if (!contactCan(scope.role, "tickets.create")) return { ok: false, reason: "not_found" };
   const related = input.related ? await findRelatedRecord(scope, input.related) : null;
   if (input.related && !related) return { ok: false, reason: "invalid", fieldErrors: { related: "is not an order or invoice number of this account" } };
@@ -90,10 +96,11 @@ export async function createTicket(scope: Scope, input: NewTicketInput, origin: 
     );
     const ticket = rows[0];
     if (!ticket) throw new Error("A ticket with this clientMutationId was created at the same moment; submit again to see it.");
-    await tx.query(
-      `INSERT INTO ticket_messages (account_id, location_id, ticket_id, author_user_id, body, client_mutation_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+    const { rows: message } = await tx.query<{ id: string }>(
+      `INSERT INTO ticket_messages (account_id, location_id, ticket_id, author_user_id, body, client_mutation_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [scope.accountId, locationId, ticket.id, scope.userId, input.message, input.clientMutationId],
     );
+    const attachments = await attachFiles(tx, { accountId: scope.accountId, locationId, ticketMessageId: message[0].id, uploadedBy: scope.userId, fromSupplier: false }, files);
     await recordAuditEvent(tx, {
       action: "ticket.created",
       actorUserId: scope.userId,
@@ -104,23 +111,24 @@ export async function createTicket(scope: Scope, input: NewTicketInput, origin: 
       userAgent: origin.userAgent,
       details: {
         number: ticket.number, subject: input.subject, category: input.category, priority: input.priority, message: input.message,
-        related: related ? { type: related.type, number: related.number } : null,
+        related: related ? { type: related.type, number: related.number } : null, attachments,
       },
     });
-    await mailStaffAboutTicket(tx, ticket, "created", { authorUserId: scope.userId, body: input.message });
+    await mailStaffAboutTicket(tx, ticket, "created", { authorUserId: scope.userId, body: input.message, attachments });
     return { ok: true, id: ticket.id, number: ticket.number, replayed: false };
   });
 }
 
 /** The thread of a ticket, oldest first; internal notes only when `withInternal` (staff). */
 export async function loadTicketMessages(db: Queryable, ticketId: string, withInternal: boolean): Promise<TicketMessage[]> {
-  const { rows } = await db.query<TicketMessage>(
+  const { rows } = await db.query<Omit<TicketMessage, "attachments">>(
     `SELECT m.id, m.body, m.created_at AS "createdAt", u.name AS "authorName", coalesce(u.kind = 'staff', false) AS "fromSupplier", m.is_internal AS "isInternal"
        FROM ticket_messages m LEFT JOIN users u ON u.id = m.author_user_id
       WHERE m.ticket_id = $1 AND ($2::boolean OR NOT m.is_internal) ORDER BY m.created_at, m.id`,
     [ticketId, withInternal],
   );
-  return rows;
+  const attachments = await loadMessageAttachments(db, rows.map((m) => m.id));
+  return rows.map((m) => ({ ...m, attachments: attachments.get(m.id) ?? [] }));
 }
 
 /** The related order's or invoice's number (scope-free: the ticket itself was already scoped). */
@@ -158,8 +166,15 @@ export type TicketActionResult =
  * A contact's reply, close or reopen on a ticket of the scope (locked). A reply to an open or
  * resolved ticket puts it back with the supplier (`waiting_on_supplier`); a closed ticket is reopened
  * first. Audited as `ticket.message`, `ticket.closed`, `ticket.reopened` (the ERP hears all three).
+ * `files` (checked) are attached to the reply and named in its audit event.
  */
-export async function actOnTicket(scope: Scope, ticketId: string, input: TicketActionInput, origin: Origin = {}): Promise<TicketActionResult> {
+export async function actOnTicket(
+  scope: Scope,
+  ticketId: string,
+  input: TicketActionInput,
+  origin: Origin = {},
+  files: readonly CheckedAttachment[] = [],
+): Promise<TicketActionResult> {
   if (!contactCan(scope.role, "tickets.create")) return { ok: false, reason: "not_found" };
   if (!isUuid(ticketId)) return { ok: false, reason: "not_found" };
   const db = await getDb();
@@ -188,9 +203,12 @@ export async function actOnTicket(scope: Scope, ticketId: string, input: TicketA
         `INSERT INTO ticket_messages (account_id, location_id, ticket_id, author_user_id, body, client_mutation_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [ticket.accountId, ticket.locationId, ticket.id, scope.userId, input.body, input.clientMutationId],
       );
+      const attachments = await attachFiles(
+        tx, { accountId: ticket.accountId, locationId: ticket.locationId, ticketMessageId: message[0].id, uploadedBy: scope.userId, fromSupplier: false }, files,
+      );
       await tx.query(`UPDATE support_tickets SET status = 'waiting_on_supplier', updated_at = now() WHERE id = $1`, [ticket.id]);
-      await audit("ticket.message", { messageId: message[0].id, body: input.body, from: "customer" });
-      await mailStaffAboutTicket(tx, ticket, "reply", { authorUserId: scope.userId, body: input.body });
+      await audit("ticket.message", { messageId: message[0].id, body: input.body, from: "customer", attachments });
+      await mailStaffAboutTicket(tx, ticket, "reply", { authorUserId: scope.userId, body: input.body, attachments });
       return { ok: true, number: ticket.number, status: "waiting_on_supplier" };
     }
     if (input.intent === "close") {
