@@ -51,10 +51,11 @@ export async function clientLoader({
 
 const keyOf = (d: { type: string; id: string }) => `${d.type}:${d.id}`;
 
-/** Invoices and credit notes open their page; other documents open their order. */
+/** Invoices, credit notes and quotes open their page; other documents open their order. */
 function hrefOf(d: DocumentRow): string | null {
   if (d.type === "invoice" || d.type === "credit_note")
     return `/invoices/${d.id}`;
+  if (d.type === "quote") return `/quotes/${d.id}`;
   return d.orderId ? `/orders/${d.orderId}` : null;
 }
 
