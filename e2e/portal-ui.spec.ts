@@ -190,9 +190,10 @@ test("quotes: the pane shows a quote's lines, Enter opens its page with all of t
   const table = page.getByTestId("quotes-table");
   await table.getByRole("row", { name: new RegExp(quote.number) }).getByRole("gridcell", { name: "Zur Entscheidung" }).click();
   const pane = page.getByTestId("quote-preview");
-  await expect(pane.getByRole("row", { name: /SKU-E2E-12\b/ })).toBeVisible();
-  await expect(pane.getByRole("row", { name: /SKU-E2E-13\b/ })).toHaveCount(0);
-  await expect(pane).toContainText("2 weitere auf der Seite des Angebots");
+  await expect(pane.getByRole("row", { name: /SKU-E2E-8\b/ })).toBeVisible();
+  await expect(pane.getByRole("row", { name: /SKU-E2E-9\b/ })).toHaveCount(0);
+  await expect(pane).toContainText("6 weitere auf der Seite des Angebots");
+  await screenshots(page, "quote-pane");
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/quotes/${quote.id}$`));
   await expect(page.locator("main h1")).toContainText(`Angebot ${quote.number}`);

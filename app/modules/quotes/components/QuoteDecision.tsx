@@ -88,9 +88,9 @@ export function QuoteDecision({ quote, canDecide, result, lang }: { quote: Quote
 }
 
 /** At most this many lines in the pane; the quote's page has them all. */
-const PREVIEW_LINES = 12;
+const PREVIEW_LINES = 8;
 
-/** A quote's lines; `compact` leaves out the line number, unit price and discount (the pane is narrow). */
+/** A quote's lines; `compact` (the narrow pane) puts the SKU under the description and leaves out line number, unit price and discount. */
 export function QuoteLines({ quote, lang, limit, compact = false }: { quote: QuoteDetail; lang: Language; limit?: number; compact?: boolean }) {
   const lines = limit === undefined ? quote.lines : quote.lines.slice(0, limit);
   return (
@@ -99,7 +99,7 @@ export function QuoteLines({ quote, lang, limit, compact = false }: { quote: Quo
         <thead>
           <tr>
             {compact ? null : <th>#</th>}
-            <th>{translate(lang, "common.sku")}</th>
+            {compact ? null : <th>{translate(lang, "common.sku")}</th>}
             <th>{translate(lang, "common.description")}</th>
             <th className="num">{translate(lang, "common.quantity")}</th>
             {compact ? null : <th className="num">{translate(lang, "common.unitPrice")}</th>}
@@ -111,8 +111,11 @@ export function QuoteLines({ quote, lang, limit, compact = false }: { quote: Quo
           {lines.map((l) => (
             <tr key={l.lineNo}>
               {compact ? null : <td>{l.lineNo}</td>}
-              <td>{l.sku ?? "–"}</td>
-              <td className="wrap">{l.description}</td>
+              {compact ? null : <td>{l.sku ?? "–"}</td>}
+              <td className="wrap">
+                {l.description}
+                {compact && l.sku ? <div className="muted">{l.sku}</div> : null}
+              </td>
               <td className="num">{formatQuantity(lang, l.quantity, l.unit)}</td>
               {compact ? null : (
                 <td className="num">
