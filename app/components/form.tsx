@@ -58,11 +58,27 @@ export function ActionMessage({ result }: { result?: { ok: boolean; message?: st
 
 /**
  * A list page's filter: a GET form with one labelled select that applies as soon as it changes (a
- * "Filter" button without JavaScript). `children` are the options.
+ * "Filter" button without JavaScript). `children` are the options; `keep` are the page's other
+ * filters, sent along so that changing this one does not drop them.
  */
-export function FilterSelect({ id, name, label, defaultValue, children }: { id: string; name: string; label: string; defaultValue: string; children: ReactNode }) {
+export function FilterSelect({
+  id,
+  name,
+  label,
+  defaultValue,
+  keep = {},
+  children,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  defaultValue: string;
+  keep?: Record<string, string | null>;
+  children: ReactNode;
+}) {
   return (
     <Form method="get" className="toolbar">
+      {Object.entries(keep).map(([key, value]) => (value === null ? null : <input key={key} type="hidden" name={key} value={value} />))}
       <label htmlFor={id}>{label}</label>
       <select id={id} name={name} defaultValue={defaultValue} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
         {children}

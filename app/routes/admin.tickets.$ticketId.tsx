@@ -8,8 +8,9 @@ import { routeAccess } from "~/modules/access/route-access";
 import { requestOrigin } from "~/modules/audit/audit.server";
 import { parseForm } from "~/modules/forms";
 import { TicketThread } from "~/modules/support/components/TicketThread";
-import { StaffTicketSchema, staffStatusLabel, TICKET_STATUSES } from "~/modules/support/schemas";
-import { answerTicket, getTicketForStaff } from "~/modules/support/staff.server";
+import { StaffTicketSchema, staffStatusLabel, TICKET_STATUSES, TicketAssignSchema } from "~/modules/support/schemas";
+import { answerTicket, assignTicket, getTicketForStaff, listTicketAssignees } from "~/modules/support/staff.server";
+import { getDb } from "~/db/connection.server";
 import { AttachmentField } from "~/modules/attachments/components/Attachments";
 import { readFormWithAttachments, refusalOf } from "~/modules/attachments/upload.server";
 
@@ -21,7 +22,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user } = await requireStaff(request, "accounts.read");
   const ticket = await getTicketForStaff(params.ticketId ?? "");
   if (!ticket) notFound();
-  return { ticket, canAnswer: staffCan(user.staffRole, "tickets.answer") };
+  const canAnswer = staffCan(user.staffRole, "tickets.answer");
+  return { ticket, canAnswer, me: user.id, assignees: canAnswer ? await listTicketAssignees(await getDb()) : [] };
 }
 
 type Result = { ok: boolean; message?: string; fieldErrors?: Record<string, string>; values?: Record<string, string> };
@@ -29,6 +31,16 @@ type Result = { ok: boolean; message?: string; fieldErrors?: Record<string, stri
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user } = await requireStaff(request, "tickets.answer");
   const { form, files, fileError } = await readFormWithAttachments(request);
+  const intent = form.get("intent");
+  if (intent === "assign" || intent === "assign-me") {
+    if (intent === "assign-me") form.set("assignee", user.id);
+    const parsed = parseForm(TicketAssignSchema, form);
+    if (!parsed.ok) return data<Result>({ ok: false, fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
+    const assigned = await assignTicket({ userId: user.id }, params.ticketId ?? "", parsed.data, requestOrigin(request, context.clientIp));
+    if (!assigned.ok && assigned.reason === "not_found") notFound();
+    if (!assigned.ok) return data<Result>({ ok: false, fieldErrors: assigned.fieldErrors, values: parsed.values }, { status: 400 });
+    return data<Result>({ ok: true, message: assigned.assigneeName ? `${assigned.number} is assigned to ${assigned.assigneeName}.` : `${assigned.number} is assigned to nobody.` });
+  }
   const parsed = parseForm(StaffTicketSchema, form);
   const refused = refusalOf(parsed, fileError);
   if (refused || !parsed.ok) return data<Result>(refused ?? { ok: false }, { status: 400 });
@@ -40,7 +52,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function AdminTicket() {
-  const { ticket, canAnswer } = useLoaderData<typeof loader>();
+  const { ticket, canAnswer, me, assignees } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
@@ -75,6 +87,8 @@ export default function AdminTicket() {
             {formatDateTime("en", ticket.createdAt)}
             {ticket.createdBy ? ` · ${ticket.createdBy}` : ""}
           </dd>
+          <dt>Assigned to</dt>
+          <dd data-testid="ticket-assignee">{ticket.assigneeName ?? "Nobody"}</dd>
           {ticket.related ? (
             <>
               <dt>Related to</dt>
@@ -89,6 +103,33 @@ export default function AdminTicket() {
           ) : null}
         </dl>
       </div>
+      {canAnswer ? (
+        <Form method="post" className="toolbar" aria-label="Assign">
+          <label htmlFor="ticket-assignee-select">Assign to</label>
+          <select id="ticket-assignee-select" name="assignee" defaultValue={ticket.assigneeId ?? ""} key={ticket.assigneeId ?? ""} aria-invalid={errors.assignee ? true : undefined}>
+            <option value="">Nobody</option>
+            {assignees.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+                {a.id === me ? " (me)" : ""}
+              </option>
+            ))}
+          </select>
+          <button type="submit" name="intent" value="assign" disabled={busy}>
+            Assign
+          </button>
+          {ticket.assigneeId !== me && assignees.some((a) => a.id === me) ? (
+            <button type="submit" name="intent" value="assign-me" disabled={busy}>
+              Assign to me
+            </button>
+          ) : null}
+          {errors.assignee ? (
+            <span className="error" role="alert">
+              Assign to {errors.assignee}
+            </span>
+          ) : null}
+        </Form>
+      ) : null}
       <section className="panel">
         <h2>Messages</h2>
         <TicketThread messages={ticket.messages} lang="en" supplierLabel="Staff" attachmentHref={(id) => `/admin/attachments/${id}`} />

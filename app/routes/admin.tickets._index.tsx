@@ -12,10 +12,14 @@ export const handle = routeAccess({ area: "admin", permission: "accounts.read" }
 export const meta: MetaFunction = () => [{ title: "Support tickets · Admin · Ledgerlight" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireStaff(request, "accounts.read");
-  const status = new URL(request.url).searchParams.get("status") ?? "active";
+  const { user } = await requireStaff(request, "accounts.read");
+  const params = new URL(request.url).searchParams;
+  const status = params.get("status") ?? "active";
   const known = status === "active" || status === "all" || (TICKET_STATUSES as readonly string[]).includes(status);
-  return { tickets: await listTicketsForStaff({ status: !known || status === "all" ? undefined : status }) };
+  // "me": the signed-in colleague's tickets, "none": nobody's yet; anything else: everyone's.
+  const assigned = params.get("assigned");
+  const assigneeId = assigned === "me" ? user.id : assigned === "none" ? null : undefined;
+  return { tickets: await listTicketsForStaff({ status: !known || status === "all" ? undefined : status, assigneeId }) };
 }
 
 export default function AdminTickets() {
@@ -24,7 +28,12 @@ export default function AdminTickets() {
   return (
     <>
       <h1>Support tickets</h1>
-      <FilterSelect id="ticket-status" name="status" label="Status" defaultValue={params.get("status") ?? "active"}>
+      <FilterSelect id="ticket-assigned" name="assigned" label="Assigned to" defaultValue={params.get("assigned") ?? ""} keep={{ status: params.get("status") }}>
+        <option value="">Anyone</option>
+        <option value="me">Me</option>
+        <option value="none">Nobody yet</option>
+      </FilterSelect>
+      <FilterSelect id="ticket-status" name="status" label="Status" defaultValue={params.get("status") ?? "active"} keep={{ assigned: params.get("assigned") }}>
         <option value="active">Not resolved or closed</option>
         <option value="all">All</option>
         {TICKET_STATUSES.map((s) => (
@@ -44,6 +53,7 @@ export default function AdminTickets() {
               <th>Category</th>
               <th>Priority</th>
               <th>Status</th>
+              <th>Assigned to</th>
               <th>Updated</th>
             </tr>
           </thead>
@@ -64,6 +74,7 @@ export default function AdminTickets() {
                 <td>
                   <span className="badge">{staffStatusLabel(t.status)}</span>
                 </td>
+                <td>{t.assigneeName ?? <span className="muted">–</span>}</td>
                 <td>{formatDateTime("en", t.updatedAt)}</td>
               </tr>
             ))}

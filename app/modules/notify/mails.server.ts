@@ -55,6 +55,7 @@ function contactMail(to: MailRecipient, supplier: string, subject: string, body:
 /** The ticket list's row (without its dates), who opened it and whose account it is. */
 interface TicketFacts extends Omit<TicketRow, "createdAt" | "updatedAt"> {
   createdBy: string | null;
+  assigneeId: string | null;
   accountName: string;
   accountNumber: string;
 }
@@ -62,7 +63,7 @@ interface TicketFacts extends Omit<TicketRow, "createdAt" | "updatedAt"> {
 async function loadTicket(db: Queryable, ticketId: string): Promise<TicketFacts> {
   const { rows } = await db.query<TicketFacts>(
     `SELECT t.id, t.number, t.subject, t.category, t.priority, t.status, t.created_by_user_id AS "createdBy",
-            a.name AS "accountName", a.number AS "accountNumber"
+            t.assigned_to_user_id AS "assigneeId", a.name AS "accountName", a.number AS "accountNumber"
        FROM support_tickets t JOIN accounts a ON a.id = t.account_id WHERE t.id = $1`,
     [ticketId],
   );
@@ -100,7 +101,10 @@ export async function mailTicketAnswered(
   });
 }
 
-/** A contact opened a ticket or replied on one: the staff who answer tickets hear about it, with the message. */
+/**
+ * A contact opened a ticket or replied on one: the staff who answer tickets hear about it, with the
+ * message; a reply on an assigned ticket goes to the assignee alone (staff.server.ts assignTicket).
+ */
 export async function mailStaffAboutTicket(
   db: Queryable,
   ticket: { id: string; number: string },
@@ -108,9 +112,9 @@ export async function mailStaffAboutTicket(
   message: { authorUserId: string; body: string; attachments?: readonly FileFacts[] },
 ): Promise<void> {
   await queueMails(db, { kind: `staff.ticket.${event}`, reference: ticket.number }, async () => {
-    const recipients = await staffRecipients(db, "tickets.answer");
-    if (recipients.length === 0) return [];
     const t = await loadTicket(db, ticket.id);
+    const recipients = await staffRecipients(db, "tickets.answer", event === "reply" ? t.assigneeId : null);
+    if (recipients.length === 0) return [];
     const author = await loadAuthor(db, message.authorUserId);
     const keys: [MessageKey, MessageKey] =
       event === "created" ? ["mail.staff.ticketCreated.subject", "mail.staff.ticketCreated.body"] : ["mail.staff.ticketReply.subject", "mail.staff.ticketReply.body"];

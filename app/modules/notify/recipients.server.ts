@@ -44,17 +44,20 @@ export async function contactWhoSees(db: Queryable, userId: string | null, table
  * Who on the supplier's side hears about customer activity: the addresses in SUPPORT_MAIL_TO (a
  * shared inbox, in the supplier's default language), or, when it is unset, every active staff user
  * whose role holds `permission` (admin, sales, support answer tickets and decide returns), each in
- * their own language. SUPPORT_MAIL_TO=off: nobody.
+ * their own language. SUPPORT_MAIL_TO=off: nobody. `assigneeId` (a ticket's assignee) narrows the
+ * unset case to that colleague, while they are active and hold `permission`; otherwise all of them.
  */
-export async function staffRecipients(db: Queryable, permission: StaffPermission): Promise<MailRecipient[]> {
+export async function staffRecipients(db: Queryable, permission: StaffPermission, assigneeId: string | null = null): Promise<MailRecipient[]> {
   const configured = getConfig().supportMailTo;
   if (configured === "off") return [];
   if (configured) {
     const { defaultLanguage } = await getSupplierSettings(db);
     return configured.map((email) => ({ email, name: null, language: defaultLanguage }));
   }
-  const { rows } = await db.query<{ email: string; name: string; language: Language; role: StaffRole }>(
-    `SELECT email, name, language, staff_role AS role FROM users WHERE kind = 'staff' AND status = 'active' ORDER BY email`,
+  const { rows } = await db.query<{ id: string; email: string; name: string; language: Language; role: StaffRole }>(
+    `SELECT id, email, name, language, staff_role AS role FROM users WHERE kind = 'staff' AND status = 'active' ORDER BY email`,
   );
-  return rows.filter((r) => staffCan(r.role, permission)).map(({ email, name, language }) => ({ email, name, language }));
+  const entitled = rows.filter((r) => staffCan(r.role, permission));
+  const assignee = assigneeId ? entitled.filter((r) => r.id === assigneeId) : [];
+  return (assignee.length > 0 ? assignee : entitled).map(({ email, name, language }) => ({ email, name, language }));
 }

@@ -1,3 +1,4 @@
+import { isUuid } from "~/modules/ids";
 import { z } from "zod";
 import { optionalText } from "~/modules/forms";
 
@@ -50,6 +51,17 @@ export const StaffTicketSchema = z
   .refine((value) => value.body !== null || value.status !== undefined, { path: ["body"], message: "is required (or choose a new status)" });
 
 export type StaffTicketInput = z.infer<typeof StaffTicketSchema>;
+
+/** Who answers a ticket: a staff user's id, or empty for nobody. */
+export const TicketAssignSchema = z.object({
+  assignee: z
+    .string()
+    .trim()
+    .refine((value) => value === "" || isUuid(value), { message: "must be a colleague from the list" })
+    .transform((value) => value || null),
+});
+
+export type TicketAssignInput = z.infer<typeof TicketAssignSchema>;
 
 /** A ticket status as staff say it (the customer's words are "waiting for you / for us"). */
 export function staffStatusLabel(status: string): string {

@@ -4,7 +4,9 @@ import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { mailTicketAnswered } from "~/modules/notify/mails.server";
 import { attachFiles, type AttachmentEventMeta } from "~/modules/attachments/attachments.server";
 import type { CheckedAttachment } from "~/modules/attachments/upload.server";
-import type { StaffTicketInput } from "./schemas";
+import type { Queryable } from "~/db/db.server";
+import { staffCan, type StaffRole } from "~/modules/access/permissions";
+import type { StaffTicketInput, TicketAssignInput } from "./schemas";
 import { loadRelated, loadTicketMessages, type TicketDetail } from "./ticket.server";
 
 /**
@@ -23,24 +25,83 @@ export interface StaffTicketRow {
   accountId: string;
   accountNumber: string;
   accountName: string;
+  assigneeId: string | null;
+  assigneeName: string | null;
 }
 
-/** Tickets waiting for the supplier first, then by last change; `status` narrows, "active" = not resolved or closed. */
-export async function listTicketsForStaff(filters: { status?: string }, limit = 200): Promise<StaffTicketRow[]> {
+/**
+ * Tickets waiting for the supplier first, then by last change; `status` narrows, "active" = not
+ * resolved or closed; `assigneeId` keeps one colleague's tickets, `null` the unassigned ones.
+ */
+export async function listTicketsForStaff(filters: { status?: string; assigneeId?: string | null }, limit = 200): Promise<StaffTicketRow[]> {
   const db = await getDb();
   const status = filters.status || null;
+  const assignee = filters.assigneeId === undefined ? "any" : (filters.assigneeId ?? "none");
   const { rows } = await db.query<StaffTicketRow>(
     `SELECT t.id, t.number, t.subject, t.category, t.priority, t.status, t.updated_at AS "updatedAt",
-            a.id AS "accountId", a.number AS "accountNumber", a.name AS "accountName"
-       FROM support_tickets t JOIN accounts a ON a.id = t.account_id
-      WHERE $1::text IS NULL OR ($1 = 'active' AND t.status NOT IN ('resolved', 'closed')) OR t.status = $1
+            a.id AS "accountId", a.number AS "accountNumber", a.name AS "accountName",
+            t.assigned_to_user_id AS "assigneeId", s.name AS "assigneeName"
+       FROM support_tickets t JOIN accounts a ON a.id = t.account_id LEFT JOIN users s ON s.id = t.assigned_to_user_id
+      WHERE ($1::text IS NULL OR ($1 = 'active' AND t.status NOT IN ('resolved', 'closed')) OR t.status = $1)
+        AND ($3 = 'any' OR ($3 = 'none' AND t.assigned_to_user_id IS NULL) OR t.assigned_to_user_id::text = $3)
       ORDER BY (t.status IN ('open', 'waiting_on_supplier')) DESC, t.updated_at DESC LIMIT $2`,
-    [status, limit],
+    [status, limit, assignee],
   );
   return rows;
 }
 
-export type StaffTicketDetail = TicketDetail & { accountId: string; accountNumber: string; accountName: string };
+/** The colleagues a ticket can go to: active staff whose role answers tickets, by name. */
+export async function listTicketAssignees(db: Queryable): Promise<{ id: string; name: string; email: string }[]> {
+  const { rows } = await db.query<{ id: string; name: string | null; email: string; role: StaffRole }>(
+    `SELECT id, name, email, staff_role AS role FROM users WHERE kind = 'staff' AND status = 'active' ORDER BY coalesce(name, email)`,
+  );
+  return rows.filter((r) => staffCan(r.role, "tickets.answer")).map(({ id, name, email }) => ({ id, name: name ?? email, email }));
+}
+
+export type TicketAssignResult =
+  | { ok: true; number: string; assigneeName: string | null; changed: boolean }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "invalid"; fieldErrors: Record<string, string> };
+
+/**
+ * Hands a ticket to a colleague who answers tickets (or to nobody): internal, so the customer's
+ * view does not change; audited as `ticket.assigned` with who had it before. Customer replies are
+ * then mailed to the assignee (mails.server.ts).
+ */
+export async function assignTicket(
+  staff: { userId: string },
+  ticketId: string,
+  input: TicketAssignInput,
+  origin: { ip?: string | null; userAgent?: string | null } = {},
+): Promise<TicketAssignResult> {
+  if (!isUuid(ticketId)) return { ok: false, reason: "not_found" };
+  const db = await getDb();
+  return db.transaction<TicketAssignResult>(async (tx) => {
+    const { rows } = await tx.query<{ id: string; number: string; accountId: string; assigneeId: string | null }>(
+      `SELECT id, number, account_id AS "accountId", assigned_to_user_id AS "assigneeId" FROM support_tickets WHERE id = $1 FOR UPDATE`,
+      [ticketId],
+    );
+    const ticket = rows[0];
+    if (!ticket) return { ok: false, reason: "not_found" };
+    const assignee = input.assignee ? (await listTicketAssignees(tx)).find((a) => a.id === input.assignee) : null;
+    if (assignee === undefined) return { ok: false, reason: "invalid", fieldErrors: { assignee: "must be a colleague who answers tickets" } };
+    if (ticket.assigneeId === input.assignee) return { ok: true, number: ticket.number, assigneeName: assignee?.name ?? null, changed: false };
+    await tx.query(`UPDATE support_tickets SET assigned_to_user_id = $2 WHERE id = $1`, [ticket.id, input.assignee]);
+    await recordAuditEvent(tx, {
+      action: "ticket.assigned", actorUserId: staff.userId, accountId: ticket.accountId, entityType: "support_ticket", entityId: ticket.id,
+      ip: origin.ip, userAgent: origin.userAgent, details: { number: ticket.number, from: ticket.assigneeId, to: input.assignee },
+    });
+    return { ok: true, number: ticket.number, assigneeName: assignee?.name ?? null, changed: true };
+  });
+}
+
+export type StaffTicketDetail = TicketDetail & {
+  accountId: string;
+  accountNumber: string;
+  accountName: string;
+  assigneeId: string | null;
+  assigneeName: string | null;
+};
 
 export async function getTicketForStaff(ticketId: string): Promise<StaffTicketDetail | null> {
   if (!isUuid(ticketId)) return null;
@@ -48,8 +109,10 @@ export async function getTicketForStaff(ticketId: string): Promise<StaffTicketDe
   const { rows } = await db.query<Omit<StaffTicketDetail, "related" | "messages"> & { relatedType: string | null; relatedId: string | null }>(
     `SELECT t.id, t.number, t.subject, t.category, t.priority, t.status, t.created_at AS "createdAt", t.updated_at AS "updatedAt",
             t.closed_at AS "closedAt", u.name AS "createdBy", t.related_entity_type AS "relatedType", t.related_entity_id AS "relatedId",
-            a.id AS "accountId", a.number AS "accountNumber", a.name AS "accountName"
+            a.id AS "accountId", a.number AS "accountNumber", a.name AS "accountName",
+            t.assigned_to_user_id AS "assigneeId", s.name AS "assigneeName"
        FROM support_tickets t JOIN accounts a ON a.id = t.account_id LEFT JOIN users u ON u.id = t.created_by_user_id
+       LEFT JOIN users s ON s.id = t.assigned_to_user_id
       WHERE t.id = $1`,
     [ticketId],
   );
