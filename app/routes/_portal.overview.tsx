@@ -3,6 +3,7 @@ import { Link, useLoaderData, useRouteLoaderData, type ClientLoaderFunctionArgs 
 import { DateText, Money, StatusBadge, useLang } from "~/components/format";
 import { formatCount, formatDateTime, translate } from "~/i18n/i18n";
 import { AgingChart } from "~/components/AgingChart";
+import { InvoicedChart } from "~/components/InvoicedChart";
 import type { ChangedItem } from "~/modules/overview/activity";
 import { requireContact } from "~/modules/access/guards.server";
 import { activitySince, getOverview } from "~/modules/overview/overview.server";
@@ -127,6 +128,16 @@ export default function OverviewPage() {
                 <AgingChart key={row.currency} currency={row.currency} buckets={row.buckets} lang={lang} />
               ))}
             </div>
+            {overview.invoicedMonths.length > 0 ? (
+              <>
+                <h2>{lang === "de" ? "Rechnungsbetrag je Monat" : "Invoiced per month"}</h2>
+                <div style={{ padding: "6px 10px" }}>
+                  {overview.invoicedMonths.map((row) => (
+                    <InvoicedChart key={row.currency} row={row} lang={lang} />
+                  ))}
+                </div>
+              </>
+            ) : null}
           </section>
         ) : null}
       </div>

@@ -1,4 +1,6 @@
-import { ACTIVITY_LIMIT, completeAging, type Activity, type AgingRow, type ChangedItem } from "~/modules/overview/activity";
+import {
+  ACTIVITY_LIMIT, completeAging, completeInvoicedMonths, invoicedSince, type Activity, type AgingRow, type ChangedItem, type InvoicedMonths,
+} from "~/modules/overview/activity";
 import type { SqlDriver } from "./driver";
 
 /**
@@ -30,6 +32,20 @@ export function replicaAging(driver: SqlDriver, today: string): AgingRow[] {
     [today],
   );
   return completeAging(rows.map((r) => ({ currency: String(r.currency), bucket: String(r.bucket), amount: centsText(r.amount_cents), count: Number(r.n) })));
+}
+
+export function replicaInvoicedMonths(driver: SqlDriver, today: string): InvoicedMonths[] {
+  const rows = driver.selectObjects<Row>(
+    `SELECT i.currency, substr(i.issue_date, 1, 7) AS month,
+            sum(CASE WHEN i.kind = 'credit_note' THEN -${cents("i.gross_amount")} ELSE ${cents("i.gross_amount")} END) AS amount_cents, count(*) AS n
+       FROM invoices i WHERE i.kind IN ('invoice', 'credit_note') AND i.issue_date >= ?1 AND i.issue_date <= ?2
+      GROUP BY 1, 2`,
+    [invoicedSince(today), today],
+  );
+  return completeInvoicedMonths(
+    rows.map((r) => ({ currency: String(r.currency), month: String(r.month), amount: centsText(r.amount_cents), count: Number(r.n) })),
+    today,
+  );
 }
 
 /** Postgres' text form of an instant in UTC, as the replica stores timestamptz. */

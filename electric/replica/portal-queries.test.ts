@@ -146,6 +146,12 @@ describe.each([
       const params = { today, seesInvoices: c.seesInvoices, since: from.since.toISOString(), firstVisit: from.firstVisit };
       expectSame(c.query("portal.overview", params), server);
       expect(server.recentOrders.length).toBe(8);
+      // A year of invoicing by month, the current month last, for the roles that see money.
+      if (c.seesInvoices) {
+        expect(server.invoicedMonths.map((r) => r.months.length)).toEqual(server.invoicedMonths.map(() => 12));
+        expect(server.invoicedMonths[0].months.at(-1)?.month).toBe(today.slice(0, 7));
+        expect(server.invoicedMonths.flatMap((r) => r.months).filter((m) => m.count > 0).length).toBeGreaterThan(3);
+      } else expect(server.invoicedMonths).toEqual([]);
       if (c.seesInvoices) {
         expect(server.balances.length).toBeGreaterThan(0);
         expect(server.aging.map((a) => a.currency)).toEqual(server.balances.map((b) => b.currency));

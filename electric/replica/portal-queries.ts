@@ -12,7 +12,7 @@ import type { ReturnRequestRow } from "~/modules/returns/returns.server";
 import type { TicketRow } from "~/modules/support/tickets.server";
 import type { ShipmentRow } from "~/modules/shipments/shipments.server";
 import type { SqlDriver, SqlParam } from "./driver";
-import { replicaActivity, replicaAging } from "./portal-overview";
+import { replicaActivity, replicaAging, replicaInvoicedMonths } from "./portal-overview";
 import { ReplicaQueryError } from "./query-error";
 import { centsText, cents, contains, day, flag, id, limit, selectRows, Sql, str, text, timestamp, truth, txt, type Row } from "./portal-values";
 import { LIST_LIMIT } from "~/modules/lists";
@@ -193,6 +193,7 @@ function overview(driver: SqlDriver, params: { today: string; seesInvoices: bool
     overdueInvoices: params.seesInvoices ? listInvoices(driver, { state: "overdue", limit: 8, today: params.today }) : [],
     aging: params.seesInvoices ? replicaAging(driver, params.today) : [],
     activity: replicaActivity(driver, params, timestamp),
+    invoicedMonths: params.seesInvoices ? replicaInvoicedMonths(driver, params.today) : [],
   };
 }
 

@@ -42,3 +42,36 @@ export function completeAging(rows: { currency: string; bucket: string; amount: 
     }),
   }));
 }
+
+/** How many months the "invoiced per month" chart shows, the current one included. */
+export const INVOICED_MONTHS = 12;
+
+export interface InvoicedMonths {
+  currency: string;
+  /** Oldest first; every month present, zeros included. `amount` is invoices minus credit notes (gross). */
+  months: { month: string; amount: string; count: number }[];
+}
+
+/** The first day ('YYYY-MM-01') of the oldest month the chart shows, for `today` ('YYYY-MM-DD'). */
+export function invoicedSince(today: string): string {
+  return `${monthsBefore(today.slice(0, 7), INVOICED_MONTHS - 1)}-01`;
+}
+
+function monthsBefore(month: string, count: number): string {
+  const [year, m] = month.split("-").map(Number);
+  const index = year * 12 + (m - 1) - count;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
+/** Every month of the window for every currency that has any, oldest first. */
+export function completeInvoicedMonths(rows: { currency: string; month: string; amount: string; count: number }[], today: string): InvoicedMonths[] {
+  const months = Array.from({ length: INVOICED_MONTHS }, (_, i) => monthsBefore(today.slice(0, 7), INVOICED_MONTHS - 1 - i));
+  const currencies = [...new Set(rows.map((r) => r.currency))].sort();
+  return currencies.map((currency) => ({
+    currency,
+    months: months.map((month) => {
+      const found = rows.find((r) => r.currency === currency && r.month === month);
+      return { month, amount: found?.amount ?? "0.00", count: found?.count ?? 0 };
+    }),
+  }));
+}

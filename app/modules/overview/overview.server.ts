@@ -3,7 +3,10 @@ import { scopeFilter, type Scope } from "~/modules/access/scope.server";
 import { contactCan } from "~/modules/access/permissions";
 import { listInvoices, type InvoiceRow } from "~/modules/invoices/invoices.server";
 import { listOrders, type OrderRow } from "~/modules/orders/orders.server";
-import { ACTIVITY_LIMIT, completeAging, type Activity, type ActivityCounts, type AgingRow, type ChangedItem } from "./activity";
+import {
+  ACTIVITY_LIMIT, completeAging, completeInvoicedMonths, invoicedSince,
+  type Activity, type ActivityCounts, type AgingRow, type ChangedItem, type InvoicedMonths,
+} from "./activity";
 
 export interface Overview {
   openOrderCount: number;
@@ -20,6 +23,8 @@ export interface Overview {
   aging: AgingRow[];
   /** What changed since the contact's previous sign-in (or in the last 7 days on a first visit). */
   activity: Activity;
+  /** Invoiced (net of credit notes) per month over the last year, per currency (finance roles only). */
+  invoicedMonths: InvoicedMonths[];
 }
 
 /**
@@ -40,7 +45,7 @@ export async function getOverview(scope: Scope, activityFrom: { since: Date; fir
   const shipments = scopeFilter(scope, "s", 1);
   const invoices = scopeFilter(scope, "i", 1);
   const seesMoney = contactCan(scope.role, "invoices.read");
-  const [openOrders, inTransit, balances, recentOrders, overdueInvoices, aging, activity] = await Promise.all([
+  const [openOrders, inTransit, balances, recentOrders, overdueInvoices, aging, activity, invoicedMonths] = await Promise.all([
     db.query<{ count: number }>(
       `SELECT count(*) AS count FROM sales_orders o WHERE ${orders.sql} AND o.status = ANY($${orders.params.length + 1})`,
       [...orders.params, OPEN_ORDER_STATUSES],
@@ -65,6 +70,7 @@ export async function getOverview(scope: Scope, activityFrom: { since: Date; fir
     listInvoices(scope, { state: "overdue", limit: 8 }),
     seesMoney ? agingOf(scope) : Promise.resolve([]),
     activityOf(scope, activityFrom, seesMoney),
+    seesMoney ? invoicedMonthsOf(scope) : Promise.resolve([]),
   ]);
   return {
     openOrderCount: openOrders.rows[0]?.count ?? 0,
@@ -74,7 +80,25 @@ export async function getOverview(scope: Scope, activityFrom: { since: Date; fir
     overdueInvoices,
     aging,
     activity,
+    invoicedMonths,
   };
+}
+
+async function invoicedMonthsOf(scope: Scope): Promise<InvoicedMonths[]> {
+  const db = await getDb();
+  const where = scopeFilter(scope, "i", 1);
+  const today = (await db.query<{ today: string }>(`SELECT current_date::text AS today`)).rows[0].today;
+  const { rows } = await db.query<{ currency: string; month: string; amount: string; count: number }>(
+    `SELECT i.currency, to_char(i.issue_date, 'YYYY-MM') AS month,
+            sum(CASE WHEN i.kind = 'credit_note' THEN -i.gross_amount ELSE i.gross_amount END)::numeric(14,2)::text AS amount,
+            count(*)::int AS count
+       FROM invoices i
+      WHERE ${where.sql} AND i.kind IN ('invoice', 'credit_note') AND i.issue_date >= $${where.params.length + 1}::date
+        AND i.issue_date <= $${where.params.length + 2}::date
+      GROUP BY 1, 2`,
+    [...where.params, invoicedSince(today), today],
+  );
+  return completeInvoicedMonths(rows, today);
 }
 
 async function agingOf(scope: Scope): Promise<AgingRow[]> {
