@@ -80,7 +80,8 @@ test("the lists are accessible and look right at desktop and phone width", async
 
 test("orders split view: j/k moves the focus, the preview pane follows, Enter opens the order", async ({ page }) => {
   test.setTimeout(90_000);
-  await page.setViewportSize({ width: 1366, height: 860 });
+  // The narrowest width that still shows the pane (SplitView hides it below 1100 px).
+  await page.setViewportSize({ width: 1120, height: 860 });
   await signIn(page, "buyer@nordhavn.example");
   await page.goto("/orders");
   const table = page.getByTestId("orders-table");
@@ -94,6 +95,11 @@ test("orders split view: j/k moves the focus, the preview pane follows, Enter op
   await expect(preview.locator("h2")).toContainText(numbers[2]);
   // The lines come from the order page's own loaders (the replica once synced, the server before).
   await expect(preview.getByTestId("order-preview-lines").locator("tbody tr").first()).toBeVisible();
+  // The lines fit the pane: no column runs past its right edge.
+  const pane = await preview.boundingBox();
+  const lines = await preview.getByTestId("order-preview-lines").boundingBox();
+  expect(lines!.x + lines!.width).toBeLessThanOrEqual(pane!.x + pane!.width);
+  await screenshots(page, "orders-split-view");
   await page.keyboard.press("k");
   await expect(preview.locator("h2")).toContainText(numbers[1]);
   await page.keyboard.press("Enter");

@@ -62,7 +62,6 @@ export function OrderPreview({ order, lang }: { order: OrderListRow; lang: Langu
         <table className="grid" data-testid="order-preview-lines">
           <thead>
             <tr>
-              <th>{translate(lang, "common.sku")}</th>
               <th>{translate(lang, "common.description")}</th>
               <th className="num">{translate(lang, "common.quantity")}</th>
               <th className="num">{de ? "Geliefert" : "Shipped"}</th>
@@ -71,8 +70,11 @@ export function OrderPreview({ order, lang }: { order: OrderListRow; lang: Langu
           <tbody>
             {detail.lines.slice(0, PREVIEW_LINES).map((l) => (
               <tr key={l.lineNo}>
-                <td>{l.sku}</td>
-                <td className="wrap">{l.description}</td>
+                {/* The SKU under the description: four columns overflowed the narrow pane. */}
+                <td className="wrap">
+                  {l.description}
+                  <div className="muted">{l.sku}</div>
+                </td>
                 <td className="num">
                   {formatQuantity(lang, l.quantityOrdered, l.unit)}
                 </td>
