@@ -17,7 +17,7 @@ import { useRootData } from "~/root";
 import { routeAccess } from "~/modules/access/route-access";
 import { activitySince } from "~/modules/overview/overview.server";
 import { markReplicaRevalidation } from "~/replica/replica-revalidation";
-import { VIEW_AS_MINUTES } from "~/modules/auth/session.server";
+import { ViewAsBanner } from "~/components/ViewAsBanner";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -34,10 +34,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     activeAccountId: scope.accountId,
     activeAccountName: active?.accountName ?? "",
     memberships: memberships.map((m) => ({ accountId: m.accountId, label: `${m.accountName} (${m.accountNumber})` })),
-    // Staff viewing the portal as this contact (decision 035): the banner says so on every page.
-    viewAs: user.viewAs
-      ? { accountName: user.viewAs.accountName, staffName: user.viewAs.staffName, endsAt: new Date(user.viewAs.startedAt.getTime() + VIEW_AS_MINUTES * 60_000).toISOString() }
-      : null,
   };
 }
 
@@ -78,7 +74,13 @@ export function ErrorBoundary() {
   const data = useRouteLoaderData<typeof loader>("routes/_portal");
   const error = useRouteError();
   const lang = useRootData()?.language ?? "en";
-  if (!data) return <ErrorMessage error={error} language={lang} backTo="/" />;
+  if (!data)
+    return (
+      <>
+        <ViewAsBanner />
+        <ErrorMessage error={error} language={lang} backTo="/" />
+      </>
+    );
   return (
     <Shell data={data}>
       <ErrorMessage error={error} language={lang} backTo="/overview" />
@@ -141,7 +143,7 @@ function Shell({ data, children }: { data: ShellData; children: React.ReactNode 
         </div>
       </aside>
       <div>
-        {data.viewAs ? <ViewAsBanner data={data} viewAs={data.viewAs} /> : null}
+        <ViewAsBanner />
         <header className="topbar">
           <strong>{data.activeAccountName}</strong>
           <button type="button" className="search-button" onClick={() => window.dispatchEvent(new KeyboardEvent("keydown", { key: "k", ctrlKey: true }))}>
@@ -181,36 +183,6 @@ function Shell({ data, children }: { data: ShellData; children: React.ReactNode 
         <CommandPalette lang={lang} />
         <KeyboardHelp lang={lang} />
       </div>
-    </div>
-  );
-}
-
-/**
- * Staff viewing the portal as a contact see it on every page: who, which account, read-only, and
- * "Exit", which deletes this browser's replica of the view first (as signing out does) and returns
- * to the account's admin page (decision 035).
- */
-function ViewAsBanner({ data, viewAs }: { data: ShellData; viewAs: NonNullable<ShellData["viewAs"]> }) {
-  const submit = useSubmit();
-  return (
-    <div className="view-as-banner" role="region" aria-label="Viewing as a contact" data-testid="view-as-banner">
-      <span>
-        Viewing as <strong>{data.user.name}</strong> ({data.user.email}), {viewAs.accountName} — read-only
-        <span className="muted"> · ends by itself at {new Date(viewAs.endsAt).toISOString().slice(11, 16)} UTC</span>
-      </span>
-      <Form
-        method="post"
-        action="/view-as/exit"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const form = event.currentTarget;
-          void wipeReplicas().finally(() => submit(form));
-        }}
-      >
-        <button type="submit" className="primary">
-          Exit
-        </button>
-      </Form>
     </div>
   );
 }
