@@ -11,6 +11,7 @@ import {
 } from "@remix-run/react";
 import { getDb } from "~/db/connection.server";
 import { currentUser } from "~/modules/access/guards.server";
+import { VIEW_AS_MINUTES } from "~/modules/auth/session.server";
 import { getPreferences } from "~/modules/preferences/preferences.server";
 import { getSupplierSettings, supplierDisplayName } from "~/modules/supplier/supplier.server";
 import { ErrorMessage } from "~/components/ErrorMessage";
@@ -32,7 +33,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [supplier, user] = await Promise.all([getSupplierSettings(db), currentUser(request)]);
   const language: Language = user?.language ?? supplier.defaultLanguage;
   const preferences = user ? await getPreferences(user.id) : {};
-  return { language, supplierName: supplierDisplayName(supplier), brandColor: supplier.brandColor, theme: preferences.theme ?? "system", preferences };
+  // Staff viewing as a contact (decision 035): here, so the banner shows on every page, error pages too.
+  const viewAs = user?.viewAs
+    ? { name: user.name, email: user.email, accountName: user.viewAs.accountName, endsAt: new Date(user.viewAs.startedAt.getTime() + VIEW_AS_MINUTES * 60_000).toISOString() }
+    : null;
+  return { language, supplierName: supplierDisplayName(supplier), brandColor: supplier.brandColor, theme: preferences.theme ?? "system", preferences, viewAs };
 }
 
 /**

@@ -17,6 +17,7 @@ import { useRootData } from "~/root";
 import { routeAccess } from "~/modules/access/route-access";
 import { activitySince } from "~/modules/overview/overview.server";
 import { markReplicaRevalidation } from "~/replica/replica-revalidation";
+import { ViewAsBanner } from "~/components/ViewAsBanner";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -73,7 +74,13 @@ export function ErrorBoundary() {
   const data = useRouteLoaderData<typeof loader>("routes/_portal");
   const error = useRouteError();
   const lang = useRootData()?.language ?? "en";
-  if (!data) return <ErrorMessage error={error} language={lang} backTo="/" />;
+  if (!data)
+    return (
+      <>
+        <ViewAsBanner />
+        <ErrorMessage error={error} language={lang} backTo="/" />
+      </>
+    );
   return (
     <Shell data={data}>
       <ErrorMessage error={error} language={lang} backTo="/overview" />
@@ -136,6 +143,7 @@ function Shell({ data, children }: { data: ShellData; children: React.ReactNode 
         </div>
       </aside>
       <div>
+        <ViewAsBanner />
         <header className="topbar">
           <strong>{data.activeAccountName}</strong>
           <button type="button" className="search-button" onClick={() => window.dispatchEvent(new KeyboardEvent("keydown", { key: "k", ctrlKey: true }))}>

@@ -1,9 +1,9 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, FormError } from "~/components/form";
 import { formatDateTime } from "~/i18n/i18n";
 import { notFound, requireStaff } from "~/modules/access/guards.server";
-import { CONTACT_ROLES } from "~/modules/access/permissions";
+import { CONTACT_ROLES, staffCan } from "~/modules/access/permissions";
 import { getAccountDetail } from "~/modules/admin/accounts.server";
 import { setContactStatus } from "~/modules/contacts/contacts.server";
 import { ContactConflictError, inviteContact, reinviteContact, type Actor } from "~/modules/contacts/invitations.server";
@@ -19,10 +19,10 @@ export const handle = routeAccess({ area: "admin", permission: "accounts.read", 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.account.name ?? "Account"} · Admin · Ledgerlight` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireStaff(request, "accounts.read");
+  const { user } = await requireStaff(request, "accounts.read");
   const account = await getAccountDetail(params.accountId ?? "");
   if (!account) notFound();
-  return { account, einvoiceDefault: await getAccountDefaultFormat(account.id) };
+  return { account, einvoiceDefault: await getAccountDefaultFormat(account.id), canViewAs: staffCan(user.staffRole, "contacts.view_as") };
 }
 
 type ActionResult = { ok: boolean; message?: string; fieldErrors?: Record<string, string>; values?: Record<string, string> };
@@ -63,7 +63,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function AdminAccount() {
-  const { account, einvoiceDefault } = useLoaderData<typeof loader>();
+  const { account, einvoiceDefault, canViewAs } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const v = result?.values ?? {};
@@ -169,6 +169,7 @@ export default function AdminAccount() {
                       </button>
                     )}
                   </Form>
+                  {canViewAs && c.status === "active" ? <ViewAsForm accountId={account.id} contact={c} /> : null}
                 </td>
               </tr>
             ))}
@@ -223,5 +224,32 @@ export default function AdminAccount() {
         </Form>
       </section>
     </>
+  );
+}
+
+/**
+ * "View as": the portal exactly as this contact sees it, read-only and audited (decision 035). The
+ * reason is optional and lands in the audit trail.
+ */
+function ViewAsForm({ accountId, contact }: { accountId: string; contact: { userId: string; name: string; email: string } }) {
+  const fetcher = useFetcher<{ ok: false; fieldErrors: Record<string, string> }>();
+  const errors = fetcher.data?.fieldErrors ?? {};
+  const reasonId = `view-as-reason-${contact.userId}`;
+  return (
+    <fetcher.Form method="post" action={`/admin/accounts/${accountId}/view-as`} className="view-as-form" aria-label={`View as ${contact.name}`}>
+      <input type="hidden" name="contactId" value={contact.userId} />
+      <label htmlFor={reasonId} className="sr-only">
+        Reason for viewing as {contact.name} (optional)
+      </label>
+      <input id={reasonId} name="reason" placeholder="Reason (optional)" maxLength={300} aria-invalid={errors.reason ? true : undefined} />
+      <button type="submit" disabled={fetcher.state !== "idle"}>
+        View as
+      </button>
+      {Object.entries(errors).map(([field, message]) => (
+        <span key={field} className="error" role="alert">
+          {field === "reason" ? "Reason" : field === "contactId" ? "Contact" : field} {message}
+        </span>
+      ))}
+    </fetcher.Form>
   );
 }

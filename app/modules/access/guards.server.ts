@@ -2,7 +2,7 @@ import { redirect } from "@remix-run/node";
 import { getDb } from "~/db/connection.server";
 import { getSessionUser, redirectToLogin, setActiveAccount, type SessionUser } from "~/modules/auth/session.server";
 import { contactCan, staffCan, type ContactPermission, type StaffPermission, type StaffRole } from "./permissions";
-import { buildScope, listMemberships, type Membership, type Scope } from "./scope.server";
+import { buildScope, sessionMemberships, type Membership, type Scope } from "./scope.server";
 
 export interface ContactContext {
   user: SessionUser;
@@ -31,8 +31,23 @@ export function notFound(): never {
   throw new Response("Not Found", { status: 404 });
 }
 
+/**
+ * The signed-in user. While staff view the portal as a contact (decision 035) that is the contact,
+ * read-only: every request that is not a GET or HEAD is refused here, for every route that resolves
+ * its user through this guard (all portal routes, /preferences, the account switch).
+ */
 export async function requireUser(request: Request): Promise<SessionUser> {
-  return (await currentUser(request)) ?? redirectToLogin(request);
+  const user = (await currentUser(request)) ?? redirectToLogin(request);
+  if (user.viewAs && request.method !== "GET" && request.method !== "HEAD") readOnlyWhileViewingAs(user);
+  return user;
+}
+
+/** 403 with the reason, for a write while viewing as a contact. */
+export function readOnlyWhileViewingAs(user: SessionUser): never {
+  throw new Response(`Read-only while viewing as ${user.name} (${user.email}). Exit "view as" to make changes.`, {
+    status: 403,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "X-Ledgerlight-Read-Only": "view-as" },
+  });
 }
 
 /** A signed-in contact acting for one of their accounts, with the scope every data read takes. */
@@ -40,10 +55,10 @@ export async function requireContact(request: Request): Promise<ContactContext> 
   const user = await requireUser(request);
   if (user.kind !== "contact") throw redirect("/admin");
   const db = await getDb();
-  const memberships = await listMemberships(db, user.id);
+  const memberships = await sessionMemberships(db, user);
   const active = memberships.find((m) => m.accountId === user.activeAccountId) ?? memberships[0];
   if (!active) throw new Response("Your sign-in has no active customer account. Ask your supplier to check your access.", { status: 403 });
-  if (active.accountId !== user.activeAccountId) {
+  if (active.accountId !== user.activeAccountId && !user.viewAs) {
     await setActiveAccount(user.sessionId, active.accountId);
   }
   const scope = await buildScope(db, user, active.accountId);
@@ -54,6 +69,8 @@ export async function requireContact(request: Request): Promise<ContactContext> 
 /** A signed-in staff member; contacts get 404 (the admin area does not exist for them). */
 export async function requireStaff(request: Request, permission?: StaffPermission): Promise<StaffContext> {
   const user = await requireUser(request);
+  // One identity at a time: while viewing as a contact the admin area waits until "Exit" (decision 035).
+  if (user.viewAs) throw redirect("/overview");
   if (user.kind !== "staff" || !user.staffRole) notFound();
   if (permission && !staffCan(user.staffRole, permission)) {
     throw new Response("Your staff role does not allow this.", { status: 403 });

@@ -27,6 +27,8 @@ const CONTACT_PERMISSIONS: Record<ContactRole, readonly ContactPermission[]> = {
 export type StaffPermission =
   | "accounts.read"
   | "contacts.manage"
+  /** View the portal as one of an account's contacts, read-only and audited (decision 035). */
+  | "contacts.view_as"
   | "outbox.read"
   /** Send a failed notification mail again (/admin/mail-queue). */
   | "mail.retry"
@@ -40,9 +42,9 @@ export type StaffPermission =
   | "returns.decide";
 
 const STAFF_PERMISSIONS: Record<StaffRole, readonly StaffPermission[]> = {
-  admin: ["accounts.read", "contacts.manage", "outbox.read", "mail.retry", "signups.decide", "audit.read", "erp.manage", "tickets.answer", "returns.decide"],
-  sales: ["accounts.read", "contacts.manage", "signups.decide", "tickets.answer", "returns.decide"],
-  support: ["accounts.read", "contacts.manage", "outbox.read", "tickets.answer", "returns.decide"],
+  admin: ["accounts.read", "contacts.manage", "contacts.view_as", "outbox.read", "mail.retry", "signups.decide", "audit.read", "erp.manage", "tickets.answer", "returns.decide"],
+  sales: ["accounts.read", "contacts.manage", "contacts.view_as", "signups.decide", "tickets.answer", "returns.decide"],
+  support: ["accounts.read", "contacts.manage", "contacts.view_as", "outbox.read", "tickets.answer", "returns.decide"],
   finance: ["accounts.read", "audit.read"],
 };
 

@@ -16,6 +16,11 @@ export interface Scope {
   locationIds: string[] | null;
   role: ContactRole;
   language: "en" | "de";
+  /**
+   * The staff member viewing the portal as this contact (decision 035), else null/absent. Audit
+   * events of the view carry it as impersonator_user_id; the contact's own state is not written.
+   */
+  impersonatorUserId?: string | null;
 }
 
 export interface Membership {
@@ -38,10 +43,22 @@ export async function listMemberships(db: Queryable, userId: string): Promise<Me
   return rows;
 }
 
+/**
+ * The memberships the session may act in: all of the contact's, or, while staff view the portal as
+ * the contact (decision 035), only the one of the account they chose.
+ */
+export async function sessionMemberships(
+  db: Queryable,
+  user: { id: string; viewAs?: { accountId: string } | null },
+): Promise<Membership[]> {
+  const memberships = await listMemberships(db, user.id);
+  return user.viewAs ? memberships.filter((m) => m.accountId === user.viewAs?.accountId) : memberships;
+}
+
 /** Builds the scope of `userId` acting for `accountId`; null when they have no membership there. */
 export async function buildScope(
   db: Queryable,
-  user: { id: string; language: "en" | "de" },
+  user: { id: string; language: "en" | "de"; viewAs?: { staffUserId: string } | null },
   accountId: string,
 ): Promise<Scope | null> {
   const { rows } = await db.query<{ membershipId: string; role: ContactRole; includeSubsidiaries: boolean }>(
@@ -74,6 +91,7 @@ export async function buildScope(
     locationIds: locations.rowCount > 0 ? locations.rows.map((r) => r.locationId) : null,
     role: membership.role,
     language: user.language,
+    impersonatorUserId: user.viewAs?.staffUserId ?? null,
   };
 }
 

@@ -2,7 +2,7 @@ import { getDb } from "~/db/connection.server";
 import type { Queryable } from "~/db/db.server";
 import { onSessionChange, type SessionChange } from "~/modules/auth/session-events.server";
 import { getSessionUser, type SessionUser } from "~/modules/auth/session.server";
-import { buildScope, listMemberships, type Scope } from "./scope.server";
+import { buildScope, sessionMemberships, type Scope } from "./scope.server";
 
 /**
  * Who a shape-gateway request is for, from its Cookie header, cached for a few seconds.
@@ -213,7 +213,7 @@ export async function loadSyncAccess(cookie: string): Promise<SyncAccess> {
  * session's active account (a sync request must not change what the pages show).
  */
 export async function activeScope(db: Queryable, user: SessionUser): Promise<Scope | null> {
-  const memberships = await listMemberships(db, user.id);
+  const memberships = await sessionMemberships(db, user);
   const active = memberships.find((m) => m.accountId === user.activeAccountId) ?? memberships[0];
   if (!active) return null;
   return buildScope(db, user, active.accountId);

@@ -1,6 +1,7 @@
 import { createCookie, redirect } from "@remix-run/node";
 import { getConfig } from "~/config.server";
 import { getDb } from "~/db/connection.server";
+import { recordAuditEvent } from "~/modules/audit/audit.server";
 import { announceSessionChange } from "./session-events.server";
 import { createToken, hashToken } from "./tokens.server";
 
@@ -18,7 +19,26 @@ export interface SessionUser {
   language: "en" | "de";
   /** The sign-in before the current one ("what changed since your last visit"). */
   previousLoginAt: Date | null;
+  /**
+   * Set while a staff member views the portal as this contact (decision 035): the session is the
+   * staff member's, everything else above is the contact's, and every non-GET request is refused.
+   */
+  viewAs?: ViewAs | null;
 }
+
+/** Who is looking through a contact's eyes, and since when. */
+export interface ViewAs {
+  staffUserId: string;
+  staffName: string;
+  staffEmail: string;
+  accountId: string;
+  accountName: string;
+  startedAt: Date;
+  reason: string | null;
+}
+
+/** Viewing as a contact ends by itself this long after it started. */
+export const VIEW_AS_MINUTES = 60;
 
 function sessionCookie() {
   const config = getConfig();
@@ -56,13 +76,21 @@ export async function getSessionUser(request: Request): Promise<SessionUser | nu
   const token = await readSessionToken(request);
   if (!token) return null;
   const db = await getDb();
-  const { rows } = await db.query<SessionUser & { lastSeenAt: Date }>(
+  const { rows } = await db.query<SessionRow>(
     `SELECT s.id AS "sessionId", s.active_account_id AS "activeAccountId", s.last_seen_at AS "lastSeenAt",
             u.id, u.email, u.name, u.kind, u.staff_role AS "staffRole", u.language,
-            u.previous_login_at AS "previousLoginAt"
+            u.previous_login_at AS "previousLoginAt",
+            s.view_as_user_id AS "viewAsUserId", s.view_as_started_at AS "viewAsStartedAt",
+            s.view_as_started_at <= now() - make_interval(mins => $2) AS "viewAsExpired",
+            s.view_as_reason AS "viewAsReason",
+            c.email AS "contactEmail", c.name AS "contactName", c.language AS "contactLanguage",
+            c.previous_login_at AS "contactPreviousLoginAt",
+            a.id AS "viewAsAccountId", a.name AS "viewAsAccountName"
        FROM sessions s JOIN users u ON u.id = s.user_id
+            LEFT JOIN users c ON c.id = s.view_as_user_id AND c.kind = 'contact' AND c.status = 'active'
+            LEFT JOIN accounts a ON a.id = s.view_as_account_id AND a.status = 'active'
       WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.status = 'active'`,
-    [hashToken(token)],
+    [hashToken(token), VIEW_AS_MINUTES],
   );
   const row = rows[0];
   if (!row) return null;
@@ -72,8 +100,110 @@ export async function getSessionUser(request: Request): Promise<SessionUser | nu
       [row.sessionId, SESSION_TTL_DAYS],
     );
   }
-  const { lastSeenAt: _lastSeenAt, ...user } = row;
-  return user;
+  const staff: SessionUser = {
+    sessionId: row.sessionId,
+    activeAccountId: row.activeAccountId,
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    kind: row.kind,
+    staffRole: row.staffRole,
+    language: row.language,
+    previousLoginAt: row.previousLoginAt,
+  };
+  if (!row.viewAsUserId) return staff;
+  // Over the hour, the contact disabled or the account closed meanwhile: the view ends here.
+  if (row.viewAsExpired || row.kind !== "staff" || !row.contactEmail || !row.viewAsAccountId) {
+    await endViewAs(row.sessionId, row.viewAsExpired ? "expired" : "contact or account no longer active");
+    return staff;
+  }
+  return {
+    sessionId: row.sessionId,
+    activeAccountId: row.viewAsAccountId,
+    id: row.viewAsUserId,
+    email: row.contactEmail,
+    name: row.contactName ?? row.contactEmail,
+    kind: "contact",
+    staffRole: null,
+    language: row.contactLanguage ?? row.language,
+    previousLoginAt: row.contactPreviousLoginAt,
+    viewAs: {
+      staffUserId: row.id,
+      staffName: row.name,
+      staffEmail: row.email,
+      accountId: row.viewAsAccountId,
+      accountName: row.viewAsAccountName ?? "",
+      startedAt: row.viewAsStartedAt as Date,
+      reason: row.viewAsReason,
+    },
+  };
+}
+
+interface SessionRow {
+  sessionId: string;
+  activeAccountId: string | null;
+  lastSeenAt: Date;
+  id: string;
+  email: string;
+  name: string;
+  kind: "contact" | "staff";
+  staffRole: SessionUser["staffRole"];
+  language: "en" | "de";
+  previousLoginAt: Date | null;
+  viewAsUserId: string | null;
+  viewAsStartedAt: Date | null;
+  viewAsExpired: boolean | null;
+  viewAsReason: string | null;
+  contactEmail: string | null;
+  contactName: string | null;
+  contactLanguage: "en" | "de" | null;
+  contactPreviousLoginAt: Date | null;
+  viewAsAccountId: string | null;
+  viewAsAccountName: string | null;
+}
+
+/** Stores "this staff session views the portal as `contactId` in `accountId`" on the session. */
+export async function beginViewAs(sessionId: string, contactId: string, accountId: string, reason: string | null): Promise<void> {
+  const db = await getDb();
+  await db.query(
+    `UPDATE sessions SET view_as_user_id = $2, view_as_account_id = $3, view_as_started_at = now(), view_as_reason = $4 WHERE id = $1`,
+    [sessionId, contactId, accountId, reason],
+  );
+  announceSessionChange({ sessionId });
+}
+
+/**
+ * Ends the session's view-as, if any, and audits `impersonation.ended` (actor: the staff member).
+ * Returns what ended (null: nothing was going on). Only one caller wins when two race.
+ */
+export async function endViewAs(
+  sessionId: string,
+  why: string,
+  origin: { ip?: string | null; userAgent?: string | null } = {},
+): Promise<{ contactId: string; accountId: string | null } | null> {
+  const db = await getDb();
+  const { rows } = await db.query<{ staffUserId: string; contactId: string; accountId: string | null; startedAt: Date }>(
+    `UPDATE sessions s SET view_as_user_id = NULL, view_as_account_id = NULL, view_as_started_at = NULL, view_as_reason = NULL
+       FROM sessions old
+      WHERE s.id = $1 AND old.id = s.id AND s.view_as_user_id IS NOT NULL AND old.view_as_user_id IS NOT NULL
+      RETURNING s.user_id AS "staffUserId", old.view_as_user_id AS "contactId", old.view_as_account_id AS "accountId",
+                old.view_as_started_at AS "startedAt"`,
+    [sessionId],
+  );
+  const ended = rows[0];
+  if (!ended) return null;
+  await recordAuditEvent(db, {
+    action: "impersonation.ended",
+    actorUserId: ended.staffUserId,
+    accountId: ended.accountId,
+    entityType: "user",
+    entityId: ended.contactId,
+    ip: origin.ip ?? null,
+    userAgent: origin.userAgent ?? null,
+    details: { contactId: ended.contactId, accountId: ended.accountId, why, startedAt: ended.startedAt },
+  });
+  announceSessionChange({ sessionId });
+  return { contactId: ended.contactId, accountId: ended.accountId };
 }
 
 async function readSessionToken(request: Request): Promise<string | null> {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CONTACT_ROLES } from "~/modules/access/permissions";
 import { emailField } from "~/modules/auth/schemas";
+import { optionalText } from "~/modules/forms";
 
 /** A contact as staff (or a contact admin) enter it, and later as the ERP API and CSV import send it. */
 export const ContactSchema = z.object({
@@ -20,3 +21,11 @@ export const ContactSchema = z.object({
 });
 
 export type ContactInput = z.infer<typeof ContactSchema>;
+
+/** Staff start viewing the portal as a contact (decision 035): which contact, and optionally why. */
+export const ViewAsSchema = z.object({
+  contactId: z.uuid({ error: "must be a contact of this account" }),
+  reason: optionalText(300),
+});
+
+export type ViewAsInput = z.infer<typeof ViewAsSchema>;

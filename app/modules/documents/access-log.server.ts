@@ -14,6 +14,8 @@ export type DocumentType = "invoice" | "credit_note" | "delivery_note" | "order_
 
 export interface AccessOrigin {
   userId: string;
+  /** Staff viewing as the contact (decision 035): the event is the contact's, marked as theirs. */
+  impersonatorUserId?: string | null;
   accountId: string;
   ip: string | null;
   userAgent: string | null;
@@ -30,7 +32,7 @@ export interface AccessedDocument {
 }
 
 export function originOf(scope: Scope, request: Request, clientIp: string | undefined): AccessOrigin {
-  return { userId: scope.userId, accountId: scope.accountId, ip: clientIp ?? null, userAgent: request.headers.get("user-agent") };
+  return { userId: scope.userId, impersonatorUserId: scope.impersonatorUserId ?? null, accountId: scope.accountId, ip: clientIp ?? null, userAgent: request.headers.get("user-agent") };
 }
 
 /** One event per document; a bulk download writes them in batches within the caller's stream. */
@@ -39,6 +41,7 @@ export async function recordDocumentAccess(db: Queryable, origin: AccessOrigin, 
   const payload = documents.map((d) => ({
     action,
     actor_user_id: origin.userId,
+    impersonator_user_id: origin.impersonatorUserId ?? null,
     account_id: origin.accountId,
     entity_type: d.type,
     entity_id: d.id,
@@ -47,8 +50,8 @@ export async function recordDocumentAccess(db: Queryable, origin: AccessOrigin, 
     details: { number: d.number, format: d.format, fileName: d.fileName, sha256: d.sha256, source: d.source, ...extra },
   }));
   await db.query(
-    `INSERT INTO audit_events (action, actor_user_id, account_id, entity_type, entity_id, ip, user_agent, details)
-     SELECT action, actor_user_id, account_id, entity_type, entity_id, ip, user_agent, details
+    `INSERT INTO audit_events (action, actor_user_id, impersonator_user_id, account_id, entity_type, entity_id, ip, user_agent, details)
+     SELECT action, actor_user_id, impersonator_user_id, account_id, entity_type, entity_id, ip, user_agent, details
        FROM json_populate_recordset(NULL::audit_events, $1::json)`,
     [JSON.stringify(payload)],
   );
@@ -56,7 +59,7 @@ export async function recordDocumentAccess(db: Queryable, origin: AccessOrigin, 
 
 /** Bulk downloads and exports as one summary event besides the per-document ones. */
 export async function recordDocumentEvent(db: Queryable, origin: AccessOrigin, action: "document.bulk_download" | "document.export", details: Record<string, unknown>): Promise<void> {
-  await recordAuditEvent(db, { action, actorUserId: origin.userId, accountId: origin.accountId, ip: origin.ip, userAgent: origin.userAgent, details });
+  await recordAuditEvent(db, { action, actorUserId: origin.userId, impersonatorUserId: origin.impersonatorUserId, accountId: origin.accountId, ip: origin.ip, userAgent: origin.userAgent, details });
 }
 
 export interface DownloadHistoryRow {
@@ -70,7 +73,7 @@ export interface DownloadHistoryRow {
   count: number | null;
 }
 
-/** The contact's own views and downloads in the accounts of the scope, newest first. */
+/** The contact's own views and downloads in the accounts of the scope, newest first (staff viewing as them are not the contact). */
 export async function listDownloadHistory(scope: Scope, options: { limit?: number } = {}): Promise<DownloadHistoryRow[]> {
   const db = await getDb();
   const { rows } = await db.query<DownloadHistoryRow>(
@@ -79,7 +82,7 @@ export async function listDownloadHistory(scope: Scope, options: { limit?: numbe
        FROM audit_events
       WHERE actor_user_id = $1 AND account_id = ANY($2::uuid[])
         AND action IN ('document.view', 'document.download', 'document.bulk_download', 'document.export')
-        AND NOT (action = 'document.download' AND details ? 'bulk')
+        AND NOT (action = 'document.download' AND details ? 'bulk') AND impersonator_user_id IS NULL
       ORDER BY at DESC, id DESC LIMIT $3`,
     [scope.userId, scope.accountIds, options.limit ?? 200],
   );
@@ -93,7 +96,7 @@ export async function listRecentlyOpened(scope: Scope, limit = 20): Promise<{ do
     `SELECT DISTINCT ON (entity_type, entity_id) entity_type AS "documentType", entity_id AS "documentId", details->>'number' AS number, at
        FROM audit_events
       WHERE actor_user_id = $1 AND account_id = ANY($2::uuid[]) AND action IN ('document.view', 'document.download')
-        AND details->>'format' = 'pdf' AND at > now() - interval '30 days'
+        AND details->>'format' = 'pdf' AND at > now() - interval '30 days' AND impersonator_user_id IS NULL
       ORDER BY entity_type, entity_id, at DESC`,
     [scope.userId, scope.accountIds],
   );

@@ -32,7 +32,8 @@ export async function downloadInvoiceEInvoice(scope: Scope, invoiceId: string, f
   await recordDocumentAccess(await getDb(), origin, "document.download", [
     { type: doc.model.kind, id: doc.model.id, number: doc.model.number, format, fileName: file.fileName, sha256: file.sha256, source: file.source },
   ]);
-  await rememberFormat(scope, format);
+  // Staff viewing as the contact leave the contact's remembered choice alone (decision 035).
+  if (!scope.impersonatorUserId) await rememberFormat(scope, format);
   return file;
 }
 

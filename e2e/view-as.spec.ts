@@ -1,0 +1,88 @@
+import { expect, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { screenshots, signIn, sql } from "./support/fixtures";
+
+test("staff view the portal as a buyer: banner, the buyer's data synced, read-only, Exit back to the admin page", async ({ page }) => {
+  test.setTimeout(90_000);
+  const [kessler] = await sql<{ id: string }>(`SELECT id FROM accounts WHERE number = '10001'`);
+  const [quote] = await sql<{ id: string; number: string; status: string }>(
+    `SELECT q.id, q.number, q.status FROM quotes q JOIN accounts a ON a.id = q.account_id
+      WHERE a.number = '10001' AND q.status = 'sent' AND q.valid_until >= current_date ORDER BY q.issue_date ASC LIMIT 1`,
+  );
+  const [before] = await sql<{ last: Date | null; previous: Date | null }>(
+    `SELECT last_login_at AS last, previous_login_at AS previous FROM users WHERE email = 'buyer@kessler.example'`,
+  );
+  await signIn(page, "support@brandt-soehne.example");
+  await page.setViewportSize({ width: 1366, height: 860 });
+  await page.goto(`/admin/accounts/${kessler.id}`);
+  const row = page.getByTestId("contacts-table").locator('tr[data-email="buyer@kessler.example"]');
+  await row.getByLabel(/Reason for viewing as/).fill("E2E: customer cannot find a quote");
+  await screenshots(page, "view-as-admin-account");
+  await row.getByRole("button", { name: "View as" }).click();
+
+  // The buyer's portal (German, as the buyer reads it), under the banner.
+  await expect(page).toHaveURL(/\/overview$/);
+  const banner = page.getByTestId("view-as-banner");
+  await expect(banner).toContainText(/Viewing as .+ \(buyer@kessler\.example\), Kessler.* — read-only/);
+  await expect(page.getByTestId("sync-status")).toHaveAttribute("data-phase", "ready", { timeout: 45_000 });
+  await screenshots(page, "view-as-overview");
+  const serious = (await new AxeBuilder({ page }).include('[data-testid="view-as-banner"]').analyze()).violations.filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
+  expect(serious.map((v) => v.id)).toEqual([]);
+  await page.getByRole("link", { name: "Aufträge" }).first().click();
+  await expect(page).toHaveURL(/\/orders$/);
+  await expect(banner).toBeVisible();
+  const [orders] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM sales_orders WHERE account_id = $1`, [kessler.id]);
+  expect(orders.n).toBeGreaterThan(0);
+  await expect(page.locator("main table tbody tr").first()).toBeVisible();
+  await screenshots(page, "view-as-orders");
+
+  // Accepting a quote is refused with the reason; the quote stays as it was.
+  await page.goto(`/quotes/${quote.id}`);
+  await expect(banner).toBeVisible();
+  await page.getByRole("button", { name: "Angebot annehmen" }).first().click();
+  await expect(page.getByTestId("error-page")).toContainText("Read-only while viewing as");
+  await expect(page.getByTestId("error-page")).toHaveAttribute("data-status", "403");
+  await expect(banner).toBeVisible();
+  await screenshots(page, "view-as-read-only");
+  expect((await sql<{ status: string }>(`SELECT status FROM quotes WHERE id = $1`, [quote.id]))[0].status).toBe(quote.status);
+
+  // So is filing a ticket.
+  const tickets = (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM support_tickets WHERE account_id = $1`, [kessler.id]))[0].n;
+  await page.goto("/support/new");
+  await page.getByLabel("Betreff").fill("Should not land");
+  await page.getByLabel("Nachricht").fill("Staff viewing as the buyer cannot file tickets.");
+  await page.getByRole("button", { name: "Ticket senden" }).click();
+  await expect(page.getByTestId("error-page")).toContainText("Read-only while viewing as");
+  expect((await sql<{ n: number }>(`SELECT count(*)::int AS n FROM support_tickets WHERE account_id = $1`, [kessler.id]))[0].n).toBe(tickets);
+
+  // Exit by keyboard: back on the account's admin page, the replica of the view gone.
+  const exit = banner.getByRole("button", { name: "Exit" });
+  await exit.focus();
+  await expect(exit).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/admin/accounts/${kessler.id}$`));
+  await expect(page.getByTestId("view-as-banner")).toHaveCount(0);
+  await expect(page.getByTestId("contacts-table")).toBeVisible();
+  const replicaFiles = await page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const replicas = await root.getDirectoryHandle(".ledgerlight-replicas").catch(() => null);
+    const names: string[] = [];
+    if (replicas) for await (const name of (replicas as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names;
+  });
+  expect(replicaFiles).toEqual([]);
+  await screenshots(page, "view-as-exited");
+
+  const audit = await sql<{ action: string; details: Record<string, unknown> }>(
+    `SELECT e.action, e.details FROM audit_events e JOIN users u ON u.id = e.actor_user_id
+      WHERE u.email = 'support@brandt-soehne.example' AND e.action LIKE 'impersonation.%' ORDER BY e.id DESC LIMIT 2`,
+  );
+  expect(audit.map((a) => a.action)).toEqual(["impersonation.ended", "impersonation.started"]);
+  expect(audit[1].details).toMatchObject({ reason: "E2E: customer cannot find a quote" });
+  const [after] = await sql<{ last: Date | null; previous: Date | null }>(
+    `SELECT last_login_at AS last, previous_login_at AS previous FROM users WHERE email = 'buyer@kessler.example'`,
+  );
+  expect(after).toEqual(before);
+});
