@@ -37,6 +37,22 @@ export function Money({ amount, currency }: { amount: string | number | null; cu
   return <>{formatMoney(lang, amount, currency)}</>;
 }
 
+/** A facts list's "Net / VAT / gross" row (an order's, a quote's), the gross in bold. */
+export function NetVatGross({ net, tax, gross, currency }: { net: string; tax: string; gross: string; currency: string }) {
+  const lang = useLang();
+  return (
+    <>
+      <dt>{lang === "de" ? "Netto / USt. / Brutto" : "Net / VAT / gross"}</dt>
+      <dd>
+        <Money amount={net} currency={currency} /> / <Money amount={tax} currency={currency} /> /{" "}
+        <strong>
+          <Money amount={gross} currency={currency} />
+        </strong>
+      </dd>
+    </>
+  );
+}
+
 export function DateText({ value }: { value: string | Date | null }) {
   const lang = useLang();
   return <>{formatDate(lang, value)}</>;

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRouteLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
-import { DateText, milestoneLabel, Money, StatusBadge, useLang } from "~/components/format";
+import { DateText, milestoneLabel, Money, NetVatGross, StatusBadge, useLang } from "~/components/format";
 import { codeLabel, formatDateTime, formatNumber, translate } from "~/i18n/i18n";
 import { documentPdfPath } from "~/modules/documents/paths";
 import { DOCUMENT_TYPE_LABELS } from "~/modules/documents/type-labels";
@@ -86,13 +86,7 @@ export default function OrderPage() {
               <dd className="address">{order.shippingAddress}</dd>
             </>
           ) : null}
-          <dt>{de ? "Netto / USt. / Brutto" : "Net / VAT / gross"}</dt>
-          <dd>
-            <Money amount={order.netAmount} currency={order.currency} /> / <Money amount={order.taxAmount} currency={order.currency} /> /{" "}
-            <strong>
-              <Money amount={order.grossAmount} currency={order.currency} />
-            </strong>
-          </dd>
+          <NetVatGross net={order.netAmount} tax={order.taxAmount} gross={order.grossAmount} currency={order.currency} />
         </dl>
       </div>
       <section className="panel">

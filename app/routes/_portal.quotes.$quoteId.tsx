@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRouteLoaderData, type ClientActionFunctionArgs, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { localCalendarDate } from "~/components/calendar";
-import { DateText, Money, StatusBadge, useLang } from "~/components/format";
+import { DateText, NetVatGross, StatusBadge, useLang } from "~/components/format";
 import { useKeptActionData } from "~/components/kept-action-data";
 import { formatDateTime, translate } from "~/i18n/i18n";
 import { notFound, requireContact } from "~/modules/access/guards.server";
@@ -75,13 +75,7 @@ export default function QuotePage() {
           <dd>{quote.validUntil ? <DateText value={quote.validUntil} /> : "–"}</dd>
           <dt>{translate(lang, "orders.reference")}</dt>
           <dd>{quote.customerReference ?? "–"}</dd>
-          <dt>{de ? "Netto / USt. / Brutto" : "Net / VAT / gross"}</dt>
-          <dd>
-            <Money amount={quote.netAmount} currency={quote.currency} /> / <Money amount={quote.taxAmount} currency={quote.currency} /> /{" "}
-            <strong>
-              <Money amount={quote.grossAmount} currency={quote.currency} />
-            </strong>
-          </dd>
+          <NetVatGross net={quote.netAmount} tax={quote.taxAmount} gross={quote.grossAmount} currency={quote.currency} />
           {quote.decidedAt ? (
             <>
               <dt>{de ? "Entschieden" : "Decided"}</dt>
