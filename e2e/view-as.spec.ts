@@ -5,9 +5,14 @@ import { screenshots, signIn, sql } from "./support/fixtures";
 test("staff view the portal as a buyer: banner, the buyer's data synced, read-only, Exit back to the admin page", async ({ page }) => {
   test.setTimeout(90_000);
   const [kessler] = await sql<{ id: string }>(`SELECT id FROM accounts WHERE number = '10001'`);
+  // An open quote of its own: the quotes specs decide the seed's open ones, in either order.
+  const suffix = Date.now().toString(36).toUpperCase();
   const [quote] = await sql<{ id: string; number: string; status: string }>(
-    `SELECT q.id, q.number, q.status FROM quotes q JOIN accounts a ON a.id = q.account_id
-      WHERE a.number = '10001' AND q.status = 'sent' AND q.valid_until >= current_date ORDER BY q.issue_date ASC LIMIT 1`,
+    `INSERT INTO quotes (erp_id, account_id, location_id, number, issue_date, valid_until, currency, net_amount, tax_amount, gross_amount)
+     SELECT $1, a.id, (SELECT q.location_id FROM quotes q WHERE q.account_id = a.id ORDER BY q.issue_date DESC LIMIT 1), $2,
+            current_date, current_date + 30, 'EUR', 100.00, 19.00, 119.00
+       FROM accounts a WHERE a.number = '10001' RETURNING id, number, status`,
+    [`E2E-VA-${suffix}`, `QT-VA-${suffix}`],
   );
   const [before] = await sql<{ last: Date | null; previous: Date | null }>(
     `SELECT last_login_at AS last, previous_login_at AS previous FROM users WHERE email = 'buyer@kessler.example'`,
