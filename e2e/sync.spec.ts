@@ -159,3 +159,20 @@ test("a PDF opened online opens offline too, and sign-out deletes the copies", a
   await expect(page).toHaveURL(/\/login/);
   expect(await page.evaluate(() => caches.has("ledgerlight-pdfs-v1"))).toBe(false);
 });
+
+test("a replica whose storage a closed page left half made (one slot) still opens and syncs", async ({ page }) => {
+  test.setTimeout(120_000);
+  const [ids] = await sql<{ userId: string; accountId: string }>(
+    `SELECT u.id AS "userId", a.id AS "accountId" FROM users u, accounts a WHERE u.email = 'buyer@kessler.example' AND a.number = '10001'`,
+  );
+  await page.goto("/login");
+  // What a page closed while sqlite-wasm was creating the pool's slot files leaves: the pool's
+  // directory with fewer slots than it asked for (here one, empty).
+  await page.evaluate(async ({ key }) => {
+    let dir = await navigator.storage.getDirectory();
+    for (const part of [".ledgerlight-replicas", key, ".opaque"]) dir = await dir.getDirectoryHandle(part, { create: true });
+    await dir.getFileHandle("slot-left-by-a-closed-page", { create: true });
+  }, { key: `${ids.userId}-${ids.accountId}` });
+  await signIn(page, "buyer@kessler.example");
+  await waitForReplica(page);
+});

@@ -27,6 +27,8 @@ interface PoolOptions {
 }
 
 const DATABASE_FILE = "/replica.sqlite3";
+/** A database, its rollback journal, plus spare slots (temp files stay in memory, see below). */
+const POOL_CAPACITY = 6;
 
 /**
  * Whether this replica's pool directory exists yet, asked without opening it: a new replica needs
@@ -55,8 +57,7 @@ export async function openOpfsReplica(
       pool = await install({
         name: names.vfs,
         directory: names.directory,
-        // A database, its rollback journal, plus spare slots (temp files stay in memory, see below).
-        initialCapacity: 6,
+        initialCapacity: POOL_CAPACITY,
         // A takeover right after the old leader's tab closed can find its handles still held; the
         // default on failure is to DELETE the pool, which would throw the replica away. Keep it
         // and try again: the handles are released within moments.
@@ -68,6 +69,11 @@ export async function openOpfsReplica(
       await new Promise((resolve) => setTimeout(resolve, retry.delayMs ?? 250));
     }
   }
+  // sqlite-wasm adds the initial capacity only to an empty pool. A page closed while it was creating
+  // the slots (a reload right after an account switch, seen in CI) leaves fewer, and the next open
+  // then fails on "SAH pool is full" when SQLite creates the journal: top the pool up.
+  const capacity = Number(pool.getCapacity());
+  if (capacity < POOL_CAPACITY) await pool.addCapacity(POOL_CAPACITY - capacity);
   const db = new pool.OpfsSAHPoolDb(DATABASE_FILE);
   // Sorts and the FTS rebuild would otherwise create temp files, each taking a pool slot; a
   // truncated (not deleted) journal keeps its slot between transactions.
