@@ -14,9 +14,6 @@ test("staff view the portal as a buyer: banner, the buyer's data synced, read-on
        FROM accounts a WHERE a.number = '10001' RETURNING id, number, status`,
     [`E2E-VA-${suffix}`, `QT-VA-${suffix}`],
   );
-  const [before] = await sql<{ last: Date | null; previous: Date | null }>(
-    `SELECT last_login_at AS last, previous_login_at AS previous FROM users WHERE email = 'buyer@kessler.example'`,
-  );
   await signIn(page, "support@brandt-soehne.example");
   await page.setViewportSize({ width: 1366, height: 860 });
   await page.goto(`/admin/accounts/${kessler.id}`);
@@ -54,13 +51,13 @@ test("staff view the portal as a buyer: banner, the buyer's data synced, read-on
   expect((await sql<{ status: string }>(`SELECT status FROM quotes WHERE id = $1`, [quote.id]))[0].status).toBe(quote.status);
 
   // So is filing a ticket.
-  const tickets = (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM support_tickets WHERE account_id = $1`, [kessler.id]))[0].n;
   await page.goto("/support/new");
   await page.getByLabel("Betreff").fill("Should not land");
   await page.getByLabel("Nachricht").fill("Staff viewing as the buyer cannot file tickets.");
   await page.getByRole("button", { name: "Ticket senden" }).click();
   await expect(page.getByTestId("error-page")).toContainText("Read-only while viewing as");
-  expect((await sql<{ n: number }>(`SELECT count(*)::int AS n FROM support_tickets WHERE account_id = $1`, [kessler.id]))[0].n).toBe(tickets);
+  // By its subject: other specs file Kessler tickets at the same time.
+  expect((await sql<{ n: number }>(`SELECT count(*)::int AS n FROM support_tickets WHERE subject = 'Should not land'`))[0].n).toBe(0);
 
   // Exit by keyboard: back on the account's admin page, the replica of the view gone.
   const exit = banner.getByRole("button", { name: "Exit" });
@@ -86,8 +83,6 @@ test("staff view the portal as a buyer: banner, the buyer's data synced, read-on
   );
   expect(audit.map((a) => a.action)).toEqual(["impersonation.ended", "impersonation.started"]);
   expect(audit[1].details).toMatchObject({ reason: "E2E: customer cannot find a quote" });
-  const [after] = await sql<{ last: Date | null; previous: Date | null }>(
-    `SELECT last_login_at AS last, previous_login_at AS previous FROM users WHERE email = 'buyer@kessler.example'`,
-  );
-  expect(after).toEqual(before);
+  // That the buyer's own last sign-in stays as it was is test/view-as.test.ts's to check: here other
+  // specs sign in as the buyer at the same time (CI caught this spec comparing their sign-ins).
 });
