@@ -89,14 +89,18 @@ export async function listDownloadHistory(scope: Scope, options: { limit?: numbe
   return rows;
 }
 
-/** The documents this contact opened recently (the offline cache keeps these PDFs). */
+/**
+ * The documents this contact opened recently (the offline cache keeps these PDFs). Documents that
+ * only went into a bulk ZIP were not opened: 50 of them would push the ones the contact did open
+ * out of the 20-PDF cache (an e2e run showed the offline copy of a just-opened PDF evicted so).
+ */
 export async function listRecentlyOpened(scope: Scope, limit = 20): Promise<{ documentType: string; documentId: string; number: string; at: Date }[]> {
   const db = await getDb();
   const { rows } = await db.query<{ documentType: string; documentId: string; number: string; at: Date }>(
     `SELECT DISTINCT ON (entity_type, entity_id) entity_type AS "documentType", entity_id AS "documentId", details->>'number' AS number, at
        FROM audit_events
       WHERE actor_user_id = $1 AND account_id = ANY($2::uuid[]) AND action IN ('document.view', 'document.download')
-        AND details->>'format' = 'pdf' AND at > now() - interval '30 days' AND impersonator_user_id IS NULL
+        AND details->>'format' = 'pdf' AND at > now() - interval '30 days' AND impersonator_user_id IS NULL AND NOT (details ? 'bulk')
       ORDER BY entity_type, entity_id, at DESC`,
     [scope.userId, scope.accountIds],
   );

@@ -170,6 +170,15 @@ describe("bulk ZIP download", () => {
     expect(audited.rows[0].count).toBe(rows.length * 2);
     const progress = (await (await request("/documents/download?job=job-test-0001", { cookie: cookies["finance@kessler.example"] })).json()) as { progress: { done: number; total: number; finished: boolean } };
     expect(progress.progress).toMatchObject({ done: rows.length, total: rows.length, finished: true });
+    // Going into a ZIP is not opening: those PDFs stay out of the offline cache's "recently opened".
+    const opened = await db.query<{ id: string }>(
+      `SELECT DISTINCT e.entity_id AS id FROM audit_events e JOIN users u ON u.id = e.actor_user_id
+        WHERE u.email = 'finance@kessler.example' AND e.action IN ('document.view', 'document.download') AND NOT (e.details ? 'bulk')`,
+    );
+    const onlyZipped = rows.filter((r) => !opened.rows.some((o) => o.id === r.id));
+    expect(onlyZipped.length).toBeGreaterThan(0);
+    const recent = (await (await request("/documents/recent", { cookie: cookies["finance@kessler.example"] })).json()) as { documents: { url: string }[] };
+    for (const row of onlyZipped) expect(recent.documents.map((d) => d.url)).not.toContain(`/invoices/${row.id}/pdf`);
     // Nobody else sees the job.
     const other = (await (await request("/documents/download?job=job-test-0001", { cookie: cookies["buyer@kessler.example"] })).json()) as { progress: unknown };
     expect(other.progress).toBeNull();
