@@ -3,6 +3,7 @@ import { getDb } from "./db/connection.server";
 import { startErpBackground } from "./modules/erp/background.server";
 import { startMailBackground } from "./modules/mail/queue.server";
 import { DEMO_LOGINS, DEMO_PASSWORD, isSeeded, seedDemo } from "../db/seed/seed";
+import { setChangeCaptureMode } from "../electric/server/capture-mode.server";
 
 /**
  * Runs once before the HTTP server listens: opens and migrates the database, seeds the demo data
@@ -21,6 +22,15 @@ export async function bootPortal(): Promise<{ seeded: boolean; stop: () => Promi
     seeded = true;
   }
   if (await isSeeded(db)) printDemoLogins(config.publicUrl);
+  // Real Electric reads the WAL itself: the built-in engine's change capture goes off (decision 036).
+  const capture = await setChangeCaptureMode(db, config.ELECTRIC_URL ? "electric" : "built-in");
+  if (capture.changed) {
+    console.log(
+      config.ELECTRIC_URL
+        ? `Shapes come from Electric at ${config.ELECTRIC_URL}: the built-in change capture is off on ${capture.tables} tables.`
+        : `The built-in shape engine serves again: change capture is back on ${capture.tables} tables; browsers take a fresh snapshot.`,
+    );
+  }
   // Scheduled SQL pulls and webhook delivery to the ERP.
   const stopErp = await startErpBackground();
   // The notification mail queue's sender (decision 032); it resumes mails a previous run left pending.

@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   // Read where the snapshot is written (electric/server/snapshot-encoding.server.ts); checked here at start.
+  ELECTRIC_URL: z.string().url("must be the Electric sync service's base URL, e.g. http://electric:3000").optional(),
   SYNC_COMPRESSION: z.enum(["auto", "on", "off"], { message: "must be auto, on or off" }).default("auto"),
 });
 

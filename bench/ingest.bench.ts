@@ -34,7 +34,12 @@ import type { Db } from "../app/db/db.server";
  * Knobs: INGEST_BENCH_BATCHES (30), INGEST_BENCH_ROUNDS (3), INGEST_BENCH_CSV_ROWS (1,000,000; 0
  * skips the CSV part), INGEST_BENCH_ROW_CAPTURE=0 (skips the row-capture portal),
  * INGEST_BENCH_CPU_PROF=<dir> (the new portal runs with --cpu-prof into that directory),
- * INGEST_BENCH_PREVIOUS_SCHEMAS=0 (skips both earlier-schema portals), INGEST_BENCH_PRESERIALIZE=1 (see below).
+ * INGEST_BENCH_PREVIOUS_SCHEMAS=0 (skips both earlier-schema portals), INGEST_BENCH_PRESERIALIZE=1 (see below),
+ * INGEST_BENCH_ELECTRIC_MODE=0 (skips the real-Electric portal, below).
+ * - Real Electric: the same REST batches against a portal started with ELECTRIC_URL, on its own copy
+ *   of the template, in the same alternating rounds. That portal switches the built-in engine's
+ *   change capture off at boot (decision 036): production at scale, where Electric reads the WAL.
+ *   Electric itself is not running (no Docker here), so its own decoding cost is not in the figure.
  * CPU per batch, split three ways (the machine has 2 cores; everything below shares them):
  * "portal" is the server process (/proc), "postgres" the backends connected to the target's
  * database (/proc of each pid in pg_stat_activity, sampled before and after), "client" this bench
@@ -56,6 +61,9 @@ const ROW_CAPTURE = process.env.INGEST_BENCH_ROW_CAPTURE !== "0";
 /** INGEST_BENCH_PREVIOUS_SCHEMAS=0 skips both earlier-schema portals (row capture, child account FKs). */
 const PREVIOUS = process.env.INGEST_BENCH_PREVIOUS_SCHEMAS !== "0";
 const CPU_PROF_DIR = process.env.INGEST_BENCH_CPU_PROF || null;
+const ELECTRIC_MODE = process.env.INGEST_BENCH_ELECTRIC_MODE !== "0";
+/** Nothing listens there: the gateway is never asked for a shape here, only boot reads the setting. */
+const UNUSED_ELECTRIC_URL = "http://127.0.0.1:9";
 /**
  * Earlier schemas, each on a seeded database of its own behind this commit's portal, in the same
  * alternating rounds: what a schema change bought, measured side by side.
@@ -253,6 +261,8 @@ export default async function ingestBench(): Promise<void> {
   const previousDatabases: Array<Awaited<ReturnType<typeof createDatabaseMigratedThrough>>> = [];
   let portal: Portal | null = null;
   let oldPortal: Portal | null = null;
+  let electricDatabase: BenchDatabase | null = null;
+  let electricPortal: Portal | null = null;
   const previousPortals: Portal[] = [];
   const dir = await mkdtemp(path.join(os.tmpdir(), "ledgerlight-ingest-bench-"));
   const results: BenchResult[] = [];
@@ -269,6 +279,23 @@ export default async function ingestBench(): Promise<void> {
       old = { label: `old commit (${BASELINE_DIR})`, portal: oldPortal, key: await benchKey(oldDatabase.db), pgCpu: postgresBackendCpu(oldDatabase.db, oldDatabase.url) };
       targets.push(old);
     }
+    let electric: Target | null = null;
+    if (ELECTRIC_MODE) {
+      electricDatabase = await createBenchDatabase("ingest_electric");
+      electricPortal = await startPortal(electricDatabase.url, { env: { ELECTRIC_URL: UNUSED_ELECTRIC_URL } });
+      electric = { label: "ELECTRIC_URL set (capture off)", portal: electricPortal, key: await benchKey(electricDatabase.db), pgCpu: postgresBackendCpu(electricDatabase.db, electricDatabase.url) };
+      targets.push(electric);
+    }
+    const electricName = "the built-in engine's change capture on (the default), same run, alternating rounds";
+    const electricRows = (clients: number, measured: Measured, builtIn: Measured): BenchResult[] => {
+      const plural = clients === 1 ? "1 client" : `${clients} clients`;
+      const samples = measured.latencies.length;
+      return [
+        { case: `REST upsert with real Electric (ELECTRIC_URL: capture off, decision 036), ${plural}`, metric: "throughput", unit: "records/s", value: measured.perSecond, baseline: electricName, baseline_value: builtIn.perSecond, samples },
+        { case: `Postgres backend CPU per batch with real Electric (capture off), ${plural}`, metric: "mean", unit: "ms", value: measured.pgCpuPerBatch, baseline: electricName, baseline_value: builtIn.pgCpuPerBatch, samples },
+        { case: `portal CPU per batch with real Electric (capture off), ${plural}`, metric: "mean", unit: "ms", value: measured.cpuPerBatch, baseline: electricName, baseline_value: builtIn.cpuPerBatch, samples },
+      ];
+    };
     for (const schema of PREVIOUS_SCHEMAS.filter((s) => PREVIOUS && (ROW_CAPTURE || s.label !== "row capture"))) {
       const previousDb = await createDatabaseMigratedThrough(`ingest_${schema.through.slice(0, 3)}`, schema.through);
       previousDatabases.push(previousDb);
@@ -296,12 +323,16 @@ export default async function ingestBench(): Promise<void> {
     results.push({ case: oneCase, metric: "throughput", unit: "records/s", value: single.perSecond, baseline: "one invoice per request", baseline_value: singlePerSecond, samples: single.latencies.length });
     if (old) results.push(...comparisonRows(1, single, one[at(old)], { throughput: oldName, rest: oldName }, ["throughput", "median", "p95", "cpu", "pgcpu", "clientcpu"]));
     for (const { target, names } of previous) results.push(...comparisonRows(1, single, one[at(target)], names, ["throughput", "median", "p95"]));
+    if (electric) results.push(...electricRows(1, one[at(electric)], single));
 
     log(`REST: ${BATCHES_FOUR_CLIENTS} batches, 4 clients at once, in ${ROUNDS} alternating rounds`);
     const fourAll = await alternate(targets, "four", BATCHES_FOUR_CLIENTS, 4);
     const four = fourAll[0];
     if (old) results.push(...comparisonRows(4, four, fourAll[at(old)], { throughput: oldName, rest: oldName }, ["throughput", "p95", "cpu", "pgcpu", "clientcpu"]));
     for (const { target, names } of previous) results.push(...comparisonRows(4, four, fourAll[at(target)], names, ["throughput", "p95"]));
+    if (electric) results.push(...electricRows(4, fourAll[at(electric)], four));
+    await electricPortal?.stop();
+    electricPortal = null;
     for (const previousPortal of previousPortals.splice(0)) await previousPortal.stop();
 
     log("REST: the one-client batches again (idempotent replay, all unchanged)");
@@ -335,6 +366,8 @@ export default async function ingestBench(): Promise<void> {
   } finally {
     await portal?.stop();
     await oldPortal?.stop();
+    await electricPortal?.stop();
+    await electricDatabase?.drop();
     for (const previousPortal of previousPortals) await previousPortal.stop();
     await database?.drop();
     await oldDatabase?.drop();

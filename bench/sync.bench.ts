@@ -4,7 +4,7 @@ import type { Db } from "../app/db/db.server";
 import { median, percentile, recordBench, type BenchResult } from "./lib";
 import { openLiveClients, type LiveClients, type RequestCounts } from "./support/live-clients";
 import {
-  type BrowserProfile, cookieHeader, createBenchDatabase, launchChromium, processFaults, log, processCpuMs, scaleTo, secs, sessionCookies,
+  type BrowserProfile, cookieHeader, createBenchDatabase, launchChromium, processFaults, log, machineCpuMs, sampleCpuByThread, processCpuMs, scaleTo, secs, sessionCookies,
   startPortal, warmEngine, type BenchDatabase, type Portal,
 } from "./support/portal";
 import { countRows, gatewayDownload, postgresExport, shapeSelects } from "./support/sync-baselines";
@@ -138,9 +138,15 @@ export default async function syncBench(): Promise<void> {
       for (let i = 0; i < runCount; i += 1) for (const profile of PROFILES) for (const variant of WORKERS ?? [null]) {
         const cpu0 = processCpuMs(portal.pid);
         const faults0 = processFaults(portal.pid);
+        const machine0 = machineCpuMs();
+        const threads = sampleCpuByThread();
         const run = await initialSync(browser, portal.baseUrl, kessler, probe[0].number, variant?.file, profile);
         const portalCpu = processCpuMs(portal.pid) - cpu0;
         const faults1 = processFaults(portal.pid);
+        const machine1 = machineCpuMs();
+        const byCommand = threads.stop().filter(([, ms]) => ms >= 300);
+        const machineBusy = machine1.busyMs - machine0.busyMs;
+        const machineShare = machineBusy / (machine1.totalMs - machine0.totalMs);
         const syncs = syncsBy.get(profile) ?? [];
         if (!variant) syncs.push(run);
         else {
@@ -157,7 +163,7 @@ export default async function syncBench(): Promise<void> {
         const p = run.phases;
         const t = (run.status as { timing?: Record<string, number> }).timing;
         log(
-          `  run ${i + 1}/${runCount} [${profile}${variant ? `, ${variant.label}` : ""}]: portal CPU ${secs(portalCpu)} (system ${secs(faults1.systemMs - faults0.systemMs)}, ${faults1.minor - faults0.minor} page faults), ready ${secs(run.readyMs)}, ${run.rows} rows (Postgres: ${expectedRows}), search ${run.searchOk ? "finds" : "DOES NOT find"} ${probe[0].number}; ` +
+          `  run ${i + 1}/${runCount} [${profile}${variant ? `, ${variant.label}` : ""}]: portal CPU ${secs(portalCpu)} (system ${secs(faults1.systemMs - faults0.systemMs)}, ${faults1.minor - faults0.minor} page faults), machine CPU ${secs(machineBusy)} (${Math.round(machineShare * 100)} % of all cores, browser start to close; threads: ${byCommand.map(([c, ms]) => `${c} ${secs(ms)}`).join(", ")}), ready ${secs(run.readyMs)}, ${run.rows} rows (Postgres: ${expectedRows}), search ${run.searchOk ? "finds" : "DOES NOT find"} ${probe[0].number}; ` +
             `syncing from ${secs(p.syncing ?? 0)}, all rows in at ${secs(run.rowsInMs)}${p.indexing ? `, indexing (only) from ${secs(p.indexing)}` : ""}; worker: open ${run.status.openMs} ms, apply ${run.status.applyMs} ms in ${run.status.commits} commits, index build ${Math.round(run.status.index?.ms ?? 0)} ms` +
             (t ? `; worker timing ${Object.entries(t).map(([k, v]) => `${k} ${Math.round(v)}${k.endsWith("MB") ? "" : " ms"}`).join(", ")}` : ""),
         );

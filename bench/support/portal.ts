@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -154,6 +154,72 @@ export function processCpuMs(pid: number): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * The whole machine's CPU so far, from /proc/stat: busy (every process, the kernel, interrupts) and
+ * wall-clock capacity (busy + idle + iowait) in ms, summed over the cores. Busy over capacity tells
+ * how much of both cores a run used: a run that used all of them cannot get faster by moving work
+ * between threads, only by doing less.
+ */
+export function machineCpuMs(): { busyMs: number; totalMs: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0];
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busyMs: busy * 10, totalMs: (busy + idle + iowait) * 10 };
+}
+
+/**
+ * CPU (ms) of every thread so far, keyed by pid/tid, named "process: thread" (Chromium's renderer
+ * runs the replica's workers as threads named "DedicatedWorker…"): diff two readings to see who used a run's CPU.
+ */
+export function processesCpuMs(): Map<string, { comm: string; ms: number }> {
+  const out = new Map<string, { comm: string; ms: number }>();
+  const read = (file: string) => {
+    const stat = readFileSync(file, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), ms: (Number(fields[11]) + Number(fields[12])) * 10 };
+  };
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const process = read(`/proc/${pid}/stat`);
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const thread = read(`/proc/${pid}/task/${tid}/stat`);
+        const name = thread.comm === process.comm ? process.comm : `${process.comm}: ${thread.comm.replace(/[\d-]+$/, "")}`;
+        out.set(`${pid}/${tid}`, { comm: name, ms: thread.ms });
+      }
+    } catch {
+      // ended between readdir and read
+    }
+  }
+  return out;
+}
+
+/**
+ * Samples every thread's CPU every `everyMs` until stopped, so threads of processes that end before
+ * the stop (a browser context closing) still count, up to their last sample. `stop()` returns the CPU
+ * used while sampling, summed by "process: thread" name, largest first.
+ */
+export function sampleCpuByThread(everyMs = 250): { stop: () => [string, number][] } {
+  const first = processesCpuMs();
+  const last = new Map(first);
+  const sample = () => {
+    for (const [key, now] of processesCpuMs()) last.set(key, now);
+  };
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      const byName = new Map<string, number>();
+      for (const [key, now] of last) {
+        const used = now.ms - (first.get(key)?.ms ?? 0);
+        if (used > 0) byName.set(now.comm, (byName.get(now.comm) ?? 0) + used);
+      }
+      return [...byName].sort((a, b) => b[1] - a[1]);
+    },
+  };
 }
 
 /** Minor page faults and system CPU (ms) of a process so far: on this VM a first touch of a page costs ~10 µs. */

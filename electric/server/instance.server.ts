@@ -1,6 +1,7 @@
 import { getDb } from "~/db/connection.server";
 import type { Db, Queryable } from "~/db/db.server";
 import { SHAPES } from "../shapes/registry";
+import { setChangeCaptureMode } from "./capture-mode.server";
 import { ShapeEngine } from "./engine.server";
 
 // One engine per process, kept on globalThis like the Db (a dev rebuild must not start a second
@@ -22,6 +23,8 @@ async function startProcessEngine(): Promise<ShapeEngine> {
   const db = await getDb();
   const engines = stopWithDb(db);
   if (closedDbs.has(db)) throw new Error("The database connection is closed.");
+  // A process that ran with real Electric left capture off (decision 036); this engine reads the log.
+  await setChangeCaptureMode(db, "built-in");
   await assertCaptureInstalled(db, SHAPES.map((shape) => shape.table));
   const engine = await ShapeEngine.start(db);
   engines.add(engine);
