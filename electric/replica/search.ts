@@ -159,8 +159,9 @@ export function planSearch(driver: SqlDriver, query: string, limit = 20): Search
  * "numbers": the number index fills the page), the `limit` most recently indexed matches (common:
  * FTS5 walks the doclist backwards and stops) or the bm25 top candidates (rare), plus the documents
  * whose own number starts with the query (one term of 2+ characters, any case, via
- * search_docs_number_idx). Order: exact number, numbers by prefix in number order,
- * then by score (none for common queries), newest first.
+ * search_docs_number_idx). Order: exact number, numbers by prefix from the highest down (numbers
+ * are issued in sequence, so the newest documents first: "INV-2026" lists this year's latest
+ * invoices, not its first ones), then by score (none for common queries), newest first.
  * ?1 whole-token query, ?2 prefix query, ?3 number prefix (NULL: none), ?4 limit, ?5 bm25 candidates.
  */
 const BOUNDED_SQL = `WITH plan(p) AS MATERIALIZED (${PLAN_SQL}),
@@ -174,12 +175,12 @@ const BOUNDED_SQL = `WITH plan(p) AS MATERIALIZED (${PLAN_SQL}),
      WHERE search_fts MATCH (SELECT CASE p WHEN 'ranked' THEN ?2 ELSE ${NO_MATCH} END FROM plan)
      ORDER BY rank LIMIT ?5
   ),
-  numbers AS (SELECT doc_rowid FROM search_docs WHERE ${NUMBER_PREFIX} ORDER BY upper(number) LIMIT ?4),
+  numbers AS (SELECT doc_rowid FROM search_docs WHERE ${NUMBER_PREFIX} ORDER BY upper(number) DESC LIMIT ?4),
   candidates AS (SELECT rowid FROM hits UNION SELECT rowid FROM ranked UNION SELECT doc_rowid FROM numbers)
   SELECT ${COLUMNS}, ranked.rank * (CASE d.doc_type WHEN 'file' THEN 0.5 ELSE 1.0 END) AS score
     FROM candidates c JOIN search_docs d ON d.doc_rowid = c.rowid LEFT JOIN ranked ON ranked.rowid = c.rowid
    ORDER BY (upper(d.number) = upper(?3)) DESC, (substr(upper(d.number), 1, length(?3)) = upper(?3)) DESC,
-            CASE WHEN substr(upper(d.number), 1, length(?3)) = upper(?3) THEN upper(d.number) END,
+            CASE WHEN substr(upper(d.number), 1, length(?3)) = upper(?3) THEN upper(d.number) END DESC,
             score IS NULL, score, d.doc_date DESC, d.doc_rowid DESC
    LIMIT ?4`;
 
