@@ -34,6 +34,7 @@ test("staff take a ticket with 'Assign to me', hand it on, and find their own un
   await row.getByRole("link", { name: ticket.number }).click();
   await page.getByLabel("Assign to", { exact: true }).selectOption({ label: "Florian Maier" });
   await page.getByRole("button", { name: "Assign", exact: true }).click();
+  await expect(page.locator("main").getByRole("status")).toHaveText(`${ticket.number} is assigned to Florian Maier, who gets a mail about it.`);
   await expect(page.getByTestId("ticket-assignee")).toHaveText("Florian Maier");
   const [stored] = await sql<{ assignee: string }>(
     `SELECT u.email AS assignee FROM support_tickets t JOIN users u ON u.id = t.assigned_to_user_id WHERE t.id = $1`,
