@@ -38,10 +38,16 @@ test("admin pages are accessible for staff", async ({ page }) => {
   await signIn(page, "admin@brandt-soehne.example");
   await expectNoSeriousA11yViolations(page);
   await screenshots(page, "admin-accounts");
-  for (const path of ["/admin/signups", "/admin/outbox", "/admin/mail-queue"]) {
+  const [mail] = await sql<{ id: string }>(
+    `INSERT INTO mail_queue (kind, reference, recipient, language, subject, body, status, attempts, last_error)
+     VALUES ('ticket.answered', 'T-A11Y', 'buyer@kessler.example', 'de', 'T-A11Y: neue Antwort', 'Hallo,\n\nText.', 'failed', 15, '550 Mailbox unavailable')
+     RETURNING id`,
+  );
+  for (const path of ["/admin/signups", "/admin/outbox", "/admin/mail-queue", `/admin/mail-queue/${mail.id}`]) {
     await page.goto(path);
     await expectNoSeriousA11yViolations(page);
   }
+  await screenshots(page, "admin-mail-queue-failed-mail");
 });
 
 test("g then a letter jumps between sections without the mouse", async ({ page }) => {

@@ -109,6 +109,12 @@ beforeAll(async () => {
   PARAMS.name = { own: "orders", foreign: "orders" };
   // An e-invoice format, not a record: the record is the :invoiceId beside it (EN 16931 works for every seeded invoice).
   PARAMS.format = { own: "facturx-en16931", foreign: "facturx-en16931" };
+  // A queued mail belongs to no account (contacts never see one; every staff member who reads the queue sees all).
+  const mail = await db.query<{ id: string }>(
+    `INSERT INTO mail_queue (kind, reference, recipient, language, subject, body, status, attempts, last_error)
+     VALUES ('ticket.answered', 'T-MATRIX', 'buyer@kessler.example', 'de', 'Matrix', 'Matrix', 'failed', 15, '550 matrix') RETURNING id`,
+  );
+  PARAMS.mailId = { own: mail.rows[0].id, foreign: mail.rows[0].id };
   // The ERP API's parameter names an entity; API routes answer by API key, not by record.
   PARAMS.entity = { own: "invoices", foreign: "invoices" };
 

@@ -62,4 +62,60 @@ describe("the mail queue admin page", () => {
     expect(again.status).toBe(409);
     expect(await again.text()).toContain("not failed (any more)");
   });
+
+  it("shows one mail with its text to the staff who read the queue, escaped; contacts get 404, finance staff 403; a staff admin retries it there", async () => {
+    const db = await getDb();
+    const body = "Hallo Sandra Vogt,\n\nWir tauschen die Dichtung. <script>alert(1)</script><b>fett</b>\n\nhttps://portal.example/support/1";
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO mail_queue (kind, reference, recipient, language, subject, body, status, attempts, last_error, next_attempt_at)
+       VALUES ('ticket.answered', 'T-DETAIL-1', 'buyer@kessler.example', 'de', 'T-DETAIL-1: neue Antwort zu „Pumpe“', $1, 'failed', 15, '550 5.1.1 Mailbox unavailable', now())
+       RETURNING id`,
+      [body],
+    );
+    const id = rows[0].id;
+    const page = `/admin/mail-queue/${id}`;
+
+    // Contacts: 404, the account's own admin as much as another account's buyer, on the page and on the retry.
+    for (const email of ["admin@kessler.example", "buyer@nordhavn.example"]) {
+      const contact = await signIn(email);
+      expect((await request(page, { cookie: contact })).status).toBe(404);
+      expect((await request(page, { cookie: contact, form: { intent: "retry" } })).status).toBe(404);
+    }
+    expect((await request(page, { cookie: await signIn("finance@brandt-soehne.example") })).status).toBe(403);
+
+    // Support staff read it: the facts, the text with its line breaks, stored markup shown as text, never as markup.
+    const support = await signIn("support@brandt-soehne.example");
+    const list = await (await request("/admin/mail-queue?status=failed", { cookie: support })).text();
+    expect(list).toContain(`href="${page}"`);
+    const seen = await request(page, { cookie: support });
+    expect(seen.status).toBe(200);
+    const html = await seen.text();
+    for (const text of ["buyer@kessler.example", "T-DETAIL-1: neue Antwort zu „Pumpe“", "ticket.answered", "15<!-- --> of <!-- -->15", "550 5.1.1 Mailbox unavailable", `&lt;${id}@`]) {
+      expect(html).toContain(text);
+    }
+    expect(html).toContain("Hallo Sandra Vogt,\n\nWir tauschen die Dichtung. &lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;fett&lt;/b&gt;");
+    expect(html).not.toContain("<script>alert(1)");
+    expect(html).not.toContain("<b>fett</b>");
+    expect(html).not.toContain(">Retry<");
+    expect((await request(page, { cookie: support, form: { intent: "retry" } })).status).toBe(403);
+
+    // No such mail (or pruned), or not an id: 404.
+    expect((await request("/admin/mail-queue/00000000-0000-4000-8000-000000000000", { cookie: support })).status).toBe(404);
+    expect((await request("/admin/mail-queue/nope", { cookie: support })).status).toBe(404);
+
+    // A staff admin retries it from its page: the id is the page's, audited as on the list.
+    const admin = await signIn("admin@brandt-soehne.example");
+    expect(await (await request(page, { cookie: admin })).text()).toContain(">Retry<");
+    const retried = await request(page, { cookie: admin, form: { intent: "retry", id: "00000000-0000-4000-8000-000000000000" } });
+    expect(retried.status).toBe(200);
+    expect(await retried.text()).toContain("Queued again");
+    const after = await db.query<{ status: string }>(`SELECT status FROM mail_queue WHERE id = $1`, [id]);
+    expect(after.rows[0].status).toBe("pending");
+    const audit = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'mail.retried' AND entity_id = $1`, [id]);
+    expect(audit.rows[0].n).toBe(1);
+    const pending = await (await request(page, { cookie: admin })).text();
+    expect(pending).toContain("Next attempt");
+    expect(pending).not.toContain(">Retry<");
+    expect((await request(page, { cookie: admin, form: { intent: "retry" } })).status).toBe(409);
+  });
 });

@@ -1,16 +1,14 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { ActionMessage, FilterSelect } from "~/components/form";
 import { formatDateTime } from "~/i18n/i18n";
 import { getDb } from "~/db/connection.server";
 import { requireStaff } from "~/modules/access/guards.server";
 import { staffCan } from "~/modules/access/permissions";
 import { routeAccess } from "~/modules/access/route-access";
-import { requestOrigin } from "~/modules/audit/audit.server";
-import { describeFieldErrors } from "~/modules/erp/ui/admin.server";
-import { parseForm } from "~/modules/forms";
-import { listMailQueue, MAX_MAIL_ATTEMPTS, retryMail } from "~/modules/mail/queue.server";
+import { retryMailFromForm } from "~/modules/mail/admin.server";
+import { MailStatusBadge } from "~/modules/mail/components/MailStatus";
+import { listMailQueue, MAX_MAIL_ATTEMPTS } from "~/modules/mail/queue.server";
 
 export const handle = routeAccess({ area: "admin", permission: "outbox.read", actionPermission: "mail.retry" });
 
@@ -26,19 +24,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { mails: rows, counts, status, canRetry: staffCan(user.staffRole, "mail.retry"), maxAttempts: MAX_MAIL_ATTEMPTS };
 }
 
-const RetrySchema = z.object({
-  intent: z.literal("retry", { error: "must be retry" }),
-  id: z.uuid({ error: "is not a mail id" }),
-});
-
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { user } = await requireStaff(request, "mail.retry");
-  const parsed = parseForm(RetrySchema, await request.formData());
-  if (!parsed.ok) return data({ ok: false, message: describeFieldErrors(parsed.fieldErrors) }, { status: 400 });
-  const retried = await retryMail(await getDb(), { userId: user.id, ...requestOrigin(request, context.clientIp) }, parsed.data.id);
-  return retried
-    ? data({ ok: true, message: "Queued again: it goes out within seconds. If the server refuses it again, it shows as failed with the new error." })
-    : data({ ok: false, message: "This mail is not failed (any more): it was sent or is already back in line." }, { status: 409 });
+  return retryMailFromForm(request, context);
 }
 
 export default function MailQueue() {
@@ -49,7 +36,7 @@ export default function MailQueue() {
       <h1>Mail queue</h1>
       <p className="muted">
         Notification mails about tickets and returns, queued with the change that caused them and sent in the background. A refused mail is tried
-        again with growing pauses, up to {maxAttempts} attempts over about seven hours; then it stays failed until retried here. Invitations and
+        again with growing pauses, up to {maxAttempts} attempts over about seven hours; then it stays failed until retried here. Open a subject to read the mail. Invitations and
         password resets are sent at once and do not show here; without <code>SMTP_URL</code> sent mails are in the <Link to="/admin/outbox">outbox</Link>.
       </p>
       <ActionMessage result={result} />
@@ -84,9 +71,13 @@ export default function MailQueue() {
                   {m.reference} <span className="muted">{m.kind}</span>
                 </td>
                 <td>{m.recipient}</td>
-                <td className="wrap">{m.subject}</td>
+                <td className="wrap">
+                  <Link to={`/admin/mail-queue/${m.id}`} aria-label={`Read the mail to ${m.recipient} about ${m.reference}: ${m.subject}`}>
+                    {m.subject}
+                  </Link>
+                </td>
                 <td>
-                  <span className="badge">{m.status}</span>
+                  <MailStatusBadge status={m.status} />
                   {m.status === "sent" && m.sentAt ? <div className="muted">{formatDateTime("en", m.sentAt)}</div> : null}
                   {m.status === "pending" && m.attempts > 0 ? <div className="muted">next {formatDateTime("en", m.nextAttemptAt)}</div> : null}
                 </td>

@@ -39,7 +39,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const assigned = await assignTicket({ userId: user.id }, params.ticketId ?? "", parsed.data, requestOrigin(request, context.clientIp));
     if (!assigned.ok && assigned.reason === "not_found") notFound();
     if (!assigned.ok) return data<Result>({ ok: false, fieldErrors: assigned.fieldErrors, values: parsed.values }, { status: 400 });
-    return data<Result>({ ok: true, message: assigned.assigneeName ? `${assigned.number} is assigned to ${assigned.assigneeName}.` : `${assigned.number} is assigned to nobody.` });
+    const to = assigned.assigneeName ? `${assigned.assigneeName}${assigned.mailed ? ", who gets a mail about it" : ""}` : "nobody";
+    return data<Result>({ ok: true, message: `${assigned.number} is assigned to ${to}.` });
   }
   const parsed = parseForm(StaffTicketSchema, form);
   const refused = refusalOf(parsed, fileError);

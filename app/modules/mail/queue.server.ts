@@ -5,6 +5,7 @@ import type { Db, Queryable } from "~/db/db.server";
 import { drainClaimed, startDrainLoop } from "~/db/drain-loop.server";
 import type { Language } from "~/i18n/i18n";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
+import { isUuid } from "~/modules/ids";
 import { sendMail } from "./mailer.server";
 
 /**
@@ -186,16 +187,36 @@ export interface MailQueueRow {
   sentAt: Date | null;
 }
 
+const ROW_COLUMNS = `id, kind, reference, recipient, language, subject, status, attempts, last_error AS "lastError",
+  created_at AS "createdAt", next_attempt_at AS "nextAttemptAt", sent_at AS "sentAt"`;
+
 /** The admin page's list, newest first, with how many mails each status holds. */
 export async function listMailQueue(db: Queryable, filter: { status?: string | null; limit?: number } = {}) {
   const { rows } = await db.query<MailQueueRow>(
-    `SELECT id, kind, reference, recipient, language, subject, status, attempts, last_error AS "lastError",
-            created_at AS "createdAt", next_attempt_at AS "nextAttemptAt", sent_at AS "sentAt"
-       FROM mail_queue WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC, id LIMIT $2`,
+    `SELECT ${ROW_COLUMNS} FROM mail_queue WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC, id LIMIT $2`,
     [filter.status ?? null, filter.limit ?? 200],
   );
   const counts = await db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM mail_queue GROUP BY status`);
   return { rows, counts: Object.fromEntries(counts.rows.map((c) => [c.status, c.n])) as Partial<Record<MailQueueRow["status"], number>> };
+}
+
+export interface QueuedMailDetail extends MailQueueRow {
+  /** The text as queued: final, plain text (notification mails have no HTML part). */
+  body: string;
+  /** What every attempt sends as Message-ID, to find the mail in the relay's log. */
+  messageId: string;
+  /** A sender holds it until then (it is being sent now). */
+  claimedUntil: Date | null;
+}
+
+/** One mail with its text, for staff who read the queue (/admin/mail-queue/:mailId); null: no such mail (or pruned). */
+export async function getQueuedMail(db: Queryable, id: string): Promise<QueuedMailDetail | null> {
+  if (!isUuid(id)) return null;
+  const { rows } = await db.query<Omit<QueuedMailDetail, "messageId">>(
+    `SELECT ${ROW_COLUMNS}, body, claimed_until AS "claimedUntil" FROM mail_queue WHERE id = $1`,
+    [id],
+  );
+  return rows[0] ? { ...rows[0], messageId: messageIdOf(rows[0].id) } : null;
 }
 
 // The sender of this process (bootPortal starts it once; a dev rebuild must not start a second).

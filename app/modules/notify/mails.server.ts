@@ -8,7 +8,7 @@ import { loadReturnAttachments } from "~/modules/attachments/attachments.server"
 import { formatBytes } from "~/modules/attachments/limits";
 import { getSupplierSettings, supplierDisplayName } from "~/modules/supplier/supplier.server";
 import type { TicketRow } from "~/modules/support/tickets.server";
-import { contactWhoSees, staffRecipients, type MailRecipient } from "./recipients.server";
+import { colleagueRecipient, contactWhoSees, staffRecipients, type MailRecipient } from "./recipients.server";
 
 /**
  * Notification mails about tickets and return requests (decisions 031, 032). Each `mail…` function is
@@ -127,6 +127,36 @@ export async function mailStaffAboutTicket(
       };
       return { to: to.email, language: lang, subject: translate(lang, keys[0], vars), text: `${translate(lang, keys[1], vars)}\n` };
     });
+  });
+}
+
+/**
+ * A colleague handed a ticket to another (staff.server.ts assignTicket; never taking it themselves,
+ * unassigning, or re-choosing the same person): the new assignee hears who gave it to them, whose
+ * ticket it is and who had it before, with a link to its admin page. Internal like the assignment.
+ * Answers how many mails were queued (0: SUPPORT_MAIL_TO=off, or the composition failed).
+ */
+export async function mailTicketAssigned(
+  db: Queryable,
+  ticket: { id: string; number: string },
+  change: { assignerUserId: string; assigneeId: string; previousAssigneeId: string | null },
+): Promise<number> {
+  return queueMails(db, { kind: "staff.ticket.assigned", reference: ticket.number }, async () => {
+    const to = await colleagueRecipient(db, change.assigneeId, "tickets.answer");
+    if (!to) return [];
+    const t = await loadTicket(db, ticket.id);
+    const assigner = await loadAuthor(db, change.assignerUserId);
+    const lang = to.language;
+    const previous =
+      change.previousAssigneeId && change.previousAssigneeId !== change.assignerUserId
+        ? translate(lang, "mail.staff.ticketAssigned.previous", { name: (await loadAuthor(db, change.previousAssigneeId)).name })
+        : "";
+    const vars = {
+      assigner: assigner.name, number: t.number, subject: t.subject, account: `${t.accountName} (${t.accountNumber})`, previous,
+      category: codeLabel(lang, "support.category", t.category), priority: codeLabel(lang, "support.priority", t.priority),
+      link: link(`/admin/tickets/${t.id}`),
+    };
+    return [{ to: to.email, language: lang, subject: translate(lang, "mail.staff.ticketAssigned.subject", vars), text: `${translate(lang, "mail.staff.ticketAssigned.body", vars)}\n` }];
   });
 }
 

@@ -7,7 +7,7 @@ import { drainMailQueue, mailsSettled } from "~/modules/mail/queue.server";
 import { saveContactSettings } from "~/modules/preferences/preferences.server";
 import { cancelReturnRequest, requestReturn } from "~/modules/returns/request.server";
 import { decideReturnRequest } from "~/modules/returns/staff.server";
-import { answerTicket } from "~/modules/support/staff.server";
+import { answerTicket, assignTicket } from "~/modules/support/staff.server";
 import { actOnTicket, createTicket } from "~/modules/support/ticket.server";
 import type { NewTicketInput } from "~/modules/support/schemas";
 import { PDF, PNG } from "~/modules/attachments/test-files";
@@ -235,6 +235,57 @@ describe("ticket notification mails", () => {
     expect(took).toBeLessThan(1000); // the mail server holds each message 1.5 s
     await mailsSettled();
     expect(smtp.mails.filter((m) => m.text.includes("Und jetzt?")).length).toBe(STAFF_WHO_ANSWER.length);
+  });
+});
+
+describe("ticket assignment mails", () => {
+  it("a colleague a ticket is handed to gets one mail in their language; taking it oneself, the same person again or nobody mails no one", async () => {
+    const created = await openTicket("buyer@kessler.example", { subject: "Pumpe undicht", category: "product", priority: "urgent" });
+    const [admin, support, sales, dubois] = await Promise.all(
+      ["admin@brandt-soehne.example", "support@brandt-soehne.example", "sales@brandt-soehne.example", "c.dubois@brandt-soehne.example"].map(userId),
+    );
+    const assign = (by: string, assignee: string | null) => mailsOf(() => assignTicket({ userId: by }, created.id, { assignee }));
+    const link = `${getConfig().publicUrl}/admin/tickets/${created.id}`;
+
+    // Aylin Demir takes it herself ("Assign to me"), then presses it again: no mail.
+    const taken = await assign(support, support);
+    expect(taken.result).toMatchObject({ ok: true, changed: true, mailed: false });
+    expect(taken.mails).toEqual([]);
+    expect((await assign(support, support)).mails).toEqual([]);
+
+    // She hands it to Claire Dubois (English): one mail, to her alone; it was Aylin's own, so no "before" line.
+    const handed = await assign(support, dubois);
+    expect(handed.result).toMatchObject({ ok: true, changed: true, mailed: true });
+    expect(to(handed.mails)).toEqual(["c.dubois@brandt-soehne.example"]);
+    expect(handed.mails[0].subject).toBe(`Aylin Demir assigned ${created.number} to you: Pumpe undicht`);
+    expect(handed.mails[0].text).toBe(
+      `Aylin Demir assigned ticket ${created.number} “Pumpe undicht” of Kessler Haustechnik GmbH (10001) to you.\n\n` +
+        `Category: Product\nPriority: Urgent\n\nThe ticket:\n${link}\n`,
+    );
+
+    // Katrin Brandt moves it on to Florian Maier (German): he hears who had it; Claire hears nothing.
+    const moved = await assign(admin, sales);
+    expect(to(moved.mails)).toEqual(["sales@brandt-soehne.example"]);
+    expect(moved.mails[0].subject).toBe(`Katrin Brandt hat Ihnen ${created.number} zugewiesen: Pumpe undicht`);
+    expect(moved.mails[0].text).toContain(`Katrin Brandt hat Ihnen Ticket ${created.number} „Pumpe undicht“ von Kessler Haustechnik GmbH (10001) zugewiesen. Bisher lag es bei Claire Dubois.`);
+    expect(moved.mails[0].text).toContain("Kategorie: Produkt\nPriorität: Dringend");
+    expect(moved.mails[0].text).toContain(link);
+
+    // The same colleague again, or nobody: no mail.
+    expect((await assign(admin, sales)).mails).toEqual([]);
+    const unassigned = await assign(admin, null);
+    expect(unassigned.result).toMatchObject({ ok: true, changed: true, mailed: false });
+    expect(unassigned.mails).toEqual([]);
+
+    // They went through the queue, in the assignment's transaction, as the kind staff see at /admin/mail-queue.
+    const { rows } = await (await getDb()).query<{ recipient: string; status: string }>(
+      `SELECT recipient, status FROM mail_queue WHERE reference = $1 AND kind = 'staff.ticket.assigned' ORDER BY created_at`,
+      [created.number],
+    );
+    expect(rows).toEqual([
+      { recipient: "c.dubois@brandt-soehne.example", status: "sent" },
+      { recipient: "sales@brandt-soehne.example", status: "sent" },
+    ]);
   });
 });
 

@@ -61,3 +61,20 @@ export async function staffRecipients(db: Queryable, permission: StaffPermission
   const assignee = assigneeId ? entitled.filter((r) => r.id === assigneeId) : [];
   return (assignee.length > 0 ? assignee : entitled).map(({ email, name, language }) => ({ email, name, language }));
 }
+
+/**
+ * One colleague a mail is addressed to in person (a ticket handed to them), at their own address and
+ * in their language, while they are active staff whose role holds `permission`. A shared inbox in
+ * SUPPORT_MAIL_TO does not take their place: it receives customer activity, and a handover concerns
+ * one person (decision 037). SUPPORT_MAIL_TO=off still means no staff mails at all.
+ */
+export async function colleagueRecipient(db: Queryable, userId: string, permission: StaffPermission): Promise<MailRecipient | null> {
+  if (getConfig().supportMailTo === "off") return null;
+  const { rows } = await db.query<{ email: string; name: string; language: Language; role: StaffRole }>(
+    `SELECT email, name, language, staff_role AS role FROM users WHERE id = $1 AND kind = 'staff' AND status = 'active'`,
+    [userId],
+  );
+  const colleague = rows[0];
+  if (!colleague || !staffCan(colleague.role, permission)) return null;
+  return { email: colleague.email, name: colleague.name, language: colleague.language };
+}

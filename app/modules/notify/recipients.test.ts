@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Queryable } from "~/db/db.server";
 
 // getConfig() reads the environment once per module instance: each case imports a fresh one.
 async function freshModules(supportMailTo: string | undefined) {
@@ -6,9 +7,9 @@ async function freshModules(supportMailTo: string | undefined) {
   if (supportMailTo === undefined) delete process.env.SUPPORT_MAIL_TO;
   else process.env.SUPPORT_MAIL_TO = supportMailTo;
   const { getConfig } = await import("~/config.server");
-  const { staffRecipients } = await import("./recipients.server");
+  const { colleagueRecipient, staffRecipients } = await import("./recipients.server");
   const { getDb } = await import("~/db/connection.server");
-  return { getConfig, staffRecipients, getDb };
+  return { getConfig, colleagueRecipient, staffRecipients, getDb };
 }
 
 afterEach(() => {
@@ -45,5 +46,30 @@ describe("staff recipients (SUPPORT_MAIL_TO)", () => {
 
     const wrong = await freshModules("support@brandt-soehne.example; returns");
     expect(() => wrong.getConfig()).toThrow("SUPPORT_MAIL_TO: must be off or comma-separated email addresses");
+  });
+
+  it("a colleague addressed in person (a handed-over ticket): at their own address even with a shared inbox; not when off, disabled or not entitled", async () => {
+    const id = async (db: Queryable, email: string) =>
+      (await db.query<{ id: string }>(`SELECT id FROM users WHERE email = $1`, [email])).rows[0].id;
+    const unset = await freshModules(undefined);
+    const db = await unset.getDb();
+    const support = await id(db, "support@brandt-soehne.example");
+    expect(await unset.colleagueRecipient(db, support, "tickets.answer")).toEqual({ email: "support@brandt-soehne.example", name: "Aylin Demir", language: "de" });
+    // Finance staff do not answer tickets; a contact is no colleague.
+    expect(await unset.colleagueRecipient(db, await id(db, "finance@brandt-soehne.example"), "tickets.answer")).toBeNull();
+    expect(await unset.colleagueRecipient(db, await id(db, "buyer@kessler.example"), "tickets.answer")).toBeNull();
+
+    const shared = await freshModules("support@brandt-soehne.example");
+    const sales = await id(db, "sales@brandt-soehne.example");
+    expect(await shared.colleagueRecipient(await shared.getDb(), sales, "tickets.answer")).toMatchObject({ email: "sales@brandt-soehne.example" });
+
+    const off = await freshModules("off");
+    expect(await off.colleagueRecipient(await off.getDb(), sales, "tickets.answer")).toBeNull();
+
+    const later = await freshModules(undefined);
+    const again = await later.getDb();
+    await again.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [sales]);
+    expect(await later.colleagueRecipient(again, sales, "tickets.answer")).toBeNull();
+    await again.query(`UPDATE users SET status = 'active' WHERE id = $1`, [sales]);
   });
 });

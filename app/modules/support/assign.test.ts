@@ -42,7 +42,7 @@ describe("assigning tickets", () => {
     expect(await assignTicket({ userId: admin }, "00000000-0000-4000-8000-000000000000", { assignee: support })).toEqual({ ok: false, reason: "not_found" });
 
     expect((await listTicketsForStaff({ assigneeId: null })).some((t) => t.id === created.id)).toBe(true);
-    expect(await assignTicket({ userId: admin }, created.id, { assignee: support })).toEqual({ ok: true, number: created.number, assigneeName: "Aylin Demir", changed: true });
+    expect(await assignTicket({ userId: admin }, created.id, { assignee: support })).toEqual({ ok: true, number: created.number, assigneeName: "Aylin Demir", changed: true, mailed: true });
     expect(await assignTicket({ userId: admin }, created.id, { assignee: support })).toMatchObject({ ok: true, changed: false });
     expect(await getTicketForStaff(created.id)).toMatchObject({ assigneeId: support, assigneeName: "Aylin Demir" });
     expect((await listTicketsForStaff({ assigneeId: support })).map((t) => t.id)).toContain(created.id);

@@ -1,7 +1,7 @@
 import { getDb } from "~/db/connection.server";
 import { isUuid } from "~/modules/ids";
 import { recordAuditEvent } from "~/modules/audit/audit.server";
-import { mailTicketAnswered } from "~/modules/notify/mails.server";
+import { mailTicketAnswered, mailTicketAssigned } from "~/modules/notify/mails.server";
 import { attachFiles, type AttachmentEventMeta } from "~/modules/attachments/attachments.server";
 import type { CheckedAttachment } from "~/modules/attachments/upload.server";
 import type { Queryable } from "~/db/db.server";
@@ -59,14 +59,16 @@ export async function listTicketAssignees(db: Queryable): Promise<{ id: string; 
 }
 
 export type TicketAssignResult =
-  | { ok: true; number: string; assigneeName: string | null; changed: boolean }
+  /** `mailed`: the new assignee gets a mail about it (handed over by a colleague). */
+  | { ok: true; number: string; assigneeName: string | null; changed: boolean; mailed: boolean }
   | { ok: false; reason: "not_found" }
   | { ok: false; reason: "invalid"; fieldErrors: Record<string, string> };
 
 /**
  * Hands a ticket to a colleague who answers tickets (or to nobody): internal, so the customer's
- * view does not change; audited as `ticket.assigned` with who had it before. Customer replies are
- * then mailed to the assignee (mails.server.ts).
+ * view does not change; audited as `ticket.assigned` with who had it before. A colleague it is
+ * handed to gets a mail (queued in this transaction; decision 037), and customer replies are then
+ * mailed to the assignee (mails.server.ts).
  */
 export async function assignTicket(
   staff: { userId: string },
@@ -85,13 +87,17 @@ export async function assignTicket(
     if (!ticket) return { ok: false, reason: "not_found" };
     const assignee = input.assignee ? (await listTicketAssignees(tx)).find((a) => a.id === input.assignee) : null;
     if (assignee === undefined) return { ok: false, reason: "invalid", fieldErrors: { assignee: "must be a colleague who answers tickets" } };
-    if (ticket.assigneeId === input.assignee) return { ok: true, number: ticket.number, assigneeName: assignee?.name ?? null, changed: false };
+    if (ticket.assigneeId === input.assignee) return { ok: true, number: ticket.number, assigneeName: assignee?.name ?? null, changed: false, mailed: false };
     await tx.query(`UPDATE support_tickets SET assigned_to_user_id = $2 WHERE id = $1`, [ticket.id, input.assignee]);
     await recordAuditEvent(tx, {
       action: "ticket.assigned", actorUserId: staff.userId, accountId: ticket.accountId, entityType: "support_ticket", entityId: ticket.id,
       ip: origin.ip, userAgent: origin.userAgent, details: { number: ticket.number, from: ticket.assigneeId, to: input.assignee },
     });
-    return { ok: true, number: ticket.number, assigneeName: assignee?.name ?? null, changed: true };
+    // Whoever takes a ticket themselves knows; a colleague it is handed to hears it by mail.
+    const mailed = assignee && assignee.id !== staff.userId
+      ? (await mailTicketAssigned(tx, ticket, { assignerUserId: staff.userId, assigneeId: assignee.id, previousAssigneeId: ticket.assigneeId })) > 0
+      : false;
+    return { ok: true, number: ticket.number, assigneeName: assignee?.name ?? null, changed: true, mailed };
   });
 }
 
