@@ -17,4 +17,18 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
     },
   },
+  {
+    // Portal forms that write go through WriteForm, which disables them while staff view the portal
+    // as a contact (decision 038); a bare POST form would let staff fill it in and meet a 403 page.
+    files: ["app/routes/_portal*.tsx", "app/components/**/*.tsx", "app/modules/**/components/**/*.tsx"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "JSXOpeningElement[name.name=/^[Ff]orm$/]:has(JSXAttribute[name.name='method'][value.value=/^post$/i])",
+          message: "Use WriteForm (app/components/form.tsx) for a portal form that writes: it is disabled while staff view as a contact.",
+        },
+      ],
+    },
+  },
 );

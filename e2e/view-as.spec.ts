@@ -40,24 +40,29 @@ test("staff view the portal as a buyer: banner, the buyer's data synced, read-on
   await expect(page.locator("main table tbody tr").first()).toBeVisible();
   await screenshots(page, "view-as-orders");
 
-  // Accepting a quote is refused with the reason; the quote stays as it was.
+  // Read-only: the quote's decision is disabled, with the note, instead of a form that ends on a 403 page.
   await page.goto(`/quotes/${quote.id}`);
   await expect(banner).toBeVisible();
-  await page.getByRole("button", { name: "Angebot annehmen" }).first().click();
+  const decision = page.getByRole("form", { name: "Ihre Entscheidung" }).first();
+  const accept = page.getByRole("button", { name: "Angebot annehmen" }).first();
+  await expect(accept).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Ablehnen" }).first()).toBeDisabled();
+  await expect(page.getByLabel("Ihre Bestellnummer").first()).toBeDisabled();
+  await expect(page.getByTestId("read-only-note").first()).toHaveText(/^Read-only while viewing as .+/);
+  await screenshots(page, "view-as-read-only");
+  // The server still refuses: a form submitted regardless ends on the read-only page, the quote as it was.
+  await decision.evaluate((form: HTMLFormElement) => form.requestSubmit());
   await expect(page.getByTestId("error-page")).toContainText("Read-only while viewing as");
   await expect(page.getByTestId("error-page")).toHaveAttribute("data-status", "403");
   await expect(banner).toBeVisible();
-  await screenshots(page, "view-as-read-only");
   expect((await sql<{ status: string }>(`SELECT status FROM quotes WHERE id = $1`, [quote.id]))[0].status).toBe(quote.status);
 
   // So is filing a ticket.
   await page.goto("/support/new");
-  await page.getByLabel("Betreff").fill("Should not land");
-  await page.getByLabel("Nachricht").fill("Staff viewing as the buyer cannot file tickets.");
-  await page.getByRole("button", { name: "Ticket senden" }).click();
-  await expect(page.getByTestId("error-page")).toContainText("Read-only while viewing as");
-  // By its subject: other specs file Kessler tickets at the same time.
-  expect((await sql<{ n: number }>(`SELECT count(*)::int AS n FROM support_tickets WHERE subject = 'Should not land'`))[0].n).toBe(0);
+  await expect(page.getByRole("button", { name: "Ticket senden" })).toBeDisabled();
+  await expect(page.getByLabel("Betreff")).toBeDisabled();
+  await expect(page.getByLabel("Nachricht")).toBeDisabled();
+  await expect(page.getByTestId("read-only-note")).toHaveText(/^Read-only while viewing as .+/);
 
   // Exit by keyboard: back on the account's admin page, the replica of the view gone.
   const exit = banner.getByRole("button", { name: "Exit" });
@@ -85,4 +90,16 @@ test("staff view the portal as a buyer: banner, the buyer's data synced, read-on
   expect(audit[1].details).toMatchObject({ reason: "E2E: customer cannot find a quote" });
   // That the buyer's own last sign-in stays as it was is test/view-as.test.ts's to check: here other
   // specs sign in as the buyer at the same time (CI caught this spec comparing their sign-ins).
+
+  // The same forms for the buyer themself, in this browser after Exit: enabled, no note.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signIn(page, "buyer@kessler.example");
+  await page.goto(`/quotes/${quote.id}`);
+  await expect(page.getByRole("button", { name: "Angebot annehmen" }).first()).toBeEnabled();
+  await expect(page.getByLabel("Ihre Bestellnummer").first()).toBeEnabled();
+  await expect(page.getByTestId("read-only-note")).toHaveCount(0);
+  await page.goto("/support/new");
+  await expect(page.getByRole("button", { name: "Ticket senden" })).toBeEnabled();
+  await expect(page.getByLabel("Betreff")).toBeEnabled();
+  await expect(page.getByTestId("read-only-note")).toHaveCount(0);
 });

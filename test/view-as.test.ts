@@ -1,7 +1,9 @@
+import type { ServerBuild } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/connection.server";
 import type { RouteAccess } from "~/modules/access/route-access";
-import { firstCustomerViews } from "~/modules/documents/access-log.server";
+import { buildScope } from "~/modules/access/scope.server";
+import { firstCustomerViews, listDownloadHistory, listRecentlyOpened } from "~/modules/documents/access-log.server";
 import { loadBuild, request, signIn } from "./support/portal";
 
 /**
@@ -34,6 +36,40 @@ async function viewAs(staffEmail: string, contactEmail: string, reason = ""): Pr
   expect(started.status).toBe(302);
   expect(started.headers.get("location")).toBe("/overview");
   return cookie;
+}
+
+/** The URL of a route of the manifest, its parameters filled from `params`. */
+function urlOf(build: ServerBuild, routeId: string, params: Record<string, string>): string {
+  const fullPath = (id: string | undefined): string => {
+    const route = id ? build.routes[id] : undefined;
+    if (!route) return "";
+    return [fullPath(route.parentId), route.path ?? ""].filter(Boolean).join("/");
+  };
+  return "/" + fullPath(routeId).replace(/:(\w+)/g, (_, name: string) => params[name] ?? "x");
+}
+
+/**
+ * Kessler's own records for every URL parameter a portal route has; those with a form that writes
+ * are picked where it shows (an open quote, an open ticket, a return that can still be cancelled).
+ */
+async function kesslerParams(): Promise<Record<string, string>> {
+  const db = await getDb();
+  const own = async (table: string, where = "true") =>
+    (await db.query<{ id: string }>(`SELECT id FROM ${table} WHERE account_id = $1 AND ${where} ORDER BY id LIMIT 1`, [kessler])).rows[0]?.id ??
+    (await db.query<{ id: string }>(`SELECT id FROM ${table} WHERE account_id = $1 LIMIT 1`, [kessler])).rows[0]?.id ??
+    "00000000-0000-4000-8000-000000000000";
+  return {
+    orderId: await own("sales_orders", "EXISTS (SELECT 1 FROM sales_order_lines l WHERE l.sales_order_id = sales_orders.id AND l.quantity_shipped > 0)"),
+    invoiceId: await own("invoices"),
+    shipmentId: await own("shipments"),
+    quoteId: await own("quotes", "status = 'sent' AND (valid_until IS NULL OR valid_until >= current_date)"),
+    deliveryNoteId: await own("delivery_notes"),
+    confirmationId: await own("order_confirmations"),
+    returnId: await own("return_requests", "status = 'submitted'"),
+    ticketId: await own("support_tickets", "status NOT IN ('closed', 'resolved')"),
+    attachmentId: await own("attachments"),
+    format: "facturx-en16931",
+  };
 }
 
 beforeAll(async () => {
@@ -115,29 +151,11 @@ describe("view as a contact", () => {
     expect((await request("/admin", { cookie: sales })).status).toBe(200);
   });
 
-  it("is read-only: every portal and signed-in action of the route manifest answers 403 and changes nothing", async () => {
+  it("is read-only: every portal and signed-in action of the route manifest answers 403 and changes nothing, but for actions that declare they only read", async () => {
     const db = await getDb();
     const staff = await viewAs("admin@brandt-soehne.example", "admin@kessler.example");
     const build = await loadBuild();
-    const fullPath = (id: string | undefined): string => {
-      const route = id ? build.routes[id] : undefined;
-      if (!route) return "";
-      return [fullPath(route.parentId), route.path ?? ""].filter(Boolean).join("/");
-    };
-    // Own records of the contact for every URL parameter a portal route has.
-    const own = async (table: string) => (await db.query<{ id: string }>(`SELECT id FROM ${table} WHERE account_id = $1 LIMIT 1`, [kessler])).rows[0]?.id ?? "00000000-0000-4000-8000-000000000000";
-    const params: Record<string, string> = {
-      orderId: await own("sales_orders"),
-      invoiceId: await own("invoices"),
-      shipmentId: await own("shipments"),
-      quoteId: await own("quotes"),
-      deliveryNoteId: await own("delivery_notes"),
-      confirmationId: await own("order_confirmations"),
-      returnId: await own("return_requests"),
-      ticketId: await own("support_tickets"),
-      attachmentId: await own("attachments"),
-      format: "facturx-en16931",
-    };
+    const params = await kesslerParams();
     const tables = ["quote_decisions", "return_requests", "support_tickets", "ticket_messages", "memberships", "invitations", "user_preferences", "contact_einvoice_preferences", "attachments"];
     const counts = async () => {
       const result: Record<string, number> = {};
@@ -152,24 +170,78 @@ describe("view as a contact", () => {
     };
     const before = await counts();
     const posted: string[] = [];
+    const allowed: string[] = [];
     const failures: string[] = [];
     for (const route of Object.values(build.routes)) {
       const module = route.module as { handle?: { access?: RouteAccess }; action?: unknown };
-      const area = module.handle?.access?.area;
-      if (!module.action || (area !== "portal" && area !== "signed-in")) continue;
+      const access = module.handle?.access;
+      if (!module.action || (access?.area !== "portal" && access?.area !== "signed-in")) continue;
       if (route.id === "routes/view-as.exit") continue; // ends the view: tested below
-      const url = "/" + fullPath(route.id).replace(/:(\w+)/g, (_, name: string) => params[name] ?? "x");
+      const url = urlOf(build, route.id, params);
       // The fields a real form would send, so a route cannot pass by refusing empty input.
       const form = { intent: "accept", decision: "accept", subject: "Read-only?", body: "Should not land", accountId: kessler, currentPassword: "ledgerlight-demo", newPassword: "another-long-password-1", confirmPassword: "another-long-password-1", name: "X Y", email: "x@kessler.example", role: "buyer" };
       const response = await request(url, { cookie: staff, form });
-      posted.push(url);
       const text = await response.text();
-      if (response.status !== 403 || !text.includes("Read-only while viewing as")) failures.push(`POST ${url} (${route.id}): ${response.status} ${text.slice(0, 120)}`);
+      const refused = response.status === 403 && text.includes("Read-only while viewing as");
+      // A route that declares its action only reads (decision 038) must answer it, whatever it answers
+      // to these fields (the ZIP download: 400, no documents selected); every other one is refused.
+      if (access.area === "portal" && access.actionReadsOnly) {
+        allowed.push(url);
+        if (refused || response.headers.get("X-Ledgerlight-Read-Only")) failures.push(`POST ${url} (${route.id}) declares it only reads, but was refused`);
+        continue;
+      }
+      posted.push(url);
+      if (!refused) failures.push(`POST ${url} (${route.id}): ${response.status} ${text.slice(0, 120)}`);
     }
     expect(failures).toEqual([]);
-    expect(posted).toEqual(expect.arrayContaining(["/preferences", "/account/switch", "/settings", "/team", "/support/new", "/quotes", `/quotes/${params.quoteId}`, `/orders/${params.orderId}/return`, "/documents/download"]));
-    expect(posted.length).toBeGreaterThan(10);
+    expect(posted).toEqual(expect.arrayContaining(["/preferences", "/account/switch", "/settings", "/team", "/support/new", "/quotes", `/quotes/${params.quoteId}`, `/orders/${params.orderId}/return`]));
+    expect(posted.length + allowed.length).toBeGreaterThan(10);
+    expect(allowed).toEqual(["/documents/download"]);
     expect(await counts()).toEqual(before);
+  });
+
+  it("renders every portal form that writes disabled, with the read-only note, and the contact's own enabled", async () => {
+    const staff = await viewAs("admin@brandt-soehne.example", "admin@kessler.example");
+    const contact = await signIn("admin@kessler.example");
+    const build = await loadBuild();
+    const params = await kesslerParams();
+    // Forms that stay usable while viewing as: Exit, sign-out (ends the view too), the ZIP download (only reads).
+    const usable = new Set(["/view-as/exit", "/logout", "/documents/download"]);
+    /** Each POST form of the page: its action and whether a disabled fieldset holds all it has. */
+    const postForms = (html: string) =>
+      [...html.matchAll(/<form\b[^>]*>/g)]
+        .filter((m) => /method="post"/i.test(m[0]))
+        .map((m) => ({ action: /action="([^"]*)"/.exec(m[0])?.[1] ?? "", disabled: html.slice(m.index + m[0].length).startsWith('<fieldset disabled=""') }))
+        .filter((f) => !usable.has(f.action));
+    const disabledOn: string[] = [];
+    const failures: string[] = [];
+    for (const route of Object.values(build.routes)) {
+      const module = route.module as { handle?: { access?: RouteAccess }; default?: unknown };
+      if (!module.default || module.handle?.access?.area !== "portal") continue;
+      const url = urlOf(build, route.id, params);
+      const response = await request(url, { cookie: staff });
+      if (response.status !== 200 || !response.headers.get("content-type")?.includes("text/html")) continue;
+      const html = await response.text();
+      for (const form of postForms(html)) {
+        if (!form.disabled) failures.push(`${url}: the form posting to ${form.action || "itself"} is not disabled`);
+        else disabledOn.push(url);
+      }
+      if (postForms(html).length > 0 && !html.includes(`data-testid="read-only-note"`) && !html.includes(`title="Read-only while viewing as`)) failures.push(`${url}: no read-only note`);
+    }
+    expect(failures).toEqual([]);
+    expect([...new Set(disabledOn)]).toEqual(
+      expect.arrayContaining(["/support/new", "/settings", "/team", `/quotes/${params.quoteId}`, `/support/${params.ticketId}`, `/orders/${params.orderId}/return`]),
+    );
+    const note = await (await request("/support/new", { cookie: staff })).text();
+    expect(note).toMatch(/<p class="read-only-note" data-testid="read-only-note">Read-only while viewing as [^<]+<\/p>/);
+    // The contact's own session: the same forms, enabled, no note.
+    for (const url of ["/support/new", "/settings", "/team", `/quotes/${params.quoteId}`]) {
+      const html = await (await request(url, { cookie: contact })).text();
+      const forms = postForms(html);
+      expect(forms.length, url).toBeGreaterThan(0);
+      expect(forms.filter((f) => f.disabled), url).toEqual([]);
+      expect(html, url).not.toContain("Read-only while viewing as");
+    }
   });
 
   it("sees exactly the contact's scope, in pages and in the sync gateway (location restriction and role apply)", async () => {
@@ -216,6 +288,51 @@ describe("view as a contact", () => {
     expect(history).not.toContain(invoice.number);
     // ... while the staff member, viewing as them, sees the same (their own) history: without it either.
     expect(await (await request("/documents/history", { cookie: staff })).text()).not.toContain(invoice.number);
+  });
+
+  it("downloads a ZIP of documents while viewing as, audited with the staff member as impersonator, outside the contact's own history", async () => {
+    const db = await getDb();
+    const { rows: invoices } = await db.query<{ id: string; kind: string; number: string }>(
+      `SELECT id, kind, number FROM invoices WHERE account_id = $1 AND kind = 'invoice' ORDER BY issue_date DESC LIMIT 2`,
+      [kessler],
+    );
+    expect(invoices).toHaveLength(2);
+    const staffId = await idOf("sales@brandt-soehne.example");
+    await db.query(`DELETE FROM audit_events WHERE entity_id = ANY($1::text[])`, [invoices.map((i) => i.id)]);
+    const signInsBefore = await db.query(`SELECT last_login_at, previous_login_at FROM users WHERE id = $1`, [ids["buyer@kessler.example"]]);
+    const since = new Date();
+    const staff = await viewAs("sales@brandt-soehne.example", "buyer@kessler.example");
+    const job = `view-as-${Date.now()}`;
+    const form = new FormData();
+    form.set("include", "pdf");
+    form.set("job", job);
+    for (const invoice of invoices) form.append("ids", `invoice:${invoice.id}`);
+    const response = await request("/documents/download", { cookie: staff, multipart: form });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/zip");
+    expect(response.headers.get("x-document-count")).toBe("2");
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes.subarray(0, 2).toString()).toBe("PK");
+
+    // Recorded like the single downloads of a view: the contact's events, the staff member as impersonator.
+    const downloads = (await auditRows("document.download", since)).filter((row) => row.details.bulk === job);
+    expect(downloads).toHaveLength(2);
+    for (const row of downloads) expect(row).toMatchObject({ actor: ids["buyer@kessler.example"], impersonator: staffId, accountId: kessler });
+    const summary = (await auditRows("document.bulk_download", since)).filter((row) => row.details.job === job);
+    expect(summary).toEqual([expect.objectContaining({ actor: ids["buyer@kessler.example"], impersonator: staffId, accountId: kessler, details: expect.objectContaining({ count: 2, files: 2 }) })]);
+
+    // Not the contact's: not in their download history, not "recently opened", not "first viewed by the customer".
+    const buyer = await buildScope(db, { id: ids["buyer@kessler.example"], language: "de" }, kessler);
+    const history = await listDownloadHistory(buyer!);
+    expect(history.filter((h) => h.at >= since)).toEqual([]);
+    const recent = await listRecentlyOpened(buyer!);
+    expect(recent.filter((r) => invoices.some((i) => i.id === r.documentId))).toEqual([]);
+    const first = await firstCustomerViews("invoice", invoices.map((i) => i.id));
+    expect(first.size).toBe(0);
+    // Nor "new since your last visit": the contact's sign-in times stay theirs.
+    expect((await db.query(`SELECT last_login_at, previous_login_at FROM users WHERE id = $1`, [ids["buyer@kessler.example"]])).rows).toEqual(signInsBefore.rows);
+    // The session stays read-only for writes.
+    expect((await request("/support/new", { cookie: staff, form: { subject: "Read-only?", message: "Should not land" } })).status).toBe(403);
   });
 
   it("Exit ends the view, audits it and returns to the account's admin page; the admin area works again", async () => {

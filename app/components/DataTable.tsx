@@ -4,6 +4,7 @@ import { stringify } from "csv-stringify/browser/esm/sync";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import type { ViewPreference } from "~/modules/preferences/schemas";
 import { useRootData } from "~/root";
+import { useReadOnlyNote } from "./form";
 
 export interface Column<T> {
   id: string;
@@ -69,7 +70,9 @@ export function cappedNotice(lang: "en" | "de", rowCount: number, limit: number 
 const ROW_HEIGHT = 29;
 export const VIRTUALIZE_ABOVE = 300;
 
-function savePreference(id: string, value: ViewPreference) {
+function savePreference(id: string, value: ViewPreference, readOnly: boolean) {
+  // Staff viewing as the contact (decision 038): the sort and widths hold in the page, the contact's own stay theirs.
+  if (readOnly) return;
   void fetch("/preferences", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -88,6 +91,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const navigate = useNavigate();
   const scroller = useRef<HTMLDivElement>(null);
   const [widths, setWidths] = useState<Record<string, number>>(props.preference?.widths ?? {});
+  const readOnly = useReadOnlyNote() !== null;
   const [active, setActive] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const de = lang === "de";
@@ -149,7 +153,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
     const nextParams = new URLSearchParams(params);
     nextParams.set("sort", next);
     setParams(nextParams, { replace: true, preventScrollReset: true });
-    savePreference(id, { ...props.preference, widths, sort: next });
+    savePreference(id, { ...props.preference, widths, sort: next }, readOnly);
   };
 
   const startResize = (column: Column<T>, startX: number, startWidth: number) => {
@@ -163,7 +167,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
       window.removeEventListener("pointerup", up);
       setWidths((w) => {
         const next = { ...w, [column.id]: latest };
-        savePreference(id, { ...props.preference, sort: sort || undefined, widths: next });
+        savePreference(id, { ...props.preference, sort: sort || undefined, widths: next }, readOnly);
         return next;
       });
     };

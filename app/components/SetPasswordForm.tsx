@@ -14,6 +14,7 @@ export function SetPasswordForm({
   formError?: string | null;
 }) {
   return (
+    // eslint-disable-next-line no-restricted-syntax -- public pages (invitation, password reset), outside the portal
     <Form method="post" noValidate>
       <FormError message={formError} />
       <Field lang={lang} name="password" type="password" label={translate(lang, "password.new")} hint={translate(lang, "password.hint")} autoComplete="new-password" required autoFocus error={fieldErrors?.password} />

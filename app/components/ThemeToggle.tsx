@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useReadOnlyNote } from "~/components/form";
 import type { Language } from "~/i18n/i18n";
 import type { ThemePreference } from "~/modules/preferences/schemas";
 
@@ -11,6 +12,8 @@ const LABEL: Record<Language, Record<ThemePreference, string>> = {
 /** Cycles system → light → dark; applied at once, kept in the contact's preferences. */
 export function ThemeToggle({ initial, lang }: { initial: ThemePreference; lang: Language }) {
   const [theme, setTheme] = useState<ThemePreference>(initial);
+  // Staff viewing as the contact (decision 038): the theme changes in this page, the contact's stays theirs.
+  const readOnly = useReadOnlyNote() !== null;
   return (
     <button
       type="button"
@@ -20,6 +23,7 @@ export function ThemeToggle({ initial, lang }: { initial: ThemePreference; lang:
         setTheme(next);
         if (next === "system") document.documentElement.removeAttribute("data-theme");
         else document.documentElement.setAttribute("data-theme", next);
+        if (readOnly) return;
         void fetch("/preferences", {
           method: "POST",
           headers: { "Content-Type": "application/json" },

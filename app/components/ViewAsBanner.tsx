@@ -17,6 +17,7 @@ export function ViewAsBanner() {
         Viewing as <strong>{viewAs.name}</strong> ({viewAs.email}), {viewAs.accountName} — read-only
         <span className="muted"> · ends by itself at {viewAs.endsAt.slice(11, 16)} UTC</span>
       </span>
+      {/* eslint-disable-next-line no-restricted-syntax -- Exit ends the read-only view: never disabled */}
       <Form
         method="post"
         action="/view-as/exit"

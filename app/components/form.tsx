@@ -1,8 +1,46 @@
-import { Form } from "@remix-run/react";
+import { Form, useRouteLoaderData, type FormProps } from "@remix-run/react";
 import { useEffect, type InputHTMLAttributes, type ReactNode } from "react";
 import type { Language } from "~/i18n/i18n";
 import { localizeReason } from "~/i18n/reasons";
+import type { loader as rootLoader } from "~/root";
 import { useLang } from "./format";
+
+/**
+ * While staff view the portal as a contact (decision 035) nothing they submit is saved: requireUser
+ * refuses every write. Forms say so instead of letting staff fill them in and meet a 403 page
+ * (decision 038); null otherwise. English, like the view-as banner: only staff ever read it.
+ */
+export function useReadOnlyNote(): string | null {
+  const viewAs = useRouteLoaderData<typeof rootLoader>("root")?.viewAs;
+  return viewAs ? `Read-only while viewing as ${viewAs.name}` : null;
+}
+
+/**
+ * A portal form that writes (a POST). While staff view as a contact its fields and buttons are
+ * disabled, all at once by a disabled fieldset, with the read-only note after them, or only as
+ * the fieldset's title for the small buttons of a table row or a page head (`note="title"`).
+ * Otherwise exactly a Remix `<Form method="post">`. The server's guard stays what refuses the write.
+ */
+export function WriteForm({ note = "inline", children, ...props }: Omit<FormProps, "method"> & { note?: "inline" | "title" }) {
+  const readOnly = useReadOnlyNote();
+  return (
+    // eslint-disable-next-line no-restricted-syntax -- the one place a portal POST form is made
+    <Form method="post" {...props}>
+      {readOnly ? (
+        <fieldset disabled className="read-only-form" title={readOnly} data-read-only="view-as">
+          {children}
+          {note === "inline" ? (
+            <p className="read-only-note" data-testid="read-only-note">
+              {readOnly}
+            </p>
+          ) : null}
+        </fieldset>
+      ) : (
+        children
+      )}
+    </Form>
+  );
+}
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   name: string;
@@ -114,6 +152,8 @@ function FieldNotes({ id, label, hint, error }: { id: string; label: string; hin
 
 /** A form's submit button with the busy state and the Ctrl+Enter hint beside it. */
 export function SubmitRow({ label, busy, busyText, children }: { label: string; busy: boolean; busyText: string; children?: ReactNode }) {
+  // Read-only (viewing as): the form's note says why the button is off; no shortcut to offer.
+  const readOnly = useReadOnlyNote();
   return (
     <p className="form-actions">
       <button type="submit" className="primary" disabled={busy}>
@@ -121,7 +161,7 @@ export function SubmitRow({ label, busy, busyText, children }: { label: string; 
       </button>
       {children}
       <span className="muted" aria-live="polite">
-        {busy ? busyText : "Ctrl+Enter"}
+        {busy ? busyText : readOnly ? "" : "Ctrl+Enter"}
       </span>
     </p>
   );

@@ -9,8 +9,10 @@ import { selectionFromList } from "~/modules/documents/selection.server";
 /**
  * Bulk download. POST the selected documents (ids = "type:uuid", or list + q + state for every
  * result of a list search) → one streaming ZIP with manifest.csv. GET ?job=… reports progress.
+ * A POST only for the size of its selection: it reads, so staff viewing as a contact may use it
+ * (decision 038); what they download is audited with them as impersonator, as single downloads are.
  */
-export const handle = routeAccess({ area: "portal", permission: "documents.read" });
+export const handle = routeAccess({ area: "portal", permission: "documents.read", actionReadsOnly: true });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { scope } = await requireContactPermission(request, "documents.read");
@@ -20,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { scope } = await requireContactPermission(request, "documents.read");
+  const { scope } = await requireContactPermission(request, "documents.read", { readsOnly: true });
   const form = await request.formData();
   const list = form.get("list");
   const ids = list ? await selectionFromList(scope, form) : form.getAll("ids").map(String);

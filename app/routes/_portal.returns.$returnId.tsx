@@ -1,8 +1,8 @@
 import { useRef, useState } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, type ClientActionFunctionArgs } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation, type ClientActionFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
-import { ActionMessage } from "~/components/form";
+import { ActionMessage, useReadOnlyNote, WriteForm } from "~/components/form";
 import { useFlagOnce } from "~/components/flag-once";
 import { useKeptActionData } from "~/components/kept-action-data";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
@@ -64,20 +64,21 @@ function CancelReturn({ number }: { number: string }) {
   const [asking, setAsking] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
   const busy = useNavigation().state === "submitting";
+  // Viewing as (decision 038): the question would lead to a refused write; the button says why not.
+  const readOnly = useReadOnlyNote();
   const keep = () => {
     setAsking(false);
     requestAnimationFrame(() => trigger.current?.focus());
   };
   if (!asking) {
     return (
-      <button type="button" ref={trigger} onClick={() => setAsking(true)}>
+      <button type="button" ref={trigger} onClick={() => setAsking(true)} disabled={readOnly !== null} title={readOnly ?? undefined}>
         {translate(lang, "returns.cancel")}
       </button>
     );
   }
   return (
-    <Form
-      method="post"
+    <WriteForm
       className="confirm-cancel"
       role="group"
       aria-labelledby="cancel-question"
@@ -95,7 +96,7 @@ function CancelReturn({ number }: { number: string }) {
           {translate(lang, "returns.cancelKeep")}
         </button>
       </p>
-    </Form>
+    </WriteForm>
   );
 }
 

@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation } from "@remix-run/react";
-import { ActionMessage, Field, SubmitRow } from "~/components/form";
+import { useLoaderData, useNavigation } from "@remix-run/react";
+import { ActionMessage, Field, SubmitRow, WriteForm } from "~/components/form";
 import { useLang } from "~/components/format";
 import { useKeptActionData } from "~/components/kept-action-data";
 import { translate } from "~/i18n/i18n";
@@ -67,7 +67,7 @@ export default function SettingsPage() {
       <h1>{translate(lang, "settings.title")}</h1>
       {result?.message ? <ActionMessage result={result} /> : null}
       <section className="panel">
-        <Form method="post" className="ticket-form">
+        <WriteForm className="ticket-form">
           <h2>{translate(lang, "settings.language")}</h2>
           <div className="field">
             <label htmlFor="settings-language">{translate(lang, "settings.languageLabel")}</label>
@@ -86,17 +86,17 @@ export default function SettingsPage() {
             </span>
           </div>
           <SubmitRow label={translate(lang, "settings.save")} busy={sending === "settings"} busyText={translate(lang, "common.saving")} />
-        </Form>
+        </WriteForm>
       </section>
       <section className="panel">
-        <Form method="post" className="ticket-form" key={result?.form === "password" && result.changedAt ? result.changedAt : "form"}>
+        <WriteForm className="ticket-form" key={result?.form === "password" && result.changedAt ? result.changedAt : "form"}>
           <h2>{translate(lang, "settings.password")}</h2>
           <input type="hidden" name="intent" value="password" />
           <Field name="currentPassword" type="password" label={translate(lang, "settings.currentPassword")} autoComplete="current-password" required error={passwordErrors?.currentPassword} />
           <Field name="password" type="password" label={translate(lang, "password.new")} hint={translate(lang, "password.hint")} autoComplete="new-password" required error={passwordErrors?.password} />
           <Field name="confirmPassword" type="password" label={translate(lang, "password.confirm")} autoComplete="new-password" required error={passwordErrors?.confirmPassword} />
           <SubmitRow label={translate(lang, "settings.changePassword")} busy={sending === "password"} busyText={translate(lang, "common.saving")} />
-        </Form>
+        </WriteForm>
       </section>
     </>
   );

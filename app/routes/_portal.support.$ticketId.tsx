@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, type ClientActionFunctionArgs } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation, type ClientActionFunctionArgs } from "@remix-run/react";
 import { StatusBadge, useLang } from "~/components/format";
-import { ActionMessage, SubmitRow, TextAreaField } from "~/components/form";
+import { ActionMessage, SubmitRow, TextAreaField, WriteForm } from "~/components/form";
 import { codeLabel, formatDateTime, translate } from "~/i18n/i18n";
 import { notFound, requireContact } from "~/modules/access/guards.server";
 import { contactCan } from "~/modules/access/permissions";
@@ -80,11 +80,11 @@ export default function TicketPage() {
           {ticket.number} · {ticket.subject} <StatusBadge status={ticket.status} />
         </h1>
         {canWrite ? (
-          <Form method="post" className="actions">
+          <WriteForm className="actions" note="title">
             <button type="submit" name="intent" value={reopenable ? "reopen" : "close"} disabled={busy}>
               {translate(lang, reopenable ? "support.reopen" : "support.close")}
             </button>
-          </Form>
+          </WriteForm>
         ) : null}
       </div>
       {justCreated && !result ? (
@@ -125,13 +125,13 @@ export default function TicketPage() {
             <p className="muted panel-empty">{translate(lang, "support.closedHint")}</p>
           ) : (
             // A new id after each reply (the loader runs again) empties the form; a refusal keeps what was typed.
-            <Form method="post" encType="multipart/form-data" className="ticket-form" key={clientMutationId}>
+            <WriteForm encType="multipart/form-data" className="ticket-form" key={clientMutationId}>
               <input type="hidden" name="intent" value="reply" />
               <input type="hidden" name="clientMutationId" value={result?.values?.clientMutationId ?? clientMutationId} />
               <TextAreaField name="body" label={translate(lang, "support.field.body")} defaultValue={result?.values?.body} error={errors.body} rows={5} maxLength={10000} />
               <AttachmentField lang={lang} error={errors.files} />
               <SubmitRow label={translate(lang, "support.sendReply")} busy={busy} busyText={translate(lang, "common.saving")} />
-            </Form>
+            </WriteForm>
           )}
         </section>
       ) : (

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, type ClientActionFunctionArgs } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation, type ClientActionFunctionArgs } from "@remix-run/react";
 import { useLang } from "~/components/format";
-import { Field, FormError, SelectField, SubmitRow, TextAreaField } from "~/components/form";
+import { Field, FormError, SelectField, SubmitRow, TextAreaField, WriteForm } from "~/components/form";
 import { codeLabel, translate } from "~/i18n/i18n";
 import { notFound, requireContactPermission } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
@@ -65,7 +65,7 @@ export default function NewTicketPage() {
       </p>
       <h1>{translate(lang, "support.newTitle")}</h1>
       <section className="panel">
-        <Form method="post" encType="multipart/form-data" className="ticket-form" aria-label={translate(lang, "support.newTitle")}>
+        <WriteForm encType="multipart/form-data" className="ticket-form" aria-label={translate(lang, "support.newTitle")}>
           <input type="hidden" name="clientMutationId" value={values.clientMutationId ?? clientMutationId} />
           <FormError message={errors.clientMutationId ? `${translate(lang, "support.field.clientMutationId")} ${errors.clientMutationId}` : null} />
           <Field name="subject" label={translate(lang, "support.subject")} defaultValue={values.subject ?? ""} error={errors.subject} maxLength={200} autoFocus autoComplete="off" />
@@ -96,7 +96,7 @@ export default function NewTicketPage() {
           <TextAreaField name="message" label={translate(lang, "support.message")} defaultValue={values.message} error={errors.message} rows={8} maxLength={10000} />
           <AttachmentField lang={lang} error={errors.files} />
           <SubmitRow label={translate(lang, "support.create")} busy={busy} busyText={translate(lang, "common.saving")} />
-        </Form>
+        </WriteForm>
       </section>
     </>
   );

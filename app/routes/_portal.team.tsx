@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
-import { Field, FormError } from "~/components/form";
+import { useLoaderData } from "@remix-run/react";
+import { Field, FormError, WriteForm } from "~/components/form";
 import { StatusBadge, useLang } from "~/components/format";
 import { formatDateTime, translate } from "~/i18n/i18n";
 import { notFound, requireContactPermission } from "~/modules/access/guards.server";
@@ -97,7 +97,7 @@ export default function TeamPage() {
                 <td>{m.lastLoginAt ? formatDateTime(lang, m.lastLoginAt) : translate(lang, "team.never")}</td>
                 <td>
                   {m.isSelf ? null : (
-                    <Form method="post" className="inline-form">
+                    <WriteForm className="inline-form" note="title">
                       <input type="hidden" name="userId" value={m.userId} />
                       {m.status === "invited" ? (
                         <button type="submit" name="intent" value="reinvite">
@@ -107,7 +107,7 @@ export default function TeamPage() {
                       <button type="submit" name="intent" value="remove" className="danger">
                         {translate(lang, "team.remove")}
                       </button>
-                    </Form>
+                    </WriteForm>
                   )}
                 </td>
               </tr>
@@ -117,7 +117,7 @@ export default function TeamPage() {
       </div>
       <section className="panel">
         <h2>{translate(lang, "team.invite")}</h2>
-        <Form method="post" noValidate style={{ padding: 10, maxWidth: 520 }} key={result?.ok ? "sent" : "form"}>
+        <WriteForm noValidate style={{ padding: 10, maxWidth: 520 }} key={result?.ok ? "sent" : "form"}>
           <input type="hidden" name="intent" value="invite" />
           <Field name="name" label={translate(lang, "team.name")} required defaultValue={v.name} error={e.name} />
           <Field name="email" type="email" label={translate(lang, "login.email")} required defaultValue={v.email} error={e.email} />
@@ -152,7 +152,7 @@ export default function TeamPage() {
           <button type="submit" className="primary">
             {translate(lang, "team.send")}
           </button>
-        </Form>
+        </WriteForm>
       </section>
     </>
   );

@@ -18,6 +18,7 @@ import { routeAccess } from "~/modules/access/route-access";
 import { activitySince } from "~/modules/overview/overview.server";
 import { markReplicaRevalidation } from "~/replica/replica-revalidation";
 import { ViewAsBanner } from "~/components/ViewAsBanner";
+import { WriteForm } from "~/components/form";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -127,6 +128,7 @@ function Shell({ data, children }: { data: ShellData; children: React.ReactNode 
           <NavLink to="/settings" prefetch="intent" className="settings-link">
             {translate(lang, "settings.title")}
           </NavLink>
+          {/* eslint-disable-next-line no-restricted-syntax -- signing out also ends a view-as: it stays usable */}
           <Form
             method="post"
             action="/logout"
@@ -153,8 +155,8 @@ function Shell({ data, children }: { data: ShellData; children: React.ReactNode 
           <SyncIndicator status={status} lang={lang} />
           <ThemeToggle initial={useRootData()?.theme ?? "system"} lang={lang} />
           {data.memberships.length > 1 ? (
-            <Form
-              method="post"
+            <WriteForm
+              note="title"
               action="/account/switch"
               className="account-switch"
               onChange={(event) => {
@@ -176,7 +178,7 @@ function Shell({ data, children }: { data: ShellData; children: React.ReactNode 
               <noscript>
                 <button type="submit">{translate(lang, "nav.switchAccount")}</button>
               </noscript>
-            </Form>
+            </WriteForm>
           ) : null}
         </header>
         <main>{children}</main>

@@ -31,14 +31,25 @@ export function notFound(): never {
   throw new Response("Not Found", { status: 404 });
 }
 
+export interface GuardOptions {
+  /**
+   * This POST only reads: the bulk ZIP download takes its selection as a form body. Such an action
+   * stays allowed while staff view as a contact (decision 038). The route declares it in its handle
+   * too (`actionReadsOnly`), and test/view-as.test.ts holds the two together: a route that declares
+   * it must answer, every other action must be refused.
+   */
+  readsOnly?: boolean;
+}
+
 /**
  * The signed-in user. While staff view the portal as a contact (decision 035) that is the contact,
  * read-only: every request that is not a GET or HEAD is refused here, for every route that resolves
- * its user through this guard (all portal routes, /preferences, the account switch).
+ * its user through this guard (all portal routes, /preferences, the account switch), unless the
+ * route says its action only reads (`readsOnly`).
  */
-export async function requireUser(request: Request): Promise<SessionUser> {
+export async function requireUser(request: Request, options: GuardOptions = {}): Promise<SessionUser> {
   const user = (await currentUser(request)) ?? redirectToLogin(request);
-  if (user.viewAs && request.method !== "GET" && request.method !== "HEAD") readOnlyWhileViewingAs(user);
+  if (user.viewAs && request.method !== "GET" && request.method !== "HEAD" && !options.readsOnly) readOnlyWhileViewingAs(user);
   return user;
 }
 
@@ -51,8 +62,8 @@ export function readOnlyWhileViewingAs(user: SessionUser): never {
 }
 
 /** A signed-in contact acting for one of their accounts, with the scope every data read takes. */
-export async function requireContact(request: Request): Promise<ContactContext> {
-  const user = await requireUser(request);
+export async function requireContact(request: Request, options: GuardOptions = {}): Promise<ContactContext> {
+  const user = await requireUser(request, options);
   if (user.kind !== "contact") throw redirect("/admin");
   const db = await getDb();
   const memberships = await sessionMemberships(db, user);
@@ -82,8 +93,8 @@ export async function requireStaff(request: Request, permission?: StaffPermissio
  * A contact whose role in the active account grants `permission`. Others get 404: for them the
  * records behind the permission do not exist (DESIGN rule 1), like another account's.
  */
-export async function requireContactPermission(request: Request, permission: ContactPermission): Promise<ContactContext> {
-  const context = await requireContact(request);
+export async function requireContactPermission(request: Request, permission: ContactPermission, options: GuardOptions = {}): Promise<ContactContext> {
+  const context = await requireContact(request, options);
   if (!contactCan(context.scope.role, permission)) notFound();
   return context;
 }

@@ -9,7 +9,15 @@ export type RouteAccess =
   | { area: "public" }
   /** Any signed-in user, contact or staff (their own settings). */
   | { area: "signed-in" }
-  | { area: "portal"; permission?: ContactPermission }
+  | {
+      area: "portal";
+      permission?: ContactPermission;
+      /**
+       * The action is a POST that only reads (the bulk ZIP download): staff viewing as a contact may
+       * use it. Its guard takes `{ readsOnly: true }` as well; test/view-as.test.ts checks both agree.
+       */
+      actionReadsOnly?: true;
+    }
   /** Portal data for fetch() clients (the shape gateway): 401 / 403 JSON instead of redirects. */
   | { area: "sync" }
   | { area: "admin"; permission?: StaffPermission; actionPermission?: StaffPermission }

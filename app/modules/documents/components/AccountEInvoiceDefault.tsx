@@ -5,6 +5,7 @@ export function AccountEInvoiceDefault({ accountId, current }: { accountId: stri
   return (
     <section className="panel">
       <h2>E-invoice default</h2>
+      {/* eslint-disable-next-line no-restricted-syntax -- an admin page: staff never reach it while viewing as */}
       <form method="post" action={`/admin/accounts/${accountId}/einvoice-format`} className="toolbar">
         <label htmlFor="einvoice-default">Default format</label>
         <select id="einvoice-default" name="format" defaultValue={current ?? ""}>

@@ -1,6 +1,6 @@
-import { Form, Link, useFetcher, useNavigation } from "@remix-run/react";
+import { Link, useFetcher, useNavigation } from "@remix-run/react";
 import { useEffect } from "react";
-import { Field, FormError } from "~/components/form";
+import { Field, FormError, WriteForm } from "~/components/form";
 import { Money, StatusBadge } from "~/components/format";
 import { localCalendarDate } from "~/components/calendar";
 import { formatDate, formatNumber, translate, type Language } from "~/i18n/i18n";
@@ -162,7 +162,7 @@ export function QuoteDecisionForm({ quote, canDecide, result, lang }: { quote: Q
       {expired ? <p className="muted">{translate(lang, "quotes.noLongerValid", { number: quote.number, date: formatDate(lang, quote.validUntil) })}</p> : null}
       {open && !canDecide ? <p className="muted">{translate(lang, "quotes.readOnly")}</p> : null}
       {open && canDecide ? (
-        <Form method="post" aria-label={translate(lang, "quotes.decide")}>
+        <WriteForm aria-label={translate(lang, "quotes.decide")}>
           <h3 className="preview-heading">{translate(lang, "quotes.decide")}</h3>
           <input type="hidden" name="quoteId" value={quote.id} />
           <Field
@@ -185,7 +185,7 @@ export function QuoteDecisionForm({ quote, canDecide, result, lang }: { quote: Q
               {busy ? translate(lang, "common.saving") : ""}
             </span>
           </p>
-        </Form>
+        </WriteForm>
       ) : null}
     </>
   );

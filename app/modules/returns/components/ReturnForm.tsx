@@ -1,5 +1,5 @@
-import { Form, useNavigation } from "@remix-run/react";
-import { FormError, SelectField, SubmitRow, TextAreaField } from "~/components/form";
+import { useNavigation } from "@remix-run/react";
+import { FormError, SelectField, SubmitRow, TextAreaField, WriteForm } from "~/components/form";
 import { codeLabel, formatNumber, translate, type Language } from "~/i18n/i18n";
 import { AttachmentField } from "~/modules/attachments/components/Attachments";
 import { localizeReason } from "~/i18n/reasons";
@@ -27,7 +27,7 @@ export function ReturnForm({ data, clientMutationId, result, lang }: { data: Ret
     .map(([field, key]) => `${translate(lang, key)} ${localizeReason(lang, errors[field])}`);
   const firstReturnable = data.lines.find((l) => Number(l.returnable) > 0)?.id;
   return (
-    <Form method="post" encType="multipart/form-data" aria-label={translate(lang, "returns.new")} className="return-form">
+    <WriteForm encType="multipart/form-data" aria-label={translate(lang, "returns.new")} className="return-form">
       <input type="hidden" name="orderId" value={data.order.id} />
       <input type="hidden" name="clientMutationId" value={values.clientMutationId ?? clientMutationId} />
       <FormError message={formErrors.join(" · ") || null} />
@@ -99,6 +99,6 @@ export function ReturnForm({ data, clientMutationId, result, lang }: { data: Ret
       </div>
       <AttachmentField lang={lang} error={errors.files} />
       <SubmitRow label={translate(lang, "returns.submit")} busy={busy} busyText={translate(lang, "common.saving")} />
-    </Form>
+    </WriteForm>
   );
 }
