@@ -1,5 +1,6 @@
 import { getConfig } from "./config.server";
 import { getDb } from "./db/connection.server";
+import { startDigestBackground } from "./modules/digest/digest.server";
 import { startErpBackground } from "./modules/erp/background.server";
 import { startMailBackground } from "./modules/mail/queue.server";
 import { DEMO_LOGINS, DEMO_PASSWORD, isSeeded, seedDemo } from "../db/seed/seed";
@@ -35,9 +36,12 @@ export async function bootPortal(): Promise<{ seeded: boolean; stop: () => Promi
   const stopErp = await startErpBackground();
   // The notification mail queue's sender (decision 032); it resumes mails a previous run left pending.
   const stopMail = await startMailBackground();
+  // Contacts' digests of new documents (decision 039), queued for the sender above every 15 minutes.
+  const stopDigest = await startDigestBackground();
   // On shutdown, the mails being sent get up to 10 s; whatever is left goes out after the next start.
   const stop = async () => {
     await stopErp();
+    await stopDigest();
     await Promise.race([stopMail(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   };
   return { seeded, stop };

@@ -18,6 +18,35 @@ test.afterAll(async () => {
   await sql(`UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = 'buyer@kessler.example') WHERE email = $1`, [email]);
 });
 
+test("a contact with two accounts chooses a weekly digest for one of them; the choice stays after a reload", async ({ page }) => {
+  const group = "group@kessler.example"; // buyer of 10001, finance of 10003
+  try {
+    await signIn(page, group);
+    await page.goto("/settings");
+    const lang = (await page.locator("html").getAttribute("lang")) ?? "en";
+    const label = lang === "de" ? /Übersicht für Kessler Haustechnik GmbH \(10001\)/ : /Digest for Kessler Haustechnik GmbH \(10001\)/;
+    const digest = page.getByLabel(label);
+    await expect(digest).toHaveValue("off");
+    await expect(page.locator('select[name^="digest."]')).toHaveCount(2);
+    await digest.selectOption("weekly");
+    await page.getByRole("button", { name: lang === "de" ? "Einstellungen speichern" : "Save settings" }).click();
+    await expect(page.locator("main").getByRole("status")).toBeVisible();
+    await page.reload();
+    await expect(page.getByLabel(label)).toHaveValue("weekly");
+    const [stored] = await sql<{ frequency: string }>(
+      `SELECT d.frequency FROM contact_digests d JOIN memberships m ON m.id = d.membership_id JOIN users u ON u.id = m.user_id
+         JOIN accounts a ON a.id = m.account_id WHERE u.email = $1 AND a.number = '10001'`,
+      [group],
+    );
+    expect(stored.frequency).toBe("weekly");
+    const a11y = await new AxeBuilder({ page }).analyze();
+    expect(a11y.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    await screenshots(page, "settings-digest");
+  } finally {
+    await sql(`DELETE FROM contact_digests WHERE membership_id IN (SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = $1)`, [group]);
+  }
+});
+
 test("a contact changes their password on the settings page; a wrong current password is named; the new one signs in", async ({ page }) => {
   await signIn(page, email);
   await page.getByRole("link", { name: "Einstellungen" }).click();

@@ -71,6 +71,9 @@ const NOUNS = {
   order: { en: ["order", "orders"], de: ["Auftrag", "Aufträge"] },
   invoice: { en: ["invoice", "invoices"], de: ["Rechnung", "Rechnungen"] },
   shipment: { en: ["shipment", "shipments"], de: ["Lieferung", "Lieferungen"] },
+  credit_note: { en: ["credit note", "credit notes"], de: ["Gutschrift", "Gutschriften"] },
+  order_confirmation: { en: ["order confirmation", "order confirmations"], de: ["Auftragsbestätigung", "Auftragsbestätigungen"] },
+  quote: { en: ["quote", "quotes"], de: ["Angebot", "Angebote"] },
 } as const satisfies Record<string, Record<Language, readonly [string, string]>>;
 
 /** "1 shipment", "3 shipments", "1 Lieferung": a count with its noun in singular or plural. */

@@ -4,14 +4,14 @@ import { ActionMessage, Field, SubmitRow, WriteForm } from "~/components/form";
 import { useLang } from "~/components/format";
 import { useKeptActionData } from "~/components/kept-action-data";
 import { translate } from "~/i18n/i18n";
-import { requireContact } from "~/modules/access/guards.server";
+import { notFound, requireContact } from "~/modules/access/guards.server";
 import { routeAccess } from "~/modules/access/route-access";
 import { parseForm } from "~/modules/forms";
 import { changePassword } from "~/modules/auth/password-change.server";
 import { ChangePasswordSchema } from "~/modules/auth/schemas";
 import { ThrottledError } from "~/modules/auth/throttle.server";
 import { getContactSettings, saveContactSettings } from "~/modules/preferences/preferences.server";
-import { ContactSettingsSchema } from "~/modules/preferences/schemas";
+import { ContactSettingsSchema, DIGEST_FREQUENCIES } from "~/modules/preferences/schemas";
 
 export const handle = routeAccess({ area: "portal" });
 
@@ -20,10 +20,13 @@ export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Settings · Ledgerlight" }];
 
-/** The signed-in contact's own settings: their language (portal and mails) and whether mails about their tickets and returns reach them. */
+/**
+ * The signed-in contact's own settings: their language (portal and mails), whether mails about their
+ * tickets and returns reach them, and per account of theirs the digest of new documents (decision 039).
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireContact(request);
-  return { settings: await getContactSettings(user.id) };
+  const { user, memberships } = await requireContact(request);
+  return { settings: await getContactSettings(user.id), accounts: memberships.map(({ accountId, accountName, accountNumber }) => ({ accountId, accountName, accountNumber })) };
 }
 
 type Result = { ok: boolean; form: "settings" | "password"; message?: string; fieldErrors?: Record<string, string>; changedAt?: number };
@@ -50,12 +53,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const message = Object.entries(parsed.fieldErrors).map(([field, reason]) => `${field} ${reason}`).join("; ");
     return data<Result>({ ok: false, form: "settings", message }, { status: 400 });
   }
-  await saveContactSettings(user.id, parsed.data);
+  // A digest for an account that is not theirs: not found, like every other account's record.
+  if (!(await saveContactSettings(user.id, parsed.data)).ok) notFound();
   return data<Result>({ ok: true, form: "settings", message: translate(parsed.data.language, "settings.saved") });
 }
 
 export default function SettingsPage() {
-  const { settings } = useLoaderData<typeof loader>();
+  const { settings, accounts } = useLoaderData<typeof loader>();
   const result = useKeptActionData<typeof action>();
   const navigation = useNavigation();
   // Each form says "saving" only while it is the one being sent.
@@ -85,6 +89,24 @@ export default function SettingsPage() {
               {translate(lang, "settings.notifyByEmailHint")}
             </span>
           </div>
+          <h2>{translate(lang, "settings.digest")}</h2>
+          <div className="field">
+            <span className="hint" id="digest-hint">
+              {translate(lang, "settings.digestHint")}
+            </span>
+          </div>
+          {accounts.map((account) => (
+            <div className="field" key={account.accountId}>
+              <label htmlFor={`digest-${account.accountId}`}>{translate(lang, "settings.digestLabel", { account: `${account.accountName} (${account.accountNumber})` })}</label>
+              <select id={`digest-${account.accountId}`} name={`digest.${account.accountId}`} defaultValue={settings.digests[account.accountId] ?? "off"} aria-describedby="digest-hint">
+                {DIGEST_FREQUENCIES.map((frequency) => (
+                  <option key={frequency} value={frequency}>
+                    {translate(lang, `settings.digest.${frequency}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ))}
           <SubmitRow label={translate(lang, "settings.save")} busy={sending === "settings"} busyText={translate(lang, "common.saving")} />
         </WriteForm>
       </section>
