@@ -79,14 +79,19 @@ export function getReplicaAccess(): ReplicaAccess | null {
   return access;
 }
 
-/** Logout: drop this tab's handle and delete every replica and cached page of this origin. */
+/**
+ * Logout and the end of a view-as: delete every replica and cached page of this origin, then drop
+ * this tab's handle. The open replica is wiped by its own worker, which holds the database's lock
+ * and files. Closing it first left its files to the lock-guarded sweep of wipeAllReplicas while the
+ * closing worker still held the lock, and the sweep skipped them (CI: a view-as Exit kept its replica).
+ */
 export async function wipeReplicas(): Promise<void> {
-  deactivateReplica();
   await Promise.all([
     wipeAllReplicas().catch((error: unknown) => console.warn("wiping the replica failed:", error)),
     "caches" in window ? caches.delete("ledgerlight-pages-v1") : Promise.resolve(false),
     "caches" in window ? caches.delete("ledgerlight-pdfs-v1") : Promise.resolve(false),
   ]);
+  deactivateReplica();
 }
 
 /** Registers public/sw.js (it serves the app shell and visited pages offline). */
