@@ -251,8 +251,8 @@ test("a buyer cancels a return request from its page with the keyboard; staff se
 });
 
 test("a contact switches the mails about tickets and returns off on the settings page", async ({ page }) => {
-  // Sign-in starts the replica's first sync; with another worker's 100k sync on the same two cores the
-  // page and the accessibility scan took over 30 s in one CI run.
+  // Sign-in starts the replica's first sync; with another worker's 100k sync on the same two cores this
+  // test took over 30 s in one CI run.
   test.setTimeout(60_000);
   await signIn(page, "admin@kessler.example");
   await page.setViewportSize({ width: 1366, height: 860 });
